@@ -1,0 +1,9 @@
+//! Yorisoi's domain: value types parsed at the edge and the schedule engine. Pure Rust, no I/O.
+
+pub mod account;
+pub mod family;
+pub mod ids;
+pub mod input;
+pub mod invitation;
+pub mod people;
+pub mod schedule;

@@ -1,0 +1,100 @@
+//! Staff accounts, managed by the municipality's admins.
+
+use crate::error::AppError;
+use domain::account::{Profession, Role};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMemberView {
+    pub display_name: String,
+    pub email: String,
+    pub role: Role,
+    pub profession: Profession,
+    pub site_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteView {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Directory {
+    pub staff: Vec<StaffMemberView>,
+    pub sites: Vec<SiteView>,
+}
+
+#[server(endpoint = "staff_directory")]
+pub async fn staff_directory() -> Result<Directory, AppError> {
+    use super::context::{require_admin, use_store};
+    let admin = require_admin().await?;
+    let store = use_store()?;
+    let staff = store
+        .staff_members(admin.municipality)
+        .await?
+        .into_iter()
+        .map(|s| StaffMemberView {
+            display_name: s.display_name,
+            email: s.email,
+            role: s.role,
+            profession: s.profession,
+            site_name: s.site_name,
+        })
+        .collect();
+    let sites = store.sites(admin.municipality).await?.into_iter().map(|s| SiteView { id: s.id.0, name: s.name }).collect();
+    Ok(Directory { staff, sites })
+}
+
+/// An admin adds a coordinator or another admin to their own municipality.
+#[server(endpoint = "create_staff")]
+pub async fn create_staff(
+    display_name: String,
+    email: String,
+    password: String,
+    role: String,
+    profession: String,
+    site: String,
+) -> Result<(), AppError> {
+    use super::context::{client_address, now, require_admin, use_store};
+    use domain::ids::SiteId;
+    use domain::input::{Invalid, Problem};
+    use domain::people::{Email, NewPassword, PersonName};
+    use store::accounts::{NewStaff, hash_password};
+
+    let admin = require_admin().await?;
+    let display_name = PersonName::parse("display_name", &display_name)?;
+    let email = Email::parse(&email)?;
+    let password = NewPassword::parse(&password)?;
+    let role: Role = role.parse().map_err(|_| Invalid::new("role", Problem::Malformed))?;
+    if !role.is_staff() {
+        return Err(Invalid::new("role", Problem::Malformed).into());
+    }
+    let profession: Profession = profession.parse().map_err(|_| Invalid::new("profession", Problem::Malformed))?;
+    let site = match site.trim() {
+        "" => None,
+        id => Some(SiteId(id.parse().map_err(|_| Invalid::new("site", Problem::Malformed))?)),
+    };
+    let store = use_store()?;
+    let password_hash = hash_password(&password)?;
+    let account = store
+        .create_staff(
+            &NewStaff {
+                municipality: admin.municipality,
+                email: &email,
+                password_hash: &password_hash,
+                display_name: display_name.as_str(),
+                role,
+                site,
+                profession,
+            },
+            now(),
+        )
+        .await?;
+    let address = client_address().await;
+    store
+        .audit(admin.municipality, admin.account, "create_staff", &format!("account:{}", account.0), address.as_deref(), now())
+        .await?;
+    Ok(())
+}

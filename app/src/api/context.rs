@@ -1,0 +1,94 @@
+//! What every server function needs from the request: the store, the session and the viewer.
+
+use crate::error::AppError;
+use axum::extract::ConnectInfo;
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::account::{Role, Viewer};
+use domain::ids::AccountId;
+use leptos::prelude::use_context;
+use std::net::SocketAddr;
+use store::Store;
+use tower_sessions::Session;
+
+/// Provided once per request by the server (for pages and server functions alike).
+#[derive(Clone, Debug)]
+pub struct ServerContext {
+    pub store: Store,
+    /// The public origin, e.g. `https://yorisoi.example.jp`, for links handed to people.
+    pub public_url: String,
+}
+
+const ACCOUNT_KEY: &str = "account";
+
+pub fn server_context() -> Result<ServerContext, AppError> {
+    use_context::<ServerContext>().ok_or_else(|| {
+        tracing::error!("ServerContext missing from the Leptos context");
+        AppError::Internal
+    })
+}
+
+pub fn use_store() -> Result<Store, AppError> {
+    server_context().map(|c| c.store)
+}
+
+pub fn now() -> DateTime<Utc> {
+    Utc::now()
+}
+
+async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(|e| {
+        tracing::error!(error = %e, "session layer missing");
+        AppError::Internal
+    })
+}
+
+/// The client's network address, for throttling and the audit log.
+pub async fn client_address() -> Option<String> {
+    leptos_axum::extract::<ConnectInfo<SocketAddr>>().await.ok().map(|ConnectInfo(addr)| addr.ip().to_string())
+}
+
+/// Starts a signed-in session, with a fresh session id so that a planted cookie cannot be reused.
+pub async fn sign_in(account: AccountId) -> Result<(), AppError> {
+    let session = session().await?;
+    session.cycle_id().await.map_err(session_error)?;
+    session.insert(ACCOUNT_KEY, account.0).await.map_err(session_error)?;
+    Ok(())
+}
+
+pub async fn sign_out() -> Result<(), AppError> {
+    session().await?.flush().await.map_err(session_error)
+}
+
+fn session_error(e: tower_sessions::session::Error) -> AppError {
+    tracing::error!(error = %e, "session store");
+    AppError::Internal
+}
+
+/// The signed-in person, if any. The account is re-read each time, so a disabled account loses access at once.
+pub async fn viewer() -> Result<Option<Viewer>, AppError> {
+    let session = session().await?;
+    let Some(account) = session.get::<i64>(ACCOUNT_KEY).await.map_err(session_error)? else {
+        return Ok(None);
+    };
+    Ok(use_store()?.viewer(AccountId(account)).await?)
+}
+
+pub async fn require_viewer() -> Result<Viewer, AppError> {
+    viewer().await?.ok_or(AppError::NotSignedIn)
+}
+
+pub async fn require_staff() -> Result<Viewer, AppError> {
+    let viewer = require_viewer().await?;
+    if viewer.is_staff() { Ok(viewer) } else { Err(AppError::Forbidden) }
+}
+
+pub async fn require_admin() -> Result<Viewer, AppError> {
+    let viewer = require_viewer().await?;
+    if viewer.role == Role::Admin { Ok(viewer) } else { Err(AppError::Forbidden) }
+}
+
+/// Today in the viewer's municipality (dates on records are the municipality's calendar dates).
+pub async fn today_for(viewer: &Viewer) -> Result<NaiveDate, AppError> {
+    let municipality = use_store()?.municipality(viewer.municipality).await?;
+    Ok(municipality.today(now()))
+}

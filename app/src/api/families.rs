@@ -1,0 +1,88 @@
+//! Family records: a parent's own family, the staff caseload, one family, and invitations.
+
+use crate::error::AppError;
+use chrono::NaiveDate;
+use domain::family::{CaseloadPage, FamilyRecord};
+use domain::ids::FamilyId;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A record as shown, with the municipality's today so that ages and weeks agree with the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FamilyView {
+    pub record: FamilyRecord,
+    pub today: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationView {
+    /// Shown once, to be handed over; only its hash is stored.
+    pub code: String,
+    /// The sign-up link with the code filled in, ready to be shown as a QR code.
+    pub link: String,
+    pub expires_on: NaiveDate,
+}
+
+/// The signed-in parent's own family.
+#[server(endpoint = "my_family")]
+pub async fn my_family() -> Result<FamilyView, AppError> {
+    use super::context::{require_viewer, today_for, use_store};
+    let viewer = require_viewer().await?;
+    let family = viewer.family.ok_or(AppError::Forbidden)?;
+    let record = use_store()?.family_record(viewer.municipality, family).await?;
+    Ok(FamilyView { record, today: today_for(&viewer).await? })
+}
+
+/// One family's record. Staff of the family's municipality may read it (and the read is audited);
+/// a parent only their own.
+#[server(endpoint = "family")]
+pub async fn family(id: i64) -> Result<FamilyView, AppError> {
+    use super::context::{client_address, now, require_viewer, today_for, use_store};
+    let viewer = require_viewer().await?;
+    let id = FamilyId(id);
+    let store = use_store()?;
+    // Tenancy is enforced twice: by the viewer's rights and by the query's municipality filter.
+    let record = store.family_record(viewer.municipality, id).await?;
+    if !viewer.may_read_family(record.municipality, record.id) {
+        return Err(AppError::NotFound);
+    }
+    if viewer.is_staff() {
+        let address = client_address().await;
+        store.audit(viewer.municipality, viewer.account, "read", &format!("family:{}", id.0), address.as_deref(), now()).await?;
+    }
+    Ok(FamilyView { record, today: today_for(&viewer).await? })
+}
+
+/// A page of the municipality's caseload, searchable by name or kana.
+#[server(endpoint = "caseload")]
+pub async fn caseload(search: String, page: u32) -> Result<CaseloadPage, AppError> {
+    use super::context::{require_staff, today_for, use_store};
+    let viewer = require_staff().await?;
+    if search.chars().count() > 100 {
+        return Err(domain::input::Invalid::new("search", domain::input::Problem::TooLong).into());
+    }
+    let today = today_for(&viewer).await?;
+    Ok(use_store()?.caseload(viewer.municipality, &search, page.max(1), today).await?)
+}
+
+/// Issues a one-time invitation code for a family of the coordinator's municipality.
+#[server(endpoint = "issue_invitation")]
+pub async fn issue_invitation(family: i64) -> Result<InvitationView, AppError> {
+    use super::context::{client_address, now, require_staff, server_context};
+    use domain::invitation::InvitationCode;
+    let viewer = require_staff().await?;
+    let context = server_context()?;
+    let code = InvitationCode::from_random(rand::random());
+    let issued = context.store.issue_invitation(viewer.municipality, FamilyId(family), viewer.account, code, now()).await?;
+    let address = client_address().await;
+    context
+        .store
+        .audit(viewer.municipality, viewer.account, "issue_invitation", &format!("family:{family}"), address.as_deref(), now())
+        .await?;
+    let municipality = context.store.municipality(viewer.municipality).await?;
+    Ok(InvitationView {
+        code: issued.code.to_string(),
+        link: format!("{}/join?code={}", context.public_url.trim_end_matches('/'), issued.code.canonical()),
+        expires_on: issued.expires_at.with_timezone(&municipality.time_zone).date_naive(),
+    })
+}

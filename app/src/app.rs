@@ -1,0 +1,68 @@
+//! The HTML shell and the whole route table.
+
+use crate::i18n::I18nContextProvider;
+use crate::ui::layout::Header;
+use crate::ui::{join::JoinPage, landing::Landing, login::LoginPage, not_found::NotFound};
+use crate::ui::{parent::home::ParentHome, staff::accounts::AccountsPage, staff::caseload::CaseloadPage, staff::family::FamilyPage};
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="ja">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <I18nContextProvider>
+            <Stylesheet id="leptos" href="/pkg/yorisoi.css" />
+            <Link rel="icon" href="/favicon.ico" />
+            <Meta name="theme-color" content="#2f6f5e" />
+            <Meta name="description" content="よりそい — 妊娠から子育てまで、切れ目なく。" />
+            <Title formatter=|page: String| format!("{page} | よりそい Yorisoi") />
+            <HydrationMarker />
+            <Router>
+                <Header />
+                <main id="main" class="page">
+                    <Routes fallback=|| view! { <NotFound /> }>
+                        // Async: every page waits for its data, so a redirect (e.g. to /login) can
+                        // still be a real HTTP redirect and pages work without JavaScript.
+                        <Route path=path!("/") view=Landing ssr=SsrMode::Async />
+                        <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                        <Route path=path!("/join") view=JoinPage ssr=SsrMode::Async />
+                        <Route path=path!("/home") view=ParentHome ssr=SsrMode::Async />
+                        <Route path=path!("/staff") view=CaseloadPage ssr=SsrMode::Async />
+                        <Route path=path!("/staff/families/:id") view=FamilyPage ssr=SsrMode::Async />
+                        <Route path=path!("/staff/accounts") view=AccountsPage ssr=SsrMode::Async />
+                    </Routes>
+                </main>
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+/// Marks the page once the WASM client has taken over; browser tests wait for it.
+#[component]
+fn HydrationMarker() -> impl IntoView {
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}

@@ -1,0 +1,10 @@
+//! Pages mirroring the URLs (`parent/…`, `staff/…`) and the components they share.
+
+pub mod format;
+pub mod join;
+pub mod landing;
+pub mod layout;
+pub mod login;
+pub mod not_found;
+pub mod parent;
+pub mod staff;

@@ -1,0 +1,83 @@
+//! `/home`: a parent's own family — pregnancies and children — and, soon, their timeline.
+
+use crate::api::families::{FamilyView, my_family};
+use crate::i18n::{t, use_i18n};
+use crate::ui::format::{DateText, StageText, signed_in};
+use domain::family::{ChildAge, GestationalAge, PregnancyOutcome, Stage};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn ParentHome() -> impl IntoView {
+    let i18n = use_i18n();
+    let family = Resource::new(|| (), |_| my_family());
+    view! {
+        <Title text=move || crate::i18n::td_string!(i18n.get_locale(), home.title).to_string() />
+        <Suspense fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
+            {move || Suspend::new(async move { signed_in(family.await, |view| view! { <Family view /> }.into_any()) })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Family(view: FamilyView) -> impl IntoView {
+    let i18n = use_i18n();
+    let FamilyView { record, today } = view;
+    let empty = record.pregnancies.is_empty() && record.children.is_empty();
+    let pregnancies = record
+        .pregnancies
+        .into_iter()
+        .filter(|p| p.outcome == PregnancyOutcome::Ongoing)
+        .map(|p| {
+            let stage = Stage::Pregnant { age: GestationalAge::on(p.due_date, today), due_date: p.due_date };
+            let (shown, set_shown) = signal(false);
+            let notified_on = p.notified_on;
+            view! {
+                <li class="member" data-testid="pregnancy">
+                    <h3><StageText stage /></h3>
+                    <p>{t!(i18n, home.due_date)} ": " <DateText date=p.due_date /></p>
+                    // A disclosure that needs the WASM client: proof, in tests, that hydration worked.
+                    <button
+                        type="button"
+                        class="link-button"
+                        aria-expanded=move || shown.get().to_string()
+                        data-testid="details-toggle"
+                        on:click=move |_| set_shown.update(|s| *s = !*s)
+                    >
+                        {move || if shown.get() { t!(i18n, home.details_hide).into_any() } else { t!(i18n, home.details_show).into_any() }}
+                    </button>
+                    <Show when=move || shown.get()>
+                        <p data-testid="details">
+                            {t!(i18n, home.details, date = move || crate::ui::format::date(i18n.get_locale(), notified_on))}
+                        </p>
+                    </Show>
+                </li>
+            }
+        })
+        .collect_view();
+    let children = record
+        .children
+        .into_iter()
+        .map(|c| {
+            let stage = Stage::Parenting { age: ChildAge::on(c.birth_date, today), birth_date: c.birth_date };
+            view! {
+                <li class="member" data-testid="child">
+                    <h3>{c.name}</h3>
+                    <p><StageText stage /></p>
+                    <p>{t!(i18n, home.born_on)} ": " <DateText date=c.birth_date /></p>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <h1>{record.family_name} " " {t!(i18n, home.title)}</h1>
+        <Show when=move || empty>
+            <p>{t!(i18n, home.none)}</p>
+        </Show>
+        <ul class="members">{pregnancies} {children}</ul>
+        <section class="card" aria-labelledby="timeline-title">
+            <h2 id="timeline-title">{t!(i18n, home.timeline_title)}</h2>
+            <p class="muted">{t!(i18n, home.timeline_placeholder)}</p>
+        </section>
+    }
+}

@@ -1,0 +1,3 @@
+//! Pages for parents (保護者), on their phones.
+
+pub mod home;

@@ -1,0 +1,124 @@
+//! `/staff/accounts`: an admin lists the municipality's staff and adds new accounts.
+
+use crate::api::accounts::{CreateStaff, Directory as StaffDirectory, staff_directory};
+use crate::i18n::{Locale, t, use_i18n};
+
+type I18nContext = leptos_i18n::I18nContext<Locale>;
+use crate::ui::format::{ErrorMessage, signed_in};
+use domain::account::{Profession, Role};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+fn profession_name(i18n: I18nContext, p: Profession) -> AnyView {
+    match p {
+        Profession::PublicHealthNurse => t!(i18n, accounts.profession_public_health_nurse).into_any(),
+        Profession::Midwife => t!(i18n, accounts.profession_midwife).into_any(),
+        Profession::SupportSpecialist => t!(i18n, accounts.profession_support_specialist).into_any(),
+        Profession::LeadCoordinator => t!(i18n, accounts.profession_lead_coordinator).into_any(),
+        Profession::Other => t!(i18n, accounts.profession_other).into_any(),
+    }
+}
+
+fn role_name(i18n: I18nContext, r: Role) -> AnyView {
+    match r {
+        Role::Admin => t!(i18n, accounts.role_admin).into_any(),
+        Role::Coordinator | Role::Guardian => t!(i18n, accounts.role_coordinator).into_any(),
+    }
+}
+
+#[component]
+pub fn AccountsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let create = ServerAction::<CreateStaff>::new();
+    // Re-read after each successful addition.
+    let directory = Resource::new(move || create.version().get(), |_| staff_directory());
+    view! {
+        <Title text=move || crate::i18n::td_string!(i18n.get_locale(), accounts.title).to_string() />
+        <h1>{t!(i18n, accounts.title)}</h1>
+        <Transition fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
+            {move || Suspend::new(async move {
+                signed_in(directory.await, move |d| view! { <Directory directory=d create /> }.into_any())
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Directory(directory: StaffDirectory, create: ServerAction<CreateStaff>) -> impl IntoView {
+    let i18n = use_i18n();
+    let rows = directory
+        .staff
+        .into_iter()
+        .map(|s| {
+            view! {
+                <tr data-testid="staff-row">
+                    <td>{s.display_name}</td>
+                    <td>{s.email}</td>
+                    <td>{role_name(i18n, s.role)}</td>
+                    <td>{profession_name(i18n, s.profession)}</td>
+                    <td class="optional">{s.site_name}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let sites = directory
+        .sites
+        .into_iter()
+        .map(|s| view! { <option value=s.id>{s.name}</option> })
+        .collect_view();
+    let professions = Profession::ALL
+        .into_iter()
+        .map(|p| view! { <option value=p.as_str()>{profession_name(i18n, p)}</option> })
+        .collect_view();
+    let outcome = move || {
+        create.value().get().map(|r| match r {
+            Ok(()) => view! { <p class="notice" role="status">{t!(i18n, accounts.created)}</p> }.into_any(),
+            Err(error) => view! { <ErrorMessage error /> }.into_any(),
+        })
+    };
+    view! {
+        <section class="card">
+            <h2>{t!(i18n, accounts.list)}</h2>
+            <div class="table-wrap">
+                <table>
+                    <thead>
+                        <tr>
+                            <th scope="col">{t!(i18n, accounts.display_name)}</th>
+                            <th scope="col">{t!(i18n, accounts.email)}</th>
+                            <th scope="col">{t!(i18n, accounts.role)}</th>
+                            <th scope="col">{t!(i18n, accounts.profession)}</th>
+                            <th scope="col" class="optional">{t!(i18n, accounts.site)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+        <section class="card">
+            <h2>{t!(i18n, accounts.create)}</h2>
+            <ActionForm action=create attr:class="form">
+                <label for="staff-name">{t!(i18n, accounts.display_name)}</label>
+                <input id="staff-name" name="display_name" required />
+                <label for="staff-email">{t!(i18n, accounts.email)}</label>
+                <input id="staff-email" name="email" type="email" required />
+                <label for="staff-password">{t!(i18n, accounts.password)}</label>
+                <input id="staff-password" name="password" type="password" autocomplete="new-password" minlength="8" required />
+                <label for="staff-role">{t!(i18n, accounts.role)}</label>
+                <select id="staff-role" name="role">
+                    <option value="coordinator">{t!(i18n, accounts.role_coordinator)}</option>
+                    <option value="admin">{t!(i18n, accounts.role_admin)}</option>
+                </select>
+                <label for="staff-profession">{t!(i18n, accounts.profession)}</label>
+                <select id="staff-profession" name="profession">{professions}</select>
+                <label for="staff-site">{t!(i18n, accounts.site)}</label>
+                <select id="staff-site" name="site">
+                    <option value="">{t!(i18n, accounts.no_site)}</option>
+                    {sites}
+                </select>
+                {outcome}
+                <button type="submit" class="primary">{t!(i18n, accounts.submit)}</button>
+            </ActionForm>
+        </section>
+    }
+}

@@ -1,0 +1,154 @@
+//! `/staff/families/:id`: one family's record for staff, and issuing the parent's invitation.
+
+use crate::api::families::{FamilyView, IssueInvitation, family};
+use crate::i18n::{t, use_i18n};
+use crate::ui::format::{DateText, ErrorMessage, StageText, signed_in};
+use domain::family::{ChildAge, PregnancyOutcome, Stage};
+use domain::people::Sex;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn FamilyPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0);
+    let record = Resource::new(id, family);
+    view! {
+        <Title text=move || crate::i18n::td_string!(i18n.get_locale(), family.title).to_string() />
+        <p><a href="/staff">{t!(i18n, family.back)}</a></p>
+        <Suspense fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
+            {move || Suspend::new(async move { signed_in(record.await, |view| view! { <Record view /> }.into_any()) })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Record(view: FamilyView) -> impl IntoView {
+    let i18n = use_i18n();
+    let FamilyView { record, today } = view;
+    let family_id = record.id.0;
+    let no_guardians = record.guardians.is_empty();
+    let guardians = record
+        .guardians
+        .into_iter()
+        .map(|g| view! { <li>{g.name} " " <span class="kana">{g.name_kana}</span></li> })
+        .collect_view();
+    let pregnancies = record
+        .pregnancies
+        .into_iter()
+        .map(|p| {
+            let outcome = match p.outcome {
+                PregnancyOutcome::Ongoing => t!(i18n, family.outcome_ongoing).into_any(),
+                PregnancyOutcome::Born => t!(i18n, family.outcome_born).into_any(),
+                PregnancyOutcome::Lost => t!(i18n, family.outcome_lost).into_any(),
+            };
+            view! {
+                <tr>
+                    <td><DateText date=p.due_date /></td>
+                    <td><DateText date=p.notified_on /></td>
+                    <td>{p.fetuses}</td>
+                    <td>{outcome}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let children = record
+        .children
+        .into_iter()
+        .map(|c| {
+            let sex = match c.sex {
+                Sex::Female => t!(i18n, family.sex_female).into_any(),
+                Sex::Male => t!(i18n, family.sex_male).into_any(),
+                Sex::Unknown => t!(i18n, family.sex_unknown).into_any(),
+            };
+            let stage = Stage::Parenting { age: ChildAge::on(c.birth_date, today), birth_date: c.birth_date };
+            view! {
+                <tr>
+                    <td>{c.name} " " <span class="kana">{c.name_kana}</span></td>
+                    <td><DateText date=c.birth_date /> " (" <StageText stage /> ")"</td>
+                    <td>{sex}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <h1 data-testid="family-name">{record.family_name} " " <span class="kana">{record.family_name_kana}</span></h1>
+        <p class="muted">{t!(i18n, family.site)} ": " {record.site_name}</p>
+        <section class="card">
+            <h2>{t!(i18n, family.guardians)}</h2>
+            <Show when=move || no_guardians>
+                <p>{t!(i18n, family.no_guardians)}</p>
+            </Show>
+            <ul data-testid="guardians">{guardians}</ul>
+            <Invite family_id />
+        </section>
+        <section class="card">
+            <h2>{t!(i18n, family.pregnancies)}</h2>
+            <div class="table-wrap">
+                <table>
+                    <thead>
+                        <tr>
+                            <th scope="col">{t!(i18n, family.due_date)}</th>
+                            <th scope="col">{t!(i18n, family.notified_on)}</th>
+                            <th scope="col">{t!(i18n, family.fetuses)}</th>
+                            <th scope="col">{t!(i18n, family.outcome)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{pregnancies}</tbody>
+                </table>
+            </div>
+        </section>
+        <section class="card">
+            <h2>{t!(i18n, family.children)}</h2>
+            <div class="table-wrap">
+                <table>
+                    <thead>
+                        <tr>
+                            <th scope="col">{t!(i18n, caseload.family)}</th>
+                            <th scope="col">{t!(i18n, family.birth_date)}</th>
+                            <th scope="col">{t!(i18n, family.sex)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{children}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn Invite(family_id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let issue = ServerAction::<IssueInvitation>::new();
+    let outcome = move || {
+        issue.value().get().map(|result| match result {
+            Ok(invitation) => {
+                let expires_on = invitation.expires_on;
+                view! {
+                    <dl class="invitation" data-testid="invitation">
+                        <dt>{t!(i18n, family.invite_code)}</dt>
+                        <dd class="code" data-testid="invitation-code">{invitation.code}</dd>
+                        <dt>{t!(i18n, family.invite_link)}</dt>
+                        <dd><a href=invitation.link.clone() data-testid="invitation-link">{invitation.link.clone()}</a></dd>
+                        <dd class="muted">
+                            {t!(i18n, family.invite_expires, date = move || crate::ui::format::date(i18n.get_locale(), expires_on))}
+                        </dd>
+                    </dl>
+                }
+                .into_any()
+            }
+            Err(error) => view! { <ErrorMessage error /> }.into_any(),
+        })
+    };
+    view! {
+        <p class="muted">{t!(i18n, family.invite_intro)}</p>
+        <ActionForm action=issue>
+            <input type="hidden" name="family" value=family_id />
+            <button type="submit" data-testid="issue-invitation">{t!(i18n, family.invite)}</button>
+        </ActionForm>
+        {outcome}
+    }
+}

@@ -1,0 +1,185 @@
+//! Demo data: one municipality with two sites, staff, and families at every stage.
+
+use crate::accounts::{NewStaff, hash_password};
+use crate::families::{NewChild, NewFamily, NewPregnancy};
+use crate::invitations::NewGuardian;
+use crate::{Error, Store};
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use domain::account::{Profession, Role};
+use domain::ids::AccountId;
+use domain::invitation::InvitationCode;
+use domain::people::{Email, Kana, NewPassword, PersonName, Sex};
+
+pub const MUNICIPALITY_CODE: &str = "999990";
+pub const MUNICIPALITY_NAME: &str = "よりそい市";
+/// Shared by every demo login; printed at start-up and in the README. Demo data only.
+pub const PASSWORD: &str = "yorisoi-demo-2026";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoLogin {
+    pub email: &'static str,
+    pub role: Role,
+    pub note: &'static str,
+}
+
+pub const LOGINS: [DemoLogin; 6] = [
+    DemoLogin { email: "admin@demo.yorisoi.jp", role: Role::Admin, note: "管理者 / admin" },
+    DemoLogin { email: "hokenshi@demo.yorisoi.jp", role: Role::Coordinator, note: "保健師 / public health nurse" },
+    DemoLogin { email: "josanshi@demo.yorisoi.jp", role: Role::Coordinator, note: "助産師 / midwife" },
+    DemoLogin { email: "shien@demo.yorisoi.jp", role: Role::Coordinator, note: "利用者支援専門員 / support specialist" },
+    DemoLogin { email: "parent@demo.yorisoi.jp", role: Role::Guardian, note: "保護者 (乳児) / parent of an infant" },
+    DemoLogin { email: "parent2@demo.yorisoi.jp", role: Role::Guardian, note: "保護者 (妊娠中) / pregnant parent" },
+];
+
+const FAMILY_NAMES: [(&str, &str); 36] = [
+    ("佐藤", "サトウ"), ("鈴木", "スズキ"), ("高橋", "タカハシ"), ("田中", "タナカ"), ("伊藤", "イトウ"),
+    ("渡辺", "ワタナベ"), ("山本", "ヤマモト"), ("中村", "ナカムラ"), ("小林", "コバヤシ"), ("加藤", "カトウ"),
+    ("吉田", "ヨシダ"), ("山田", "ヤマダ"), ("佐々木", "ササキ"), ("山口", "ヤマグチ"), ("松本", "マツモト"),
+    ("井上", "イノウエ"), ("木村", "キムラ"), ("林", "ハヤシ"), ("清水", "シミズ"), ("山崎", "ヤマザキ"),
+    ("森", "モリ"), ("池田", "イケダ"), ("橋本", "ハシモト"), ("阿部", "アベ"), ("石川", "イシカワ"),
+    ("山下", "ヤマシタ"), ("中島", "ナカジマ"), ("石井", "イシイ"), ("小川", "オガワ"), ("前田", "マエダ"),
+    ("岡田", "オカダ"), ("長谷川", "ハセガワ"), ("藤田", "フジタ"), ("後藤", "ゴトウ"), ("近藤", "コンドウ"),
+    ("村上", "ムラカミ"),
+];
+const CHILD_NAMES: [(&str, &str, Sex); 10] = [
+    ("陽翔", "ハルト", Sex::Male), ("凛", "リン", Sex::Female), ("蓮", "レン", Sex::Male),
+    ("陽葵", "ヒマリ", Sex::Female), ("湊", "ミナト", Sex::Male), ("結菜", "ユイナ", Sex::Female),
+    ("蒼", "アオイ", Sex::Male), ("芽依", "メイ", Sex::Female), ("樹", "イツキ", Sex::Male),
+    ("紬", "ツムギ", Sex::Female),
+];
+const GUARDIAN_NAMES: [(&str, &str); 6] =
+    [("花子", "ハナコ"), ("美咲", "ミサキ"), ("由美", "ユミ"), ("恵", "メグミ"), ("彩", "アヤ"), ("舞", "マイ")];
+
+fn parse<T>(r: Result<T, domain::input::Invalid>) -> Result<T, Error> {
+    r.map_err(|e| Error::Corrupt(format!("demo data: {e}")))
+}
+
+fn days_before(today: NaiveDate, days: u64) -> NaiveDate {
+    today.checked_sub_days(Days::new(days)).unwrap_or(today)
+}
+
+fn days_after(today: NaiveDate, days: u64) -> NaiveDate {
+    today.checked_add_days(Days::new(days)).unwrap_or(today)
+}
+
+impl Store {
+    /// Seeds the demo municipality unless it exists already; returns whether it seeded.
+    pub async fn seed_demo(&self, today: NaiveDate, now: DateTime<Utc>) -> Result<bool, Error> {
+        if self.municipality_by_code(MUNICIPALITY_CODE).await?.is_some() {
+            return Ok(false);
+        }
+        let municipality = self.create_municipality(MUNICIPALITY_CODE, MUNICIPALITY_NAME, chrono_tz::Asia::Tokyo, now).await?;
+        let sites = [
+            self.create_site(municipality, "こども家庭センター 本庁舎", now).await?,
+            self.create_site(municipality, "北部保健センター", now).await?,
+        ];
+        // One hash for every demo login: hashing is deliberately slow and this is demo data.
+        let hash = hash_password(&parse(NewPassword::parse(PASSWORD))?)?;
+        let staff = [
+            (0, "管理 太郎", Role::Admin, 0, Profession::LeadCoordinator),
+            (1, "保健 さくら", Role::Coordinator, 0, Profession::PublicHealthNurse),
+            (2, "助産 みどり", Role::Coordinator, 1, Profession::Midwife),
+            (3, "支援 ひかる", Role::Coordinator, 1, Profession::SupportSpecialist),
+        ];
+        let mut first_staff: Option<AccountId> = None;
+        for (login, name, role, site, profession) in staff {
+            let email = parse(Email::parse(LOGINS[login].email))?;
+            let account = self
+                .create_staff(
+                    &NewStaff {
+                        municipality,
+                        email: &email,
+                        password_hash: &hash,
+                        display_name: name,
+                        role,
+                        site: Some(sites[site]),
+                        profession,
+                    },
+                    now,
+                )
+                .await?;
+            first_staff.get_or_insert(account);
+        }
+        let issuer = first_staff.ok_or(Error::NotFound)?;
+
+        for (i, (name, kana)) in FAMILY_NAMES.iter().enumerate() {
+            let family_name = parse(PersonName::parse("family_name", name))?;
+            let family_kana = parse(Kana::parse("family_name_kana", kana))?;
+            let family = self
+                .create_family(
+                    municipality,
+                    &NewFamily { site: Some(sites[i % 2]), family_name: &family_name, family_name_kana: &family_kana },
+                    now,
+                )
+                .await?;
+            let n = i as u64;
+            let (child_name, child_kana, sex) = CHILD_NAMES[i % CHILD_NAMES.len()];
+            let child_name = parse(PersonName::parse("name", &format!("{name} {child_name}")))?;
+            let child_kana = parse(Kana::parse("name_kana", &format!("{kana} {child_kana}")))?;
+            // Six stages, spread over the list: early and late pregnancy, newborn, infant, toddler, preschool.
+            match i % 6 {
+                0 | 1 => {
+                    let weeks = if i % 6 == 0 { 8 + n % 5 } else { 24 + n % 12 };
+                    let due_date = days_after(today, 280 - weeks * 7 - n % 7);
+                    let notified_on = days_before(today, 7 * (weeks - 7));
+                    self.add_pregnancy(municipality, family, &NewPregnancy { due_date, notified_on, fetuses: 1 }, now)
+                        .await?;
+                }
+                stage => {
+                    let age_days = match stage {
+                        2 => n % 27,
+                        3 => 60 + (n * 11) % 270,
+                        4 => 365 + (n * 17) % 365,
+                        _ => 3 * 365 + (n * 23) % (2 * 365),
+                    };
+                    let birth_date = days_before(today, age_days);
+                    let notified_on = days_before(birth_date, 230);
+                    let pregnancy = self
+                        .add_pregnancy(
+                            municipality,
+                            family,
+                            &NewPregnancy { due_date: days_after(birth_date, n % 10), notified_on, fetuses: 1 },
+                            now,
+                        )
+                        .await?;
+                    self.add_child(
+                        municipality,
+                        family,
+                        &NewChild {
+                            pregnancy: Some(pregnancy),
+                            name: &child_name,
+                            name_kana: &child_kana,
+                            birth_date,
+                            sex,
+                        },
+                        now,
+                    )
+                    .await?;
+                }
+            }
+            // Demo parent logins: an infant's family (index 3) and an early pregnancy (index 0).
+            let login = match i {
+                3 => Some(LOGINS[4].email),
+                0 => Some(LOGINS[5].email),
+                _ => None,
+            };
+            if let Some(login) = login {
+                let (given, given_kana) = GUARDIAN_NAMES[i % GUARDIAN_NAMES.len()];
+                let code = InvitationCode::from_random(rand::random());
+                self.issue_invitation(municipality, family, issuer, code.clone(), now).await?;
+                let email = parse(Email::parse(login))?;
+                let guardian_name = parse(PersonName::parse("name", &format!("{name} {given}")))?;
+                let guardian_kana = parse(Kana::parse("name_kana", &format!("{kana} {given_kana}")))?;
+                let joined = self
+                    .join_with_invitation(
+                        &code,
+                        &NewGuardian { email: &email, password_hash: &hash, name: &guardian_name, name_kana: &guardian_kana },
+                        now,
+                    )
+                    .await?;
+                joined.map_err(|refused| Error::Corrupt(format!("demo guardian: {refused:?}")))?;
+            }
+        }
+        Ok(true)
+    }
+}

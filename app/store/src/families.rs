@@ -1,0 +1,338 @@
+//! Families and what hangs from them: guardians, pregnancies, children; and the caseload list.
+
+use crate::{Error, Store, time};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::family::{CaseloadEntry, CaseloadPage, Child, FamilyRecord, Guardian, Pregnancy, PregnancyOutcome, Stage};
+use domain::ids::{ChildId, FamilyId, MunicipalityId, PregnancyId, SiteId};
+use domain::people::{Kana, PersonName, Sex, to_katakana};
+use std::collections::HashMap;
+
+pub struct NewFamily<'a> {
+    pub site: Option<SiteId>,
+    pub family_name: &'a PersonName,
+    pub family_name_kana: &'a Kana,
+}
+
+pub struct NewPregnancy {
+    pub due_date: NaiveDate,
+    pub notified_on: NaiveDate,
+    pub fetuses: u8,
+}
+
+pub struct NewChild<'a> {
+    pub pregnancy: Option<PregnancyId>,
+    pub name: &'a PersonName,
+    pub name_kana: &'a Kana,
+    pub birth_date: NaiveDate,
+    pub sex: Sex,
+}
+
+#[derive(sqlx::FromRow)]
+struct PregnancyRow {
+    id: i64,
+    family_id: i64,
+    due_date: String,
+    notified_on: String,
+    fetuses: i64,
+    outcome: String,
+    ended_on: Option<String>,
+}
+
+impl PregnancyRow {
+    fn into_domain(self) -> Result<(FamilyId, Pregnancy), Error> {
+        Ok((
+            FamilyId(self.family_id),
+            Pregnancy {
+                id: PregnancyId(self.id),
+                due_date: time::parse_date(&self.due_date)?,
+                notified_on: time::parse_date(&self.notified_on)?,
+                fetuses: u8::try_from(self.fetuses).map_err(|_| Error::Corrupt("fetuses".into()))?,
+                outcome: PregnancyOutcome::parse(&self.outcome)
+                    .ok_or_else(|| Error::Corrupt(format!("outcome {:?}", self.outcome)))?,
+                ended_on: time::parse_opt_date(self.ended_on.as_deref())?,
+            },
+        ))
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ChildRow {
+    id: i64,
+    family_id: i64,
+    name: String,
+    name_kana: String,
+    birth_date: String,
+    sex: String,
+}
+
+impl ChildRow {
+    fn into_domain(self) -> Result<(FamilyId, Child), Error> {
+        Ok((
+            FamilyId(self.family_id),
+            Child {
+                id: ChildId(self.id),
+                name: self.name,
+                name_kana: self.name_kana,
+                birth_date: time::parse_date(&self.birth_date)?,
+                sex: self.sex.parse().map_err(|_| Error::Corrupt(format!("sex {:?}", self.sex)))?,
+            },
+        ))
+    }
+}
+
+const PREGNANCY_COLUMNS: &str = "id, family_id, due_date, notified_on, fetuses, outcome, ended_on";
+const CHILD_COLUMNS: &str = "id, family_id, name, name_kana, birth_date, sex";
+
+/// The caseload's search: family, child or guardian names, in writing or kana (hiragana matches katakana).
+const CASELOAD_FILTER: &str = "f.municipality_id = $1 AND ($2 = '' \
+    OR LOWER(f.family_name) LIKE $3 ESCAPE '\\' OR f.family_name_kana LIKE $3 ESCAPE '\\' \
+    OR EXISTS (SELECT 1 FROM children c WHERE c.family_id = f.id \
+               AND (LOWER(c.name) LIKE $3 ESCAPE '\\' OR c.name_kana LIKE $3 ESCAPE '\\')) \
+    OR EXISTS (SELECT 1 FROM guardians g WHERE g.family_id = f.id \
+               AND (LOWER(g.name) LIKE $3 ESCAPE '\\' OR g.name_kana LIKE $3 ESCAPE '\\')))";
+
+/// `%term%` for LIKE, with the user's own `%`, `_` and `\` taken literally.
+fn like_pattern(term: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in to_katakana(&term.to_lowercase()).chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+impl Store {
+    pub async fn create_family(
+        &self,
+        municipality: MunicipalityId,
+        family: &NewFamily<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<FamilyId, Error> {
+        if let Some(site) = family.site {
+            self.require_site(municipality, site).await?;
+        }
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO families (municipality_id, site_id, family_name, family_name_kana, created_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(municipality.0)
+        .bind(family.site.map(|s| s.0))
+        .bind(family.family_name.as_str())
+        .bind(family.family_name_kana.as_str())
+        .bind(time::instant(now))
+        .fetch_one(self.pool())
+        .await?;
+        Ok(FamilyId(id))
+    }
+
+    async fn require_site(&self, municipality: MunicipalityId, site: SiteId) -> Result<(), Error> {
+        let owned: Option<(i64,)> = sqlx::query_as("SELECT id FROM sites WHERE id = $1 AND municipality_id = $2")
+            .bind(site.0)
+            .bind(municipality.0)
+            .fetch_optional(self.pool())
+            .await?;
+        owned.map(|_| ()).ok_or(Error::NotFound)
+    }
+
+    async fn require_family(&self, municipality: MunicipalityId, family: FamilyId) -> Result<(), Error> {
+        let owned: Option<(i64,)> = sqlx::query_as("SELECT id FROM families WHERE id = $1 AND municipality_id = $2")
+            .bind(family.0)
+            .bind(municipality.0)
+            .fetch_optional(self.pool())
+            .await?;
+        owned.map(|_| ()).ok_or(Error::NotFound)
+    }
+
+    pub async fn add_pregnancy(
+        &self,
+        municipality: MunicipalityId,
+        family: FamilyId,
+        pregnancy: &NewPregnancy,
+        now: DateTime<Utc>,
+    ) -> Result<PregnancyId, Error> {
+        self.require_family(municipality, family).await?;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO pregnancies (municipality_id, family_id, due_date, notified_on, fetuses, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(municipality.0)
+        .bind(family.0)
+        .bind(time::date(pregnancy.due_date))
+        .bind(time::date(pregnancy.notified_on))
+        .bind(i32::from(pregnancy.fetuses))
+        .bind(time::instant(now))
+        .fetch_one(self.pool())
+        .await?;
+        Ok(PregnancyId(id))
+    }
+
+    /// Records a birth: the child is added and, if given, its pregnancy is marked born on that date.
+    pub async fn add_child(
+        &self,
+        municipality: MunicipalityId,
+        family: FamilyId,
+        child: &NewChild<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<ChildId, Error> {
+        self.require_family(municipality, family).await?;
+        let mut tx = self.pool().begin().await?;
+        if let Some(pregnancy) = child.pregnancy {
+            let updated = sqlx::query(
+                "UPDATE pregnancies SET outcome = 'born', ended_on = $1 \
+                 WHERE id = $2 AND family_id = $3 AND municipality_id = $4",
+            )
+            .bind(time::date(child.birth_date))
+            .bind(pregnancy.0)
+            .bind(family.0)
+            .bind(municipality.0)
+            .execute(&mut *tx)
+            .await?;
+            if updated.rows_affected() == 0 {
+                return Err(Error::NotFound);
+            }
+        }
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO children (municipality_id, family_id, pregnancy_id, name, name_kana, birth_date, sex, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(municipality.0)
+        .bind(family.0)
+        .bind(child.pregnancy.map(|p| p.0))
+        .bind(child.name.as_str())
+        .bind(child.name_kana.as_str())
+        .bind(time::date(child.birth_date))
+        .bind(child.sex.as_str())
+        .bind(time::instant(now))
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(ChildId(id))
+    }
+
+    /// A whole family record — only if it belongs to `municipality`; otherwise `NotFound`,
+    /// so that ids of other municipalities cannot even be probed.
+    pub async fn family_record(&self, municipality: MunicipalityId, family: FamilyId) -> Result<FamilyRecord, Error> {
+        let head: Option<(i64, i64, Option<i64>, Option<String>, String, String)> = sqlx::query_as(
+            "SELECT f.id, f.municipality_id, f.site_id, s.name, f.family_name, f.family_name_kana \
+             FROM families f LEFT JOIN sites s ON s.id = f.site_id WHERE f.id = $1 AND f.municipality_id = $2",
+        )
+        .bind(family.0)
+        .bind(municipality.0)
+        .fetch_optional(self.pool())
+        .await?;
+        let (id, municipality_id, site_id, site_name, family_name, family_name_kana) = head.ok_or(Error::NotFound)?;
+        let guardians: Vec<(String, String)> =
+            sqlx::query_as("SELECT name, name_kana FROM guardians WHERE family_id = $1 ORDER BY account_id")
+                .bind(id)
+                .fetch_all(self.pool())
+                .await?;
+        let (mut pregnancies, mut children) = self.members_of(&[FamilyId(id)]).await?;
+        Ok(FamilyRecord {
+            id: FamilyId(id),
+            municipality: MunicipalityId(municipality_id),
+            site: site_id.map(SiteId),
+            site_name,
+            family_name,
+            family_name_kana,
+            guardians: guardians.into_iter().map(|(name, name_kana)| Guardian { name, name_kana }).collect(),
+            pregnancies: pregnancies.remove(&FamilyId(id)).unwrap_or_default(),
+            children: children.remove(&FamilyId(id)).unwrap_or_default(),
+        })
+    }
+
+    /// Pregnancies and children of several families in two queries (no N+1 on list pages).
+    async fn members_of(
+        &self,
+        families: &[FamilyId],
+    ) -> Result<(HashMap<FamilyId, Vec<Pregnancy>>, HashMap<FamilyId, Vec<Child>>), Error> {
+        let mut pregnancies: HashMap<FamilyId, Vec<Pregnancy>> = HashMap::new();
+        let mut children: HashMap<FamilyId, Vec<Child>> = HashMap::new();
+        if families.is_empty() {
+            return Ok((pregnancies, children));
+        }
+        // `$n` placeholders written out: sqlx's QueryBuilder emits `?` for the Any driver, which PostgreSQL refuses.
+        let placeholders = (1..=families.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
+        let sql = format!("SELECT {PREGNANCY_COLUMNS} FROM pregnancies WHERE family_id IN ({placeholders}) ORDER BY due_date");
+        let mut query = sqlx::query_as::<_, PregnancyRow>(&sql);
+        for f in families {
+            query = query.bind(f.0);
+        }
+        for row in query.fetch_all(self.pool()).await? {
+            let (family, p) = row.into_domain()?;
+            pregnancies.entry(family).or_default().push(p);
+        }
+        let sql = format!("SELECT {CHILD_COLUMNS} FROM children WHERE family_id IN ({placeholders}) ORDER BY birth_date, id");
+        let mut query = sqlx::query_as::<_, ChildRow>(&sql);
+        for f in families {
+            query = query.bind(f.0);
+        }
+        for row in query.fetch_all(self.pool()).await? {
+            let (family, c) = row.into_domain()?;
+            children.entry(family).or_default().push(c);
+        }
+        Ok((pregnancies, children))
+    }
+
+    /// One page of the municipality's caseload, ordered by kana, optionally filtered by a name.
+    pub async fn caseload(
+        &self,
+        municipality: MunicipalityId,
+        search: &str,
+        page: u32,
+        today: NaiveDate,
+    ) -> Result<CaseloadPage, Error> {
+        let search = search.trim();
+        let pattern = like_pattern(search);
+        let (total,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM families f WHERE {CASELOAD_FILTER}"))
+            .bind(municipality.0)
+            .bind(search)
+            .bind(&pattern)
+            .fetch_one(self.pool())
+            .await?;
+        let total = u64::try_from(total).unwrap_or(0);
+        let page_count = CaseloadPage::page_count(total);
+        let page = page.clamp(1, page_count);
+        let rows: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(&format!(
+            "SELECT f.id, f.family_name, f.family_name_kana, s.name FROM families f \
+             LEFT JOIN sites s ON s.id = f.site_id WHERE {CASELOAD_FILTER} \
+             ORDER BY f.family_name_kana, f.id LIMIT $4 OFFSET $5"
+        ))
+        .bind(municipality.0)
+        .bind(search)
+        .bind(&pattern)
+        .bind(i64::from(CaseloadPage::SIZE))
+        .bind(i64::from((page - 1) * CaseloadPage::SIZE))
+        .fetch_all(self.pool())
+        .await?;
+        let ids: Vec<FamilyId> = rows.iter().map(|r| FamilyId(r.0)).collect();
+        let (pregnancies, children) = self.members_of(&ids).await?;
+        let entries = rows
+            .into_iter()
+            .map(|(id, family_name, family_name_kana, site_name)| {
+                let id = FamilyId(id);
+                let stage = Stage::of(
+                    pregnancies.get(&id).map(Vec::as_slice).unwrap_or_default(),
+                    children.get(&id).map(Vec::as_slice).unwrap_or_default(),
+                    today,
+                );
+                CaseloadEntry { family: id, family_name, family_name_kana, site_name, stage }
+            })
+            .collect();
+        Ok(CaseloadPage { entries, page, page_count, total })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_escape_wildcards_and_fold_hiragana() {
+        assert_eq!(like_pattern("やまだ"), "%ヤマダ%");
+        assert_eq!(like_pattern("Sato"), "%sato%");
+        assert_eq!(like_pattern("50%_\\"), "%50\\%\\_\\\\%");
+    }
+}

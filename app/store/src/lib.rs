@@ -1,0 +1,164 @@
+//! The one storage façade over sqlx: SQLite (a file, the default) or PostgreSQL, chosen by URL.
+//!
+//! Queries are written once with `$n` placeholders and run through sqlx's `Any` driver. `Any` cannot
+//! carry chrono types, so dates travel as ISO text and instants as sortable UTC text (see [`time`]).
+
+pub mod accounts;
+pub mod audit;
+pub mod demo;
+mod error;
+pub mod families;
+pub mod invitations;
+pub mod municipalities;
+pub mod sessions;
+pub mod throttle;
+pub mod time;
+
+pub use error::Error;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+use std::path::Path;
+use std::str::FromStr;
+
+/// Which engine a store runs on; the only place where the two differ is the migrations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    pub fn of_url(url: &str) -> Result<Self, Error> {
+        if url.starts_with("sqlite:") {
+            Ok(Engine::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Engine::Postgres)
+        } else {
+            Err(Error::Config("DATABASE_URL must start with sqlite: or postgres:".into()))
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    engine: Engine,
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl Store {
+    /// Opens the database (creating an SQLite file and its folder on first start) and migrates it.
+    pub async fn open(url: &str, max_connections: u32) -> Result<Self, Error> {
+        install_default_drivers();
+        let engine = Engine::of_url(url)?;
+        let options = AnyPoolOptions::new().max_connections(max_connections);
+        let pool = match engine {
+            Engine::Sqlite => {
+                create_sqlite_folder(url)?;
+                options
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            // WAL lets readers work while one writer writes; foreign keys are off by
+                            // default in SQLite; the busy timeout queues writers instead of failing.
+                            conn.execute("PRAGMA journal_mode = WAL").await?;
+                            conn.execute("PRAGMA synchronous = NORMAL").await?;
+                            conn.execute("PRAGMA foreign_keys = ON").await?;
+                            conn.execute("PRAGMA busy_timeout = 5000").await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(&sqlite_url_with_create(url))
+                    .await?
+            }
+            Engine::Postgres => options.connect(url).await?,
+        };
+        let store = Store { pool, engine };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    pub async fn migrate(&self) -> Result<(), Error> {
+        let migrator = match self.engine {
+            Engine::Sqlite => &SQLITE_MIGRATIONS,
+            Engine::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&self.pool).await.map_err(|e| Error::Migrate(e.to_string()))
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Cheap liveness probe for the health endpoint.
+    pub async fn ping(&self) -> Result<(), Error> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn sqlite_path(url: &str) -> &str {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    rest.split('?').next().unwrap_or(rest)
+}
+
+fn create_sqlite_folder(url: &str) -> Result<(), Error> {
+    let path = sqlite_path(url);
+    if path.is_empty() || path == ":memory:" {
+        return Ok(());
+    }
+    if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| Error::Config(format!("cannot create {}: {e}", parent.display())))?;
+    }
+    Ok(())
+}
+
+/// The file is created on first start: `mode=rwc` unless the URL already says otherwise.
+fn sqlite_url_with_create(url: &str) -> String {
+    if url.contains("mode=") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}
+
+impl FromStr for Engine {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Engine::of_url(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_engine_follows_the_url_scheme() {
+        assert_eq!(Engine::of_url("sqlite://data/y.db").unwrap(), Engine::Sqlite);
+        assert_eq!(Engine::of_url("postgres://u@h/db").unwrap(), Engine::Postgres);
+        assert_eq!(Engine::of_url("postgresql://u@h/db").unwrap(), Engine::Postgres);
+        assert!(Engine::of_url("mysql://u@h/db").is_err());
+    }
+
+    #[test]
+    fn sqlite_urls_gain_create_mode_once() {
+        assert_eq!(sqlite_url_with_create("sqlite://data/y.db"), "sqlite://data/y.db?mode=rwc");
+        assert_eq!(sqlite_url_with_create("sqlite://y.db?cache=shared"), "sqlite://y.db?cache=shared&mode=rwc");
+        assert_eq!(sqlite_url_with_create("sqlite://y.db?mode=ro"), "sqlite://y.db?mode=ro");
+        assert_eq!(sqlite_path("sqlite://data/y.db?mode=rwc"), "data/y.db");
+    }
+}

@@ -1,0 +1,92 @@
+// The walking skeleton, end to end: hydration, a parent joining with an invitation on a phone,
+// a coordinator finding that family, and the refusals that protect records.
+import { expect, test } from '@playwright/test';
+import { COORDINATOR, hydrated, logIn, uniqueEmail } from './helpers';
+
+test('the language switch works once the WASM client is live', async ({ page }) => {
+  await page.goto('/login');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('ログイン');
+  await hydrated(page);
+  await page.getByTestId('language-switch').click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Log in');
+  await page.getByTestId('language-switch').click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('ログイン');
+});
+
+test('a parent joins with an invitation code on a phone and a coordinator finds the family', async ({ browser }) => {
+  // A coordinator issues an invitation for a demo family without a guardian yet.
+  const staff = await browser.newPage();
+  await logIn(staff, COORDINATOR);
+  await expect(staff).toHaveURL(/\/staff$/);
+  await staff.getByLabel('氏名・フリガナで検索').fill('やまだ');
+  await staff.getByRole('button', { name: '検索' }).click();
+  await expect(staff.getByTestId('caseload-row')).toHaveCount(1);
+  await staff.getByTestId('caseload-row').getByRole('link').click();
+  await expect(staff.getByTestId('family-name')).toContainText('山田');
+  await hydrated(staff);
+  await staff.getByTestId('issue-invitation').click();
+  const code = (await staff.getByTestId('invitation-code').textContent())!.trim();
+  expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+  const link = (await staff.getByTestId('invitation-link').getAttribute('href'))!;
+  expect(link).toContain('/join?code=');
+
+  // The parent opens the link on a 360 px phone; the code is already filled in.
+  const phone = await browser.newPage({ viewport: { width: 360, height: 740 }, locale: 'ja-JP' });
+  await phone.goto(new URL(link).pathname + new URL(link).search);
+  await hydrated(phone);
+  await expect(phone.getByLabel('招待コード')).toHaveValue(code.replaceAll('-', ''));
+  const email = uniqueEmail('mother');
+  await phone.getByLabel('お名前').fill('山田 恵');
+  await phone.getByLabel('フリガナ').fill('やまだ めぐみ');
+  await phone.getByLabel('メールアドレス').fill(email);
+  await phone.getByLabel('パスワード（8文字以上）').fill('a long enough password');
+  await phone.getByRole('button', { name: '登録する' }).click();
+
+  await expect(phone).toHaveURL(/\/home$/);
+  await expect(phone.getByRole('heading', { level: 1 })).toContainText('山田');
+  await expect(phone.getByRole('heading', { name: 'これからの予定' })).toBeVisible();
+  await expect(phone.getByTestId('child')).toHaveCount(1);
+  // Nothing overflows sideways on a 360 px screen.
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+
+  // The code works once only.
+  const again = await browser.newPage();
+  await again.goto(`/join?code=${encodeURIComponent(code)}`);
+  await hydrated(again);
+  await again.getByLabel('お名前').fill('山田 次郎');
+  await again.getByLabel('フリガナ').fill('ヤマダ ジロウ');
+  await again.getByLabel('メールアドレス').fill(uniqueEmail('father'));
+  await again.getByLabel('パスワード（8文字以上）').fill('another long password');
+  await again.getByRole('button', { name: '登録する' }).click();
+  await expect(again.getByTestId('error')).toContainText('すでに使われています');
+  await expect(again.getByLabel('お名前')).toHaveValue('山田 次郎');
+
+  // The coordinator finds the family by the parent's name and sees the guardian.
+  await staff.goto('/staff?q=' + encodeURIComponent('めぐみ'));
+  await expect(staff.getByTestId('caseload-row')).toHaveCount(1);
+  await staff.getByTestId('caseload-row').getByRole('link').click();
+  await expect(staff.getByTestId('guardians')).toContainText('山田 恵');
+});
+
+test('a parent who opens staff pages is refused', async ({ page }) => {
+  await logIn(page, 'parent@demo.yorisoi.jp');
+  await expect(page).toHaveURL(/\/home$/);
+  await page.goto('/staff');
+  await expect(page.getByTestId('error')).toContainText('権限がありません');
+  await page.goto('/staff/families/1');
+  await expect(page.getByTestId('family-name')).toHaveCount(0);
+});
+
+test('a wrong password gets a clear message and keeps the e-mail', async ({ page }) => {
+  await logIn(page, COORDINATOR, 'not the password');
+  await expect(page.getByTestId('error')).toHaveText('メールアドレスまたはパスワードが違います。');
+  await expect(page.getByLabel('メールアドレス')).toHaveValue(COORDINATOR);
+});
+
+test('signed-out visitors are sent to the login', async ({ page }) => {
+  await page.goto('/home');
+  await expect(page).toHaveURL(/\/login$/);
+  await page.goto('/staff');
+  await expect(page).toHaveURL(/\/login$/);
+});

@@ -1,0 +1,4 @@
+//! Subcommands of the `yorisoi` binary other than serving.
+
+pub mod admin;
+pub mod schedule;

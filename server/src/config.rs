@@ -1,0 +1,54 @@
+//! Settings in layers: built-in defaults, then environment variables, then command-line flags.
+//! `Settings` has no `Debug`: the database URL may hold a password.
+
+use chrono::NaiveDate;
+use std::net::SocketAddr;
+
+#[derive(clap::Args, Clone)]
+pub struct Settings {
+    /// Where the data lives: `sqlite://path/to/file.db` (created on first start) or `postgres://…`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/yorisoi.db", hide_env_values = true, global = true)]
+    pub database_url: String,
+
+    /// Database connections in the pool.
+    #[arg(long, env = "YORISOI_DB_CONNECTIONS", default_value_t = 10, global = true)]
+    pub db_connections: u32,
+
+    /// Address to listen on (cargo-leptos sets LEPTOS_SITE_ADDR from Cargo.toml).
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    pub addr: SocketAddr,
+
+    /// The origin people reach the app at, for links in invitations; `https://…` turns on secure cookies.
+    #[arg(long, env = "YORISOI_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+
+    /// Load the demo municipality (idempotent) and print its logins at start-up.
+    #[arg(long, env = "YORISOI_DEMO", default_value_t = false, global = true)]
+    pub demo: bool,
+
+    /// Built site (WASM, JS, CSS, public files), as produced by cargo-leptos.
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
+    pub site_root: String,
+
+    #[arg(long, env = "LEPTOS_SITE_PKG_DIR", default_value = "pkg", global = true, hide = true)]
+    pub site_pkg_dir: String,
+
+    #[arg(long, env = "LEPTOS_OUTPUT_NAME", default_value = "yorisoi", global = true, hide = true)]
+    pub output_name: String,
+}
+
+impl Settings {
+    pub fn public_url(&self) -> String {
+        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.addr))
+    }
+
+    /// Cookies are marked Secure whenever the app is served over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url().starts_with("https://")
+    }
+}
+
+/// Today on the Japanese calendar, the default for commands that need a date.
+pub fn today_in_japan() -> NaiveDate {
+    chrono::Utc::now().with_timezone(&chrono_tz::Asia::Tokyo).date_naive()
+}

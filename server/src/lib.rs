@@ -1,0 +1,7 @@
+//! The server's parts, as a library so that tests start the real application on port 0.
+
+pub mod cli;
+pub mod config;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,124 @@
+//! Signing in and out over HTTP: cookies, redirects, throttling, invitations.
+
+use crate::helpers::{PASSWORD, TestApp, client, world};
+use crate::on_both;
+use app::api::auth::SignedIn;
+use app::error::{AppError, Conflict};
+use domain::account::Role;
+use domain::invitation::InvitationCode;
+
+async fn the_health_check_answers(app: TestApp) {
+    let response = reqwest::get(format!("{}/health", app.address)).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), "ok");
+}
+
+async fn a_login_sets_a_protected_session_cookie_and_logout_ends_it(app: TestApp) {
+    let w = world(&app.store).await;
+    let client = client();
+    let response = app.call(&client, "login", &[("email", &w.a.coordinator), ("password", PASSWORD)]).await;
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("yorisoi_session="))
+        .expect("a session cookie");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "plain http in tests: {cookie}");
+
+    let me: Option<SignedIn> = app.call_json(&client, "whoami", &[]).await.unwrap();
+    assert_eq!(me.map(|m| m.role), Some(Role::Coordinator));
+
+    app.call(&client, "logout", &[]).await;
+    let me: Option<SignedIn> = app.call_json(&client, "whoami", &[]).await.unwrap();
+    assert_eq!(me, None);
+}
+
+async fn a_wrong_password_is_refused_and_repeated_guessing_is_slowed(app: TestApp) {
+    let w = world(&app.store).await;
+    let client = client();
+    for _ in 0..5 {
+        let r: Result<(), AppError> =
+            app.call_json(&client, "login", &[("email", &w.a.coordinator), ("password", "wrong")]).await;
+        assert_eq!(r, Err(AppError::WrongCredentials));
+    }
+    let sixth: Result<(), AppError> = app.call_json(&client, "login", &[("email", &w.a.coordinator), ("password", "wrong")]).await;
+    assert_eq!(sixth, Err(AppError::WrongCredentials));
+    let throttled: Result<(), AppError> =
+        app.call_json(&client, "login", &[("email", &w.a.coordinator), ("password", PASSWORD)]).await;
+    assert!(matches!(throttled, Err(AppError::TooManyAttempts { retry_after_seconds }) if retry_after_seconds >= 1));
+    let me: Option<SignedIn> = app.call_json(&client, "whoami", &[]).await.unwrap();
+    assert_eq!(me, None, "a throttled login signs nobody in");
+}
+
+async fn a_parent_joins_with_a_code_and_lands_in_their_own_family(app: TestApp) {
+    let w = world(&app.store).await;
+    let staff = app.log_in(&w.a.coordinator).await;
+    let invitation: app::api::families::InvitationView =
+        app.call_json(&staff, "issue_invitation", &[("family", &w.a.neighbour.0.to_string())]).await.unwrap();
+    assert!(invitation.link.ends_with(&format!("/join?code={}", InvitationCode::parse(&invitation.code).unwrap().canonical())));
+
+    let parent = client();
+    let join = [
+        ("code", invitation.code.as_str()),
+        ("name", "佐藤 美咲"),
+        ("name_kana", "さとう みさき"),
+        ("email", "misaki@example.jp"),
+        ("password", "misaki's password"),
+    ];
+    let response = app.call(&parent, "join", &join).await;
+    assert!(response.status().is_success() || response.status().is_redirection());
+    let family: app::api::families::FamilyView = app.call_json(&parent, "my_family", &[]).await.unwrap();
+    assert_eq!(family.record.id, w.a.neighbour);
+    assert_eq!(family.record.guardians[0].name_kana, "サトウ ミサキ");
+
+    let second = [
+        ("code", invitation.code.as_str()),
+        ("name", "佐藤 次郎"),
+        ("name_kana", "サトウ ジロウ"),
+        ("email", "jiro@example.jp"),
+        ("password", "jiro's password"),
+    ];
+    let again: Result<(), AppError> = app.call_json(&client(), "join", &second).await;
+    assert_eq!(again, Err(AppError::Conflict(Conflict::InvitationUsed)));
+}
+
+async fn bad_sign_up_input_is_refused_field_by_field(app: TestApp) {
+    world(&app.store).await;
+    let c = client();
+    let base = [
+        ("code", "AAAA-BBBB-CCCC"),
+        ("name", "名前"),
+        ("name_kana", "ナマエ"),
+        ("email", "someone@example.jp"),
+        ("password", "long enough password"),
+    ];
+    let with = |field: &str, value: &'static str| {
+        base.iter().map(|&(k, v)| if k == field { (k, value) } else { (k, v) }).collect::<Vec<_>>()
+    };
+    let cases = [
+        (with("code", "short"), "code"),
+        (with("name", "   "), "name"),
+        (with("name_kana", "名前"), "name_kana"),
+        (with("email", "not-an-email"), "email"),
+        (with("password", "short"), "password"),
+    ];
+    for (form, field) in cases {
+        match app.call_json::<()>(&c, "join", &form).await {
+            Err(AppError::Invalid(invalid)) => assert_eq!(invalid.field, field),
+            other => panic!("{field}: expected invalid input, got {other:?}"),
+        }
+    }
+    let unknown: Result<(), AppError> = app.call_json(&c, "join", &base).await;
+    assert_eq!(unknown, Err(AppError::Conflict(Conflict::InvitationUnknown)));
+}
+
+on_both!(
+    the_health_check_answers,
+    a_login_sets_a_protected_session_cookie_and_logout_ends_it,
+    a_wrong_password_is_refused_and_repeated_guessing_is_slowed,
+    a_parent_joins_with_a_code_and_lands_in_their_own_family,
+    bad_sign_up_input_is_refused_field_by_field,
+);

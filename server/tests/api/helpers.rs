@@ -1,0 +1,230 @@
+//! `spawn_app`: the real application on a free port with a fresh database, and a world of two
+//! municipalities to test tenancy with.
+
+use chrono::{NaiveDate, Utc};
+use domain::account::{Profession, Role};
+use domain::ids::{FamilyId, MunicipalityId};
+use domain::invitation::InvitationCode;
+use domain::people::{Email, Kana, NewPassword, PersonName};
+use server::config::Settings;
+use server::startup::Application;
+use store::Store;
+use store::accounts::{NewStaff, hash_password};
+use store::families::{NewFamily, NewPregnancy};
+use store::invitations::NewGuardian;
+
+pub const PASSWORD: &str = "a test password";
+
+pub struct TestApp {
+    pub address: String,
+    pub store: Store,
+    _dir: Option<tempfile::TempDir>,
+}
+
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Starts the app on the backend, or returns `None` when PostgreSQL is not configured.
+pub async fn spawn_app(backend: Backend, name: &str) -> Option<TestApp> {
+    // Server logs show with `--nocapture` and `RUST_LOG=…`; silent otherwise.
+    if std::env::var_os("RUST_LOG").is_some() {
+        server::telemetry::init();
+    }
+    let (url, dir) = match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            (format!("sqlite://{}/app.db", dir.path().display()), Some(dir))
+        }
+        Backend::Postgres => (postgres_database(name).await?, None),
+    };
+    let settings = Settings {
+        database_url: url.clone(),
+        db_connections: 4,
+        addr: "127.0.0.1:0".parse().unwrap(),
+        public_url: None,
+        demo: false,
+        site_root: "target/site".into(),
+        site_pkg_dir: "pkg".into(),
+        output_name: "yorisoi".into(),
+    };
+    let app = Application::build(&settings).await.expect("application builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let store = Store::open(&url, 2).await.expect("second handle on the database");
+    Some(TestApp { address, store, _dir: dir })
+}
+
+async fn postgres_database(test: &str) -> Option<String> {
+    let url = std::env::var("YORISOI_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())?;
+    sqlx::any::install_default_drivers();
+    let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(&url)
+        .await
+        .unwrap_or_else(|e| panic!("YORISOI_TEST_POSTGRES_URL is set but PostgreSQL is unreachable: {e}"));
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    let name = format!("yorisoi_http_{}_{}_{nanos}", &test[..test.len().min(24)], std::process::id());
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create database");
+    let (base, _) = url.rsplit_once('/').expect("database URL with a path");
+    Some(format!("{base}/{name}"))
+}
+
+/// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+impl TestApp {
+    /// Calls a server function the way a form post does.
+    pub async fn call(&self, client: &reqwest::Client, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        client
+            .post(format!("{}/api/{endpoint}", self.address))
+            .header("Accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .expect("request reaches the server")
+    }
+
+    /// Calls a server function and decodes its JSON answer as `Ok(T)` or the app's error.
+    pub async fn call_json<T: serde::de::DeserializeOwned>(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> Result<T, app::error::AppError> {
+        let response = self.call(client, endpoint, form).await;
+        let ok = response.status().is_success();
+        let body = response.text().await.unwrap();
+        if ok {
+            Ok(serde_json::from_str(&body).unwrap_or_else(|e| panic!("{endpoint}: {e}: {body}")))
+        } else {
+            Err(serde_json::from_str(&body).unwrap_or_else(|e| panic!("{endpoint} error: {e}: {body}")))
+        }
+    }
+
+    pub async fn log_in(&self, email: &str) -> reqwest::Client {
+        self.log_in_with(email, PASSWORD).await
+    }
+
+    pub async fn log_in_with(&self, email: &str, password: &str) -> reqwest::Client {
+        let client = client();
+        let response = self.call(&client, "login", &[("email", email), ("password", password)]).await;
+        assert!(response.status().is_success() || response.status().is_redirection(), "login of {email}: {}", response.status());
+        client
+    }
+}
+
+/// Two municipalities, each with a coordinator, an admin and a family with a guardian.
+pub struct World {
+    pub a: Town,
+    pub b: Town,
+}
+
+pub struct Town {
+    pub municipality: MunicipalityId,
+    pub coordinator: String,
+    pub admin: String,
+    pub family: FamilyId,
+    pub parent: String,
+    /// A second family in the same municipality, without a guardian.
+    pub neighbour: FamilyId,
+}
+
+pub async fn world(store: &Store) -> World {
+    World { a: town(store, "200001", "a").await, b: town(store, "200002", "b").await }
+}
+
+async fn town(store: &Store, code: &str, tag: &str) -> Town {
+    let now = Utc::now();
+    let municipality = store.create_municipality(code, &format!("町{tag}"), chrono_tz::Asia::Tokyo, now).await.unwrap();
+    let hash = hash_password(&NewPassword::parse(PASSWORD).unwrap()).unwrap();
+    let coordinator = format!("nurse-{tag}@example.jp");
+    let admin = format!("admin-{tag}@example.jp");
+    for (email, role) in [(&coordinator, Role::Coordinator), (&admin, Role::Admin)] {
+        let email = Email::parse(email).unwrap();
+        store
+            .create_staff(
+                &NewStaff {
+                    municipality,
+                    email: &email,
+                    password_hash: &hash,
+                    display_name: "職員",
+                    role,
+                    site: None,
+                    profession: Profession::PublicHealthNurse,
+                },
+                now,
+            )
+            .await
+            .unwrap();
+    }
+    let family = new_family(store, municipality, "鈴木", "スズキ").await;
+    let neighbour = new_family(store, municipality, "佐藤", "サトウ").await;
+    let parent = format!("parent-{tag}@example.jp");
+    let issuer = store.staff_members(municipality).await.unwrap()[0].account;
+    let code = InvitationCode::from_random(rand_bytes(tag));
+    store.issue_invitation(municipality, family, issuer, code.clone(), now).await.unwrap();
+    let email = Email::parse(&parent).unwrap();
+    let name = PersonName::parse("name", "鈴木 花子").unwrap();
+    let kana = Kana::parse("name_kana", "スズキ ハナコ").unwrap();
+    store
+        .join_with_invitation(&code, &NewGuardian { email: &email, password_hash: &hash, name: &name, name_kana: &kana }, now)
+        .await
+        .unwrap()
+        .unwrap();
+    Town { municipality, coordinator, admin, family, parent, neighbour }
+}
+
+pub async fn new_family(store: &Store, municipality: MunicipalityId, name: &str, kana: &str) -> FamilyId {
+    let name = PersonName::parse("n", name).unwrap();
+    let kana = Kana::parse("k", kana).unwrap();
+    let family = store
+        .create_family(municipality, &NewFamily { site: None, family_name: &name, family_name_kana: &kana }, Utc::now())
+        .await
+        .unwrap();
+    let due = NaiveDate::from_ymd_opt(2027, 5, 1).unwrap();
+    let notified = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+    store
+        .add_pregnancy(municipality, family, &NewPregnancy { due_date: due, notified_on: notified, fetuses: 1 }, Utc::now())
+        .await
+        .unwrap();
+    family
+}
+
+fn rand_bytes(tag: &str) -> [u8; 12] {
+    let mut bytes = [7u8; 12];
+    bytes[0] = tag.as_bytes()[0];
+    bytes
+}
+
+/// Runs a test body on SQLite and, when configured, on PostgreSQL.
+#[macro_export]
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let app = $crate::helpers::spawn_app($crate::helpers::Backend::Sqlite, stringify!($name)).await.unwrap();
+                    super::$name(app).await;
+                }
+            )*
+        }
+        mod on_postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    match $crate::helpers::spawn_app($crate::helpers::Backend::Postgres, stringify!($name)).await {
+                        Some(app) => super::$name(app).await,
+                        None => eprintln!("PostgreSQL not configured: skipped"),
+                    }
+                }
+            )*
+        }
+    };
+}

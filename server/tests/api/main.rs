@@ -1,0 +1,8 @@
+//! HTTP tests of the real application on port 0: sign-in, sessions, tenancy and role checks.
+//! Each test runs on a fresh SQLite file, and again on a fresh PostgreSQL database when
+//! `YORISOI_TEST_POSTGRES_URL` is set.
+
+mod helpers;
+
+mod auth;
+mod tenancy;
