@@ -3,7 +3,10 @@
 use crate::i18n::I18nContextProvider;
 use crate::ui::layout::Header;
 use crate::ui::{join::JoinPage, landing::Landing, login::LoginPage, not_found::NotFound};
-use crate::ui::{parent::home::ParentHome, staff::accounts::AccountsPage, staff::caseload::CaseloadPage, staff::family::FamilyPage};
+use crate::ui::{
+    parent::home::ParentHome, staff::accounts::AccountsPage, staff::caseload::CaseloadPage,
+    staff::family::FamilyPage,
+};
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
@@ -12,7 +15,7 @@ use leptos_router::{SsrMode, path};
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="ja">
+        <html>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />

@@ -63,7 +63,7 @@ test('a parent joins with an invitation code on a phone and a coordinator finds 
   await expect(again.getByLabel('お名前')).toHaveValue('山田 次郎');
 
   // The coordinator finds the family by the parent's name and sees the guardian.
-  await staff.goto('/staff?q=' + encodeURIComponent('めぐみ'));
+  await staff.goto('/staff?q=' + encodeURIComponent('やまだ めぐみ'));
   await expect(staff.getByTestId('caseload-row')).toHaveCount(1);
   await staff.getByTestId('caseload-row').getByRole('link').click();
   await expect(staff.getByTestId('guardians')).toContainText('山田 恵');

@@ -7,7 +7,11 @@ use server::startup::Application;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "yorisoi", version, about = "Yorisoi: support for families from pregnancy through early childhood")]
+#[command(
+    name = "yorisoi",
+    version,
+    about = "Yorisoi: support for families from pregnancy through early childhood"
+)]
 struct Cli {
     #[command(flatten)]
     settings: Settings,

@@ -40,14 +40,23 @@ impl Application {
         tracing::info!(engine = ?store.engine(), "database ready");
         if settings.demo {
             let now = chrono::Utc::now();
-            let seeded = store.seed_demo(crate::config::today_in_japan(), now).await?;
+            let seeded = store
+                .seed_demo(crate::config::today_in_japan(), now)
+                .await?;
             print_demo_logins(seeded);
         }
         let listener = TcpListener::bind(settings.addr).await?;
         let local = listener.local_addr()?;
-        let public_url = settings.public_url.clone().unwrap_or_else(|| format!("http://{local}"));
+        let public_url = settings
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{local}"));
         let router = router(settings, store.clone(), local, public_url);
-        Ok(Application { listener, router, store })
+        Ok(Application {
+            listener,
+            router,
+            store,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -66,9 +75,13 @@ impl Application {
             }
         });
         tracing::info!(addr = %self.listener.local_addr()?, "listening");
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown_signal())
-            .await?;
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
         sweeper.abort();
         self.store.close().await;
         Ok(())
@@ -83,7 +96,10 @@ pub fn router(settings: &Settings, store: Store, addr: SocketAddr, public_url: S
         .site_addr(addr)
         .build();
     let routes = generate_route_list(App);
-    let context = ServerContext { store: store.clone(), public_url };
+    let context = ServerContext {
+        store: store.clone(),
+        public_url,
+    };
     let sessions = SessionManagerLayer::new(Sessions::new(store.clone()))
         .with_name("yorisoi_session")
         .with_http_only(true)
@@ -103,14 +119,23 @@ pub fn router(settings: &Settings, store: Store, addr: SocketAddr, public_url: S
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(leptos_options);
-    let health = Router::new().route("/health", get(crate::routes::health::health)).with_state(store);
+    let health = Router::new()
+        .route("/health", get(crate::routes::health::health))
+        .with_state(store);
 
-    pages.merge(health).layer(sessions).layer(CompressionLayer::new())
+    pages
+        .merge(health)
+        .layer(sessions)
+        .layer(CompressionLayer::new())
 }
 
 fn print_demo_logins(seeded: bool) {
     let state = if seeded { "loaded" } else { "already present" };
-    println!("\nDemo data {state}: {} ({})", store::demo::MUNICIPALITY_NAME, store::demo::MUNICIPALITY_CODE);
+    println!(
+        "\nDemo data {state}: {} ({})",
+        store::demo::MUNICIPALITY_NAME,
+        store::demo::MUNICIPALITY_CODE
+    );
     println!("Demo logins (password for all: {}):", store::demo::PASSWORD);
     for login in store::demo::LOGINS {
         println!("  {:<28} {}", login.email, login.note);

@@ -123,9 +123,15 @@ fn is_last_day_of_month(d: NaiveDate) -> bool {
 #[serde(rename_all = "snake_case", tag = "stage")]
 pub enum Stage {
     /// 妊娠中, with the gestational age today and the due date.
-    Pregnant { age: GestationalAge, due_date: NaiveDate },
+    Pregnant {
+        age: GestationalAge,
+        due_date: NaiveDate,
+    },
     /// 子育て中, by the youngest child.
-    Parenting { age: ChildAge, birth_date: NaiveDate },
+    Parenting {
+        age: ChildAge,
+        birth_date: NaiveDate,
+    },
     /// Neither an ongoing pregnancy nor a child on record (e.g. after a loss).
     NoActiveRecord,
 }
@@ -190,26 +196,71 @@ mod tests {
 
     #[test]
     fn gestational_age_counts_back_from_the_due_date() {
-        assert_eq!(GestationalAge::on(d("2026-12-01"), d("2026-12-01")), GestationalAge { weeks: 40, days: 0 });
-        assert_eq!(GestationalAge::on(d("2026-12-01"), d("2026-11-30")), GestationalAge { weeks: 39, days: 6 });
+        assert_eq!(
+            GestationalAge::on(d("2026-12-01"), d("2026-12-01")),
+            GestationalAge { weeks: 40, days: 0 }
+        );
+        assert_eq!(
+            GestationalAge::on(d("2026-12-01"), d("2026-11-30")),
+            GestationalAge { weeks: 39, days: 6 }
+        );
         // 12 weeks before 40w0d is 28w0d.
-        assert_eq!(GestationalAge::on(d("2026-12-01"), d("2026-09-08")), GestationalAge { weeks: 28, days: 0 });
+        assert_eq!(
+            GestationalAge::on(d("2026-12-01"), d("2026-09-08")),
+            GestationalAge { weeks: 28, days: 0 }
+        );
     }
 
     #[test]
     fn child_age_counts_completed_months() {
         let born = d("2026-01-15");
-        assert_eq!(ChildAge::on(born, d("2026-02-14")), ChildAge { years: 0, months: 0 });
-        assert_eq!(ChildAge::on(born, d("2026-02-15")), ChildAge { years: 0, months: 1 });
-        assert_eq!(ChildAge::on(born, d("2027-04-20")), ChildAge { years: 1, months: 3 });
-        assert_eq!(ChildAge::on(born, d("2025-12-01")), ChildAge { years: 0, months: 0 });
+        assert_eq!(
+            ChildAge::on(born, d("2026-02-14")),
+            ChildAge {
+                years: 0,
+                months: 0
+            }
+        );
+        assert_eq!(
+            ChildAge::on(born, d("2026-02-15")),
+            ChildAge {
+                years: 0,
+                months: 1
+            }
+        );
+        assert_eq!(
+            ChildAge::on(born, d("2027-04-20")),
+            ChildAge {
+                years: 1,
+                months: 3
+            }
+        );
+        assert_eq!(
+            ChildAge::on(born, d("2025-12-01")),
+            ChildAge {
+                years: 0,
+                months: 0
+            }
+        );
     }
 
     #[test]
     fn child_age_at_month_ends_counts_the_short_month_as_complete() {
         // Born on the 31st: a month is complete on the last day of a shorter month.
-        assert_eq!(ChildAge::on(d("2026-01-31"), d("2026-02-28")), ChildAge { years: 0, months: 1 });
-        assert_eq!(ChildAge::on(d("2024-02-29"), d("2025-02-28")), ChildAge { years: 1, months: 0 });
+        assert_eq!(
+            ChildAge::on(d("2026-01-31"), d("2026-02-28")),
+            ChildAge {
+                years: 0,
+                months: 1
+            }
+        );
+        assert_eq!(
+            ChildAge::on(d("2024-02-29"), d("2025-02-28")),
+            ChildAge {
+                years: 1,
+                months: 0
+            }
+        );
     }
 
     fn pregnancy(due: &str, outcome: PregnancyOutcome) -> Pregnancy {
@@ -236,7 +287,11 @@ mod tests {
     #[test]
     fn an_ongoing_pregnancy_sets_the_stage_before_older_children() {
         let today = d("2026-11-24");
-        let stage = Stage::of(&[pregnancy("2027-03-01", PregnancyOutcome::Ongoing)], &[child("2024-06-01")], today);
+        let stage = Stage::of(
+            &[pregnancy("2027-03-01", PregnancyOutcome::Ongoing)],
+            &[child("2024-06-01")],
+            today,
+        );
         assert!(matches!(stage, Stage::Pregnant { due_date, .. } if due_date == d("2027-03-01")));
     }
 
@@ -250,9 +305,22 @@ mod tests {
         );
         assert_eq!(
             stage,
-            Stage::Parenting { age: ChildAge { years: 0, months: 5 }, birth_date: d("2026-06-03") }
+            Stage::Parenting {
+                age: ChildAge {
+                    years: 0,
+                    months: 5
+                },
+                birth_date: d("2026-06-03")
+            }
         );
-        assert_eq!(Stage::of(&[pregnancy("2026-06-01", PregnancyOutcome::Lost)], &[], today), Stage::NoActiveRecord);
+        assert_eq!(
+            Stage::of(
+                &[pregnancy("2026-06-01", PregnancyOutcome::Lost)],
+                &[],
+                today
+            ),
+            Stage::NoActiveRecord
+        );
     }
 
     #[test]

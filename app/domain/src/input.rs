@@ -32,6 +32,9 @@ pub struct Invalid {
 
 impl Invalid {
     pub fn new(field: &str, problem: Problem) -> Self {
-        Invalid { field: field.to_owned(), problem }
+        Invalid {
+            field: field.to_owned(),
+            problem,
+        }
     }
 }

@@ -200,37 +200,78 @@ mod tests {
 
     #[test]
     fn hiragana_kana_is_stored_as_katakana() {
-        assert_eq!(Kana::parse("kana", " やまだ はなこ ").unwrap().as_str(), "ヤマダ ハナコ");
-        assert_eq!(Kana::parse("kana", "ヤマダ・ハナコ").unwrap().as_str(), "ヤマダ・ハナコ");
+        assert_eq!(
+            Kana::parse("kana", " やまだ はなこ ").unwrap().as_str(),
+            "ヤマダ ハナコ"
+        );
+        assert_eq!(
+            Kana::parse("kana", "ヤマダ・ハナコ").unwrap().as_str(),
+            "ヤマダ・ハナコ"
+        );
     }
 
     #[test]
     fn kana_refuses_kanji_and_latin() {
-        assert_eq!(Kana::parse("kana", "山田").unwrap_err().problem, Problem::NotKana);
-        assert_eq!(Kana::parse("kana", "Yamada").unwrap_err().problem, Problem::NotKana);
-        assert_eq!(Kana::parse("kana", "  ").unwrap_err().problem, Problem::Required);
+        assert_eq!(
+            Kana::parse("kana", "山田").unwrap_err().problem,
+            Problem::NotKana
+        );
+        assert_eq!(
+            Kana::parse("kana", "Yamada").unwrap_err().problem,
+            Problem::NotKana
+        );
+        assert_eq!(
+            Kana::parse("kana", "  ").unwrap_err().problem,
+            Problem::Required
+        );
     }
 
     #[test]
     fn names_are_trimmed_and_bounded() {
-        assert_eq!(PersonName::parse("name", " 山田 花子 ").unwrap().as_str(), "山田 花子");
+        assert_eq!(
+            PersonName::parse("name", " 山田 花子 ").unwrap().as_str(),
+            "山田 花子"
+        );
         let long = "あ".repeat(PersonName::MAX_CHARS + 1);
-        assert_eq!(PersonName::parse("name", &long).unwrap_err().problem, Problem::TooLong);
-        assert_eq!(PersonName::parse("name", "a\u{0}b").unwrap_err().problem, Problem::Malformed);
+        assert_eq!(
+            PersonName::parse("name", &long).unwrap_err().problem,
+            Problem::TooLong
+        );
+        assert_eq!(
+            PersonName::parse("name", "a\u{0}b").unwrap_err().problem,
+            Problem::Malformed
+        );
     }
 
     #[test]
     fn emails_are_lower_cased_and_checked() {
-        assert_eq!(Email::parse(" Hanako@Example.JP ").unwrap().as_str(), "hanako@example.jp");
-        for bad in ["", "hanako", "@example.jp", "a@b", "a@.jp", "a b@example.jp", "a@b@c.jp"] {
+        assert_eq!(
+            Email::parse(" Hanako@Example.JP ").unwrap().as_str(),
+            "hanako@example.jp"
+        );
+        for bad in [
+            "",
+            "hanako",
+            "@example.jp",
+            "a@b",
+            "a@.jp",
+            "a b@example.jp",
+            "a@b@c.jp",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }
 
     #[test]
     fn passwords_have_bounds_and_never_print() {
-        assert_eq!(NewPassword::parse("short").unwrap_err().problem, Problem::TooShort);
-        assert_eq!(NewPassword::parse("").unwrap_err().problem, Problem::Required);
+        assert_eq!(
+            NewPassword::parse("short").unwrap_err().problem,
+            Problem::TooShort
+        );
+        assert_eq!(
+            NewPassword::parse("").unwrap_err().problem,
+            Problem::Required
+        );
         let p = NewPassword::parse("correct horse battery").unwrap();
         assert_eq!(format!("{p:?}"), "NewPassword(…)");
     }

@@ -43,7 +43,15 @@ pub async fn staff_directory() -> Result<Directory, AppError> {
             site_name: s.site_name,
         })
         .collect();
-    let sites = store.sites(admin.municipality).await?.into_iter().map(|s| SiteView { id: s.id.0, name: s.name }).collect();
+    let sites = store
+        .sites(admin.municipality)
+        .await?
+        .into_iter()
+        .map(|s| SiteView {
+            id: s.id.0,
+            name: s.name,
+        })
+        .collect();
     Ok(Directory { staff, sites })
 }
 
@@ -67,14 +75,21 @@ pub async fn create_staff(
     let display_name = PersonName::parse("display_name", &display_name)?;
     let email = Email::parse(&email)?;
     let password = NewPassword::parse(&password)?;
-    let role: Role = role.parse().map_err(|_| Invalid::new("role", Problem::Malformed))?;
+    let role: Role = role
+        .parse()
+        .map_err(|_| Invalid::new("role", Problem::Malformed))?;
     if !role.is_staff() {
         return Err(Invalid::new("role", Problem::Malformed).into());
     }
-    let profession: Profession = profession.parse().map_err(|_| Invalid::new("profession", Problem::Malformed))?;
+    let profession: Profession = profession
+        .parse()
+        .map_err(|_| Invalid::new("profession", Problem::Malformed))?;
     let site = match site.trim() {
         "" => None,
-        id => Some(SiteId(id.parse().map_err(|_| Invalid::new("site", Problem::Malformed))?)),
+        id => Some(SiteId(
+            id.parse()
+                .map_err(|_| Invalid::new("site", Problem::Malformed))?,
+        )),
     };
     let store = use_store()?;
     let password_hash = hash_password(&password)?;
@@ -94,7 +109,14 @@ pub async fn create_staff(
         .await?;
     let address = client_address().await;
     store
-        .audit(admin.municipality, admin.account, "create_staff", &format!("account:{}", account.0), address.as_deref(), now())
+        .audit(
+            admin.municipality,
+            admin.account,
+            "create_staff",
+            &format!("account:{}", account.0),
+            address.as_deref(),
+            now(),
+        )
         .await?;
     Ok(())
 }

@@ -15,14 +15,21 @@ pub struct SignedIn {
 impl SignedIn {
     /// Where this person starts: parents at their family's home, staff at the caseload.
     pub fn home_path(&self) -> &'static str {
-        if self.role.is_staff() { "/staff" } else { "/home" }
+        if self.role.is_staff() {
+            "/staff"
+        } else {
+            "/home"
+        }
     }
 }
 
 #[server(endpoint = "whoami")]
 pub async fn whoami() -> Result<Option<SignedIn>, AppError> {
     use super::context::viewer;
-    Ok(viewer().await?.map(|v| SignedIn { display_name: v.display_name, role: v.role }))
+    Ok(viewer().await?.map(|v| SignedIn {
+        display_name: v.display_name,
+        role: v.role,
+    }))
 }
 
 #[server(endpoint = "login")]
@@ -32,7 +39,10 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
 
     let store = use_store()?;
     let address = client_address().await;
-    match store.authenticate(&email, &password, address.as_deref(), now()).await? {
+    match store
+        .authenticate(&email, &password, address.as_deref(), now())
+        .await?
+    {
         Ok(account) => {
             sign_in(account).await?;
             let viewer = store.viewer(account).await?.ok_or(AppError::NotSignedIn)?;
@@ -40,7 +50,9 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
             Ok(())
         }
         Err(LoginRefused::WrongCredentials) => Err(AppError::WrongCredentials),
-        Err(LoginRefused::Throttled(r)) => Err(AppError::TooManyAttempts { retry_after_seconds: r.retry_after_seconds }),
+        Err(LoginRefused::Throttled(r)) => Err(AppError::TooManyAttempts {
+            retry_after_seconds: r.retry_after_seconds,
+        }),
     }
 }
 
@@ -53,7 +65,13 @@ pub async fn logout() -> Result<(), AppError> {
 
 /// A parent joins their family with the code the centre gave them, and is signed in.
 #[server(endpoint = "join")]
-pub async fn join(code: String, name: String, name_kana: String, email: String, password: String) -> Result<(), AppError> {
+pub async fn join(
+    code: String,
+    name: String,
+    name_kana: String,
+    email: String,
+    password: String,
+) -> Result<(), AppError> {
     use super::context::{now, sign_in, use_store};
     use crate::error::Conflict;
     use domain::invitation::InvitationCode;
@@ -67,7 +85,12 @@ pub async fn join(code: String, name: String, name_kana: String, email: String, 
     let password = NewPassword::parse(&password)?;
     let store = use_store()?;
     let password_hash = store::accounts::hash_password(&password)?;
-    let guardian = NewGuardian { email: &email, password_hash: &password_hash, name: &name, name_kana: &name_kana };
+    let guardian = NewGuardian {
+        email: &email,
+        password_hash: &password_hash,
+        name: &name,
+        name_kana: &name_kana,
+    };
     match store.join_with_invitation(&code, &guardian, now()).await? {
         Ok(account) => {
             sign_in(account).await?;

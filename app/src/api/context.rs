@@ -44,14 +44,20 @@ async fn session() -> Result<Session, AppError> {
 
 /// The client's network address, for throttling and the audit log.
 pub async fn client_address() -> Option<String> {
-    leptos_axum::extract::<ConnectInfo<SocketAddr>>().await.ok().map(|ConnectInfo(addr)| addr.ip().to_string())
+    leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+        .await
+        .ok()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
 }
 
 /// Starts a signed-in session, with a fresh session id so that a planted cookie cannot be reused.
 pub async fn sign_in(account: AccountId) -> Result<(), AppError> {
     let session = session().await?;
     session.cycle_id().await.map_err(session_error)?;
-    session.insert(ACCOUNT_KEY, account.0).await.map_err(session_error)?;
+    session
+        .insert(ACCOUNT_KEY, account.0)
+        .await
+        .map_err(session_error)?;
     Ok(())
 }
 
@@ -67,7 +73,11 @@ fn session_error(e: tower_sessions::session::Error) -> AppError {
 /// The signed-in person, if any. The account is re-read each time, so a disabled account loses access at once.
 pub async fn viewer() -> Result<Option<Viewer>, AppError> {
     let session = session().await?;
-    let Some(account) = session.get::<i64>(ACCOUNT_KEY).await.map_err(session_error)? else {
+    let Some(account) = session
+        .get::<i64>(ACCOUNT_KEY)
+        .await
+        .map_err(session_error)?
+    else {
         return Ok(None);
     };
     Ok(use_store()?.viewer(AccountId(account)).await?)
@@ -79,12 +89,20 @@ pub async fn require_viewer() -> Result<Viewer, AppError> {
 
 pub async fn require_staff() -> Result<Viewer, AppError> {
     let viewer = require_viewer().await?;
-    if viewer.is_staff() { Ok(viewer) } else { Err(AppError::Forbidden) }
+    if viewer.is_staff() {
+        Ok(viewer)
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 pub async fn require_admin() -> Result<Viewer, AppError> {
     let viewer = require_viewer().await?;
-    if viewer.role == Role::Admin { Ok(viewer) } else { Err(AppError::Forbidden) }
+    if viewer.role == Role::Admin {
+        Ok(viewer)
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 /// Today in the viewer's municipality (dates on records are the municipality's calendar dates).

@@ -3,7 +3,6 @@
 use crate::error::AppError;
 use chrono::NaiveDate;
 use domain::family::{CaseloadPage, FamilyRecord};
-use domain::ids::FamilyId;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -29,8 +28,13 @@ pub async fn my_family() -> Result<FamilyView, AppError> {
     use super::context::{require_viewer, today_for, use_store};
     let viewer = require_viewer().await?;
     let family = viewer.family.ok_or(AppError::Forbidden)?;
-    let record = use_store()?.family_record(viewer.municipality, family).await?;
-    Ok(FamilyView { record, today: today_for(&viewer).await? })
+    let record = use_store()?
+        .family_record(viewer.municipality, family)
+        .await?;
+    Ok(FamilyView {
+        record,
+        today: today_for(&viewer).await?,
+    })
 }
 
 /// One family's record. Staff of the family's municipality may read it (and the read is audited);
@@ -39,7 +43,7 @@ pub async fn my_family() -> Result<FamilyView, AppError> {
 pub async fn family(id: i64) -> Result<FamilyView, AppError> {
     use super::context::{client_address, now, require_viewer, today_for, use_store};
     let viewer = require_viewer().await?;
-    let id = FamilyId(id);
+    let id = domain::ids::FamilyId(id);
     let store = use_store()?;
     // Tenancy is enforced twice: by the viewer's rights and by the query's municipality filter.
     let record = store.family_record(viewer.municipality, id).await?;
@@ -48,9 +52,21 @@ pub async fn family(id: i64) -> Result<FamilyView, AppError> {
     }
     if viewer.is_staff() {
         let address = client_address().await;
-        store.audit(viewer.municipality, viewer.account, "read", &format!("family:{}", id.0), address.as_deref(), now()).await?;
+        store
+            .audit(
+                viewer.municipality,
+                viewer.account,
+                "read",
+                &format!("family:{}", id.0),
+                address.as_deref(),
+                now(),
+            )
+            .await?;
     }
-    Ok(FamilyView { record, today: today_for(&viewer).await? })
+    Ok(FamilyView {
+        record,
+        today: today_for(&viewer).await?,
+    })
 }
 
 /// A page of the municipality's caseload, searchable by name or kana.
@@ -62,7 +78,9 @@ pub async fn caseload(search: String, page: u32) -> Result<CaseloadPage, AppErro
         return Err(domain::input::Invalid::new("search", domain::input::Problem::TooLong).into());
     }
     let today = today_for(&viewer).await?;
-    Ok(use_store()?.caseload(viewer.municipality, &search, page.max(1), today).await?)
+    Ok(use_store()?
+        .caseload(viewer.municipality, &search, page.max(1), today)
+        .await?)
 }
 
 /// Issues a one-time invitation code for a family of the coordinator's municipality.
@@ -73,16 +91,39 @@ pub async fn issue_invitation(family: i64) -> Result<InvitationView, AppError> {
     let viewer = require_staff().await?;
     let context = server_context()?;
     let code = InvitationCode::from_random(rand::random());
-    let issued = context.store.issue_invitation(viewer.municipality, FamilyId(family), viewer.account, code, now()).await?;
+    let issued = context
+        .store
+        .issue_invitation(
+            viewer.municipality,
+            domain::ids::FamilyId(family),
+            viewer.account,
+            code,
+            now(),
+        )
+        .await?;
     let address = client_address().await;
     context
         .store
-        .audit(viewer.municipality, viewer.account, "issue_invitation", &format!("family:{family}"), address.as_deref(), now())
+        .audit(
+            viewer.municipality,
+            viewer.account,
+            "issue_invitation",
+            &format!("family:{family}"),
+            address.as_deref(),
+            now(),
+        )
         .await?;
     let municipality = context.store.municipality(viewer.municipality).await?;
     Ok(InvitationView {
         code: issued.code.to_string(),
-        link: format!("{}/join?code={}", context.public_url.trim_end_matches('/'), issued.code.canonical()),
-        expires_on: issued.expires_at.with_timezone(&municipality.time_zone).date_naive(),
+        link: format!(
+            "{}/join?code={}",
+            context.public_url.trim_end_matches('/'),
+            issued.code.canonical()
+        ),
+        expires_on: issued
+            .expires_at
+            .with_timezone(&municipality.time_zone)
+            .date_naive(),
     })
 }

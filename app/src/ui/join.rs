@@ -14,7 +14,12 @@ pub fn JoinPage() -> impl IntoView {
     let join = ServerAction::<Join>::new();
     let query = use_query_map();
     let code = query.read_untracked().get("code").unwrap_or_default();
-    let error = move || join.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> });
+    let error = move || {
+        join.value()
+            .get()
+            .and_then(Result::err)
+            .map(|error| view! { <ErrorMessage error /> })
+    };
     view! {
         <Title text=move || crate::i18n::td_string!(i18n.get_locale(), join.title).to_string() />
         <section class="card narrow">

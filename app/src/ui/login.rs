@@ -11,7 +11,13 @@ use leptos_meta::Title;
 pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
     let login = ServerAction::<Login>::new();
-    let error = move || login.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> });
+    let error = move || {
+        login
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|error| view! { <ErrorMessage error /> })
+    };
     view! {
         <Title text=move || crate::i18n::td_string!(i18n.get_locale(), login.title).to_string() />
         <section class="card narrow">

@@ -38,7 +38,11 @@ impl Store {
     }
 
     /// The log for one subject (e.g. `family:42`), newest first.
-    pub async fn audit_of_subject(&self, municipality: MunicipalityId, subject: &str) -> Result<Vec<AuditEntry>, Error> {
+    pub async fn audit_of_subject(
+        &self,
+        municipality: MunicipalityId,
+        subject: &str,
+    ) -> Result<Vec<AuditEntry>, Error> {
         let rows: Vec<(i64, String, String, Option<String>, String)> = sqlx::query_as(
             "SELECT actor_id, action, subject, address, at FROM audit_log \
              WHERE municipality_id = $1 AND subject = $2 ORDER BY at DESC, id DESC",
@@ -49,7 +53,13 @@ impl Store {
         .await?;
         rows.into_iter()
             .map(|(actor, action, subject, address, at)| {
-                Ok(AuditEntry { actor: AccountId(actor), action, subject, address, at: time::parse_instant(&at)? })
+                Ok(AuditEntry {
+                    actor: AccountId(actor),
+                    action,
+                    subject,
+                    address,
+                    at: time::parse_instant(&at)?,
+                })
             })
             .collect()
     }

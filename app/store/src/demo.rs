@@ -23,32 +23,96 @@ pub struct DemoLogin {
 }
 
 pub const LOGINS: [DemoLogin; 6] = [
-    DemoLogin { email: "admin@demo.yorisoi.jp", role: Role::Admin, note: "管理者 / admin" },
-    DemoLogin { email: "hokenshi@demo.yorisoi.jp", role: Role::Coordinator, note: "保健師 / public health nurse" },
-    DemoLogin { email: "josanshi@demo.yorisoi.jp", role: Role::Coordinator, note: "助産師 / midwife" },
-    DemoLogin { email: "shien@demo.yorisoi.jp", role: Role::Coordinator, note: "利用者支援専門員 / support specialist" },
-    DemoLogin { email: "parent@demo.yorisoi.jp", role: Role::Guardian, note: "保護者 (乳児) / parent of an infant" },
-    DemoLogin { email: "parent2@demo.yorisoi.jp", role: Role::Guardian, note: "保護者 (妊娠中) / pregnant parent" },
+    DemoLogin {
+        email: "admin@demo.yorisoi.jp",
+        role: Role::Admin,
+        note: "管理者 / admin",
+    },
+    DemoLogin {
+        email: "hokenshi@demo.yorisoi.jp",
+        role: Role::Coordinator,
+        note: "保健師 / public health nurse",
+    },
+    DemoLogin {
+        email: "josanshi@demo.yorisoi.jp",
+        role: Role::Coordinator,
+        note: "助産師 / midwife",
+    },
+    DemoLogin {
+        email: "shien@demo.yorisoi.jp",
+        role: Role::Coordinator,
+        note: "利用者支援専門員 / support specialist",
+    },
+    DemoLogin {
+        email: "parent@demo.yorisoi.jp",
+        role: Role::Guardian,
+        note: "保護者 (乳児) / parent of an infant",
+    },
+    DemoLogin {
+        email: "parent2@demo.yorisoi.jp",
+        role: Role::Guardian,
+        note: "保護者 (妊娠中) / pregnant parent",
+    },
 ];
 
 const FAMILY_NAMES: [(&str, &str); 36] = [
-    ("佐藤", "サトウ"), ("鈴木", "スズキ"), ("高橋", "タカハシ"), ("田中", "タナカ"), ("伊藤", "イトウ"),
-    ("渡辺", "ワタナベ"), ("山本", "ヤマモト"), ("中村", "ナカムラ"), ("小林", "コバヤシ"), ("加藤", "カトウ"),
-    ("吉田", "ヨシダ"), ("山田", "ヤマダ"), ("佐々木", "ササキ"), ("山口", "ヤマグチ"), ("松本", "マツモト"),
-    ("井上", "イノウエ"), ("木村", "キムラ"), ("林", "ハヤシ"), ("清水", "シミズ"), ("山崎", "ヤマザキ"),
-    ("森", "モリ"), ("池田", "イケダ"), ("橋本", "ハシモト"), ("阿部", "アベ"), ("石川", "イシカワ"),
-    ("山下", "ヤマシタ"), ("中島", "ナカジマ"), ("石井", "イシイ"), ("小川", "オガワ"), ("前田", "マエダ"),
-    ("岡田", "オカダ"), ("長谷川", "ハセガワ"), ("藤田", "フジタ"), ("後藤", "ゴトウ"), ("近藤", "コンドウ"),
+    ("佐藤", "サトウ"),
+    ("鈴木", "スズキ"),
+    ("高橋", "タカハシ"),
+    ("田中", "タナカ"),
+    ("伊藤", "イトウ"),
+    ("渡辺", "ワタナベ"),
+    ("山本", "ヤマモト"),
+    ("中村", "ナカムラ"),
+    ("小林", "コバヤシ"),
+    ("加藤", "カトウ"),
+    ("吉田", "ヨシダ"),
+    ("山田", "ヤマダ"),
+    ("佐々木", "ササキ"),
+    ("山口", "ヤマグチ"),
+    ("松本", "マツモト"),
+    ("井上", "イノウエ"),
+    ("木村", "キムラ"),
+    ("林", "ハヤシ"),
+    ("清水", "シミズ"),
+    ("山崎", "ヤマザキ"),
+    ("森", "モリ"),
+    ("池田", "イケダ"),
+    ("橋本", "ハシモト"),
+    ("阿部", "アベ"),
+    ("石川", "イシカワ"),
+    ("山下", "ヤマシタ"),
+    ("中島", "ナカジマ"),
+    ("石井", "イシイ"),
+    ("小川", "オガワ"),
+    ("前田", "マエダ"),
+    ("岡田", "オカダ"),
+    ("長谷川", "ハセガワ"),
+    ("藤田", "フジタ"),
+    ("後藤", "ゴトウ"),
+    ("近藤", "コンドウ"),
     ("村上", "ムラカミ"),
 ];
 const CHILD_NAMES: [(&str, &str, Sex); 10] = [
-    ("陽翔", "ハルト", Sex::Male), ("凛", "リン", Sex::Female), ("蓮", "レン", Sex::Male),
-    ("陽葵", "ヒマリ", Sex::Female), ("湊", "ミナト", Sex::Male), ("結菜", "ユイナ", Sex::Female),
-    ("蒼", "アオイ", Sex::Male), ("芽依", "メイ", Sex::Female), ("樹", "イツキ", Sex::Male),
+    ("陽翔", "ハルト", Sex::Male),
+    ("凛", "リン", Sex::Female),
+    ("蓮", "レン", Sex::Male),
+    ("陽葵", "ヒマリ", Sex::Female),
+    ("湊", "ミナト", Sex::Male),
+    ("結菜", "ユイナ", Sex::Female),
+    ("蒼", "アオイ", Sex::Male),
+    ("芽依", "メイ", Sex::Female),
+    ("樹", "イツキ", Sex::Male),
     ("紬", "ツムギ", Sex::Female),
 ];
-const GUARDIAN_NAMES: [(&str, &str); 6] =
-    [("花子", "ハナコ"), ("美咲", "ミサキ"), ("由美", "ユミ"), ("恵", "メグミ"), ("彩", "アヤ"), ("舞", "マイ")];
+const GUARDIAN_NAMES: [(&str, &str); 6] = [
+    ("花子", "ハナコ"),
+    ("美咲", "ミサキ"),
+    ("由美", "ユミ"),
+    ("恵", "メグミ"),
+    ("彩", "アヤ"),
+    ("舞", "マイ"),
+];
 
 fn parse<T>(r: Result<T, domain::input::Invalid>) -> Result<T, Error> {
     r.map_err(|e| Error::Corrupt(format!("demo data: {e}")))
@@ -65,21 +129,46 @@ fn days_after(today: NaiveDate, days: u64) -> NaiveDate {
 impl Store {
     /// Seeds the demo municipality unless it exists already; returns whether it seeded.
     pub async fn seed_demo(&self, today: NaiveDate, now: DateTime<Utc>) -> Result<bool, Error> {
-        if self.municipality_by_code(MUNICIPALITY_CODE).await?.is_some() {
+        if self
+            .municipality_by_code(MUNICIPALITY_CODE)
+            .await?
+            .is_some()
+        {
             return Ok(false);
         }
-        let municipality = self.create_municipality(MUNICIPALITY_CODE, MUNICIPALITY_NAME, chrono_tz::Asia::Tokyo, now).await?;
+        let municipality = self
+            .create_municipality(
+                MUNICIPALITY_CODE,
+                MUNICIPALITY_NAME,
+                chrono_tz::Asia::Tokyo,
+                now,
+            )
+            .await?;
         let sites = [
-            self.create_site(municipality, "こども家庭センター 本庁舎", now).await?,
-            self.create_site(municipality, "北部保健センター", now).await?,
+            self.create_site(municipality, "こども家庭センター 本庁舎", now)
+                .await?,
+            self.create_site(municipality, "北部保健センター", now)
+                .await?,
         ];
         // One hash for every demo login: hashing is deliberately slow and this is demo data.
         let hash = hash_password(&parse(NewPassword::parse(PASSWORD))?)?;
         let staff = [
             (0, "管理 太郎", Role::Admin, 0, Profession::LeadCoordinator),
-            (1, "保健 さくら", Role::Coordinator, 0, Profession::PublicHealthNurse),
+            (
+                1,
+                "保健 さくら",
+                Role::Coordinator,
+                0,
+                Profession::PublicHealthNurse,
+            ),
             (2, "助産 みどり", Role::Coordinator, 1, Profession::Midwife),
-            (3, "支援 ひかる", Role::Coordinator, 1, Profession::SupportSpecialist),
+            (
+                3,
+                "支援 ひかる",
+                Role::Coordinator,
+                1,
+                Profession::SupportSpecialist,
+            ),
         ];
         let mut first_staff: Option<AccountId> = None;
         for (login, name, role, site, profession) in staff {
@@ -108,7 +197,11 @@ impl Store {
             let family = self
                 .create_family(
                     municipality,
-                    &NewFamily { site: Some(sites[i % 2]), family_name: &family_name, family_name_kana: &family_kana },
+                    &NewFamily {
+                        site: Some(sites[i % 2]),
+                        family_name: &family_name,
+                        family_name_kana: &family_kana,
+                    },
                     now,
                 )
                 .await?;
@@ -122,8 +215,17 @@ impl Store {
                     let weeks = if i % 6 == 0 { 8 + n % 5 } else { 24 + n % 12 };
                     let due_date = days_after(today, 280 - weeks * 7 - n % 7);
                     let notified_on = days_before(today, 7 * (weeks - 7));
-                    self.add_pregnancy(municipality, family, &NewPregnancy { due_date, notified_on, fetuses: 1 }, now)
-                        .await?;
+                    self.add_pregnancy(
+                        municipality,
+                        family,
+                        &NewPregnancy {
+                            due_date,
+                            notified_on,
+                            fetuses: 1,
+                        },
+                        now,
+                    )
+                    .await?;
                 }
                 stage => {
                     let age_days = match stage {
@@ -138,7 +240,11 @@ impl Store {
                         .add_pregnancy(
                             municipality,
                             family,
-                            &NewPregnancy { due_date: days_after(birth_date, n % 10), notified_on, fetuses: 1 },
+                            &NewPregnancy {
+                                due_date: days_after(birth_date, n % 10),
+                                notified_on,
+                                fetuses: 1,
+                            },
                             now,
                         )
                         .await?;
@@ -166,14 +272,21 @@ impl Store {
             if let Some(login) = login {
                 let (given, given_kana) = GUARDIAN_NAMES[i % GUARDIAN_NAMES.len()];
                 let code = InvitationCode::from_random(rand::random());
-                self.issue_invitation(municipality, family, issuer, code.clone(), now).await?;
+                self.issue_invitation(municipality, family, issuer, code.clone(), now)
+                    .await?;
                 let email = parse(Email::parse(login))?;
                 let guardian_name = parse(PersonName::parse("name", &format!("{name} {given}")))?;
-                let guardian_kana = parse(Kana::parse("name_kana", &format!("{kana} {given_kana}")))?;
+                let guardian_kana =
+                    parse(Kana::parse("name_kana", &format!("{kana} {given_kana}")))?;
                 let joined = self
                     .join_with_invitation(
                         &code,
-                        &NewGuardian { email: &email, password_hash: &hash, name: &guardian_name, name_kana: &guardian_kana },
+                        &NewGuardian {
+                            email: &email,
+                            password_hash: &hash,
+                            name: &guardian_name,
+                            name_kana: &guardian_kana,
+                        },
                         now,
                     )
                     .await?;

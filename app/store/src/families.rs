@@ -2,7 +2,9 @@
 
 use crate::{Error, Store, time};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::family::{CaseloadEntry, CaseloadPage, Child, FamilyRecord, Guardian, Pregnancy, PregnancyOutcome, Stage};
+use domain::family::{
+    CaseloadEntry, CaseloadPage, Child, FamilyRecord, Guardian, Pregnancy, PregnancyOutcome, Stage,
+};
 use domain::ids::{ChildId, FamilyId, MunicipalityId, PregnancyId, SiteId};
 use domain::people::{Kana, PersonName, Sex, to_katakana};
 use std::collections::HashMap;
@@ -46,7 +48,8 @@ impl PregnancyRow {
                 id: PregnancyId(self.id),
                 due_date: time::parse_date(&self.due_date)?,
                 notified_on: time::parse_date(&self.notified_on)?,
-                fetuses: u8::try_from(self.fetuses).map_err(|_| Error::Corrupt("fetuses".into()))?,
+                fetuses: u8::try_from(self.fetuses)
+                    .map_err(|_| Error::Corrupt("fetuses".into()))?,
                 outcome: PregnancyOutcome::parse(&self.outcome)
                     .ok_or_else(|| Error::Corrupt(format!("outcome {:?}", self.outcome)))?,
                 ended_on: time::parse_opt_date(self.ended_on.as_deref())?,
@@ -74,7 +77,10 @@ impl ChildRow {
                 name: self.name,
                 name_kana: self.name_kana,
                 birth_date: time::parse_date(&self.birth_date)?,
-                sex: self.sex.parse().map_err(|_| Error::Corrupt(format!("sex {:?}", self.sex)))?,
+                sex: self
+                    .sex
+                    .parse()
+                    .map_err(|_| Error::Corrupt(format!("sex {:?}", self.sex)))?,
             },
         ))
     }
@@ -129,20 +135,26 @@ impl Store {
     }
 
     async fn require_site(&self, municipality: MunicipalityId, site: SiteId) -> Result<(), Error> {
-        let owned: Option<(i64,)> = sqlx::query_as("SELECT id FROM sites WHERE id = $1 AND municipality_id = $2")
-            .bind(site.0)
-            .bind(municipality.0)
-            .fetch_optional(self.pool())
-            .await?;
+        let owned: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM sites WHERE id = $1 AND municipality_id = $2")
+                .bind(site.0)
+                .bind(municipality.0)
+                .fetch_optional(self.pool())
+                .await?;
         owned.map(|_| ()).ok_or(Error::NotFound)
     }
 
-    async fn require_family(&self, municipality: MunicipalityId, family: FamilyId) -> Result<(), Error> {
-        let owned: Option<(i64,)> = sqlx::query_as("SELECT id FROM families WHERE id = $1 AND municipality_id = $2")
-            .bind(family.0)
-            .bind(municipality.0)
-            .fetch_optional(self.pool())
-            .await?;
+    async fn require_family(
+        &self,
+        municipality: MunicipalityId,
+        family: FamilyId,
+    ) -> Result<(), Error> {
+        let owned: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM families WHERE id = $1 AND municipality_id = $2")
+                .bind(family.0)
+                .bind(municipality.0)
+                .fetch_optional(self.pool())
+                .await?;
         owned.map(|_| ()).ok_or(Error::NotFound)
     }
 
@@ -214,7 +226,11 @@ impl Store {
 
     /// A whole family record — only if it belongs to `municipality`; otherwise `NotFound`,
     /// so that ids of other municipalities cannot even be probed.
-    pub async fn family_record(&self, municipality: MunicipalityId, family: FamilyId) -> Result<FamilyRecord, Error> {
+    pub async fn family_record(
+        &self,
+        municipality: MunicipalityId,
+        family: FamilyId,
+    ) -> Result<FamilyRecord, Error> {
         let head: Option<(i64, i64, Option<i64>, Option<String>, String, String)> = sqlx::query_as(
             "SELECT f.id, f.municipality_id, f.site_id, s.name, f.family_name, f.family_name_kana \
              FROM families f LEFT JOIN sites s ON s.id = f.site_id WHERE f.id = $1 AND f.municipality_id = $2",
@@ -223,12 +239,14 @@ impl Store {
         .bind(municipality.0)
         .fetch_optional(self.pool())
         .await?;
-        let (id, municipality_id, site_id, site_name, family_name, family_name_kana) = head.ok_or(Error::NotFound)?;
-        let guardians: Vec<(String, String)> =
-            sqlx::query_as("SELECT name, name_kana FROM guardians WHERE family_id = $1 ORDER BY account_id")
-                .bind(id)
-                .fetch_all(self.pool())
-                .await?;
+        let (id, municipality_id, site_id, site_name, family_name, family_name_kana) =
+            head.ok_or(Error::NotFound)?;
+        let guardians: Vec<(String, String)> = sqlx::query_as(
+            "SELECT name, name_kana FROM guardians WHERE family_id = $1 ORDER BY account_id",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
         let (mut pregnancies, mut children) = self.members_of(&[FamilyId(id)]).await?;
         Ok(FamilyRecord {
             id: FamilyId(id),
@@ -237,7 +255,10 @@ impl Store {
             site_name,
             family_name,
             family_name_kana,
-            guardians: guardians.into_iter().map(|(name, name_kana)| Guardian { name, name_kana }).collect(),
+            guardians: guardians
+                .into_iter()
+                .map(|(name, name_kana)| Guardian { name, name_kana })
+                .collect(),
             pregnancies: pregnancies.remove(&FamilyId(id)).unwrap_or_default(),
             children: children.remove(&FamilyId(id)).unwrap_or_default(),
         })
@@ -247,15 +268,26 @@ impl Store {
     async fn members_of(
         &self,
         families: &[FamilyId],
-    ) -> Result<(HashMap<FamilyId, Vec<Pregnancy>>, HashMap<FamilyId, Vec<Child>>), Error> {
+    ) -> Result<
+        (
+            HashMap<FamilyId, Vec<Pregnancy>>,
+            HashMap<FamilyId, Vec<Child>>,
+        ),
+        Error,
+    > {
         let mut pregnancies: HashMap<FamilyId, Vec<Pregnancy>> = HashMap::new();
         let mut children: HashMap<FamilyId, Vec<Child>> = HashMap::new();
         if families.is_empty() {
             return Ok((pregnancies, children));
         }
         // `$n` placeholders written out: sqlx's QueryBuilder emits `?` for the Any driver, which PostgreSQL refuses.
-        let placeholders = (1..=families.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
-        let sql = format!("SELECT {PREGNANCY_COLUMNS} FROM pregnancies WHERE family_id IN ({placeholders}) ORDER BY due_date");
+        let placeholders = (1..=families.len())
+            .map(|n| format!("${n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT {PREGNANCY_COLUMNS} FROM pregnancies WHERE family_id IN ({placeholders}) ORDER BY due_date"
+        );
         let mut query = sqlx::query_as::<_, PregnancyRow>(&sql);
         for f in families {
             query = query.bind(f.0);
@@ -264,7 +296,9 @@ impl Store {
             let (family, p) = row.into_domain()?;
             pregnancies.entry(family).or_default().push(p);
         }
-        let sql = format!("SELECT {CHILD_COLUMNS} FROM children WHERE family_id IN ({placeholders}) ORDER BY birth_date, id");
+        let sql = format!(
+            "SELECT {CHILD_COLUMNS} FROM children WHERE family_id IN ({placeholders}) ORDER BY birth_date, id"
+        );
         let mut query = sqlx::query_as::<_, ChildRow>(&sql);
         for f in families {
             query = query.bind(f.0);
@@ -286,12 +320,14 @@ impl Store {
     ) -> Result<CaseloadPage, Error> {
         let search = search.trim();
         let pattern = like_pattern(search);
-        let (total,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM families f WHERE {CASELOAD_FILTER}"))
-            .bind(municipality.0)
-            .bind(search)
-            .bind(&pattern)
-            .fetch_one(self.pool())
-            .await?;
+        let (total,): (i64,) = sqlx::query_as(&format!(
+            "SELECT COUNT(*) FROM families f WHERE {CASELOAD_FILTER}"
+        ))
+        .bind(municipality.0)
+        .bind(search)
+        .bind(&pattern)
+        .fetch_one(self.pool())
+        .await?;
         let total = u64::try_from(total).unwrap_or(0);
         let page_count = CaseloadPage::page_count(total);
         let page = page.clamp(1, page_count);
@@ -318,10 +354,21 @@ impl Store {
                     children.get(&id).map(Vec::as_slice).unwrap_or_default(),
                     today,
                 );
-                CaseloadEntry { family: id, family_name, family_name_kana, site_name, stage }
+                CaseloadEntry {
+                    family: id,
+                    family_name,
+                    family_name_kana,
+                    site_name,
+                    stage,
+                }
             })
             .collect();
-        Ok(CaseloadPage { entries, page, page_count, total })
+        Ok(CaseloadPage {
+            entries,
+            page,
+            page_count,
+            total,
+        })
     }
 }
 

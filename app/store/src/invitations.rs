@@ -87,10 +87,11 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         let Some((invitation, municipality, family)) = claimed else {
-            let known: Option<(Option<String>,)> = sqlx::query_as("SELECT used_at FROM invitations WHERE code_hash = $1")
-                .bind(&hash)
-                .fetch_optional(&mut *tx)
-                .await?;
+            let known: Option<(Option<String>,)> =
+                sqlx::query_as("SELECT used_at FROM invitations WHERE code_hash = $1")
+                    .bind(&hash)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             return Ok(Err(match known {
                 None => JoinRefused::UnknownCode,
                 Some((Some(_),)) => JoinRefused::AlreadyUsed,

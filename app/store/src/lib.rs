@@ -35,7 +35,9 @@ impl Engine {
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             Ok(Engine::Postgres)
         } else {
-            Err(Error::Config("DATABASE_URL must start with sqlite: or postgres:".into()))
+            Err(Error::Config(
+                "DATABASE_URL must start with sqlite: or postgres:".into(),
+            ))
         }
     }
 }
@@ -85,7 +87,10 @@ impl Store {
             Engine::Sqlite => &SQLITE_MIGRATIONS,
             Engine::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator.run(&self.pool).await.map_err(|e| Error::Migrate(e.to_string()))
+        migrator
+            .run(&self.pool)
+            .await
+            .map_err(|e| Error::Migrate(e.to_string()))
     }
 
     pub fn engine(&self) -> Engine {
@@ -117,7 +122,10 @@ fn create_sqlite_folder(url: &str) -> Result<(), Error> {
     if path.is_empty() || path == ":memory:" {
         return Ok(());
     }
-    if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+    if let Some(parent) = Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
         std::fs::create_dir_all(parent)
             .map_err(|e| Error::Config(format!("cannot create {}: {e}", parent.display())))?;
     }
@@ -148,17 +156,35 @@ mod tests {
 
     #[test]
     fn the_engine_follows_the_url_scheme() {
-        assert_eq!(Engine::of_url("sqlite://data/y.db").unwrap(), Engine::Sqlite);
-        assert_eq!(Engine::of_url("postgres://u@h/db").unwrap(), Engine::Postgres);
-        assert_eq!(Engine::of_url("postgresql://u@h/db").unwrap(), Engine::Postgres);
+        assert_eq!(
+            Engine::of_url("sqlite://data/y.db").unwrap(),
+            Engine::Sqlite
+        );
+        assert_eq!(
+            Engine::of_url("postgres://u@h/db").unwrap(),
+            Engine::Postgres
+        );
+        assert_eq!(
+            Engine::of_url("postgresql://u@h/db").unwrap(),
+            Engine::Postgres
+        );
         assert!(Engine::of_url("mysql://u@h/db").is_err());
     }
 
     #[test]
     fn sqlite_urls_gain_create_mode_once() {
-        assert_eq!(sqlite_url_with_create("sqlite://data/y.db"), "sqlite://data/y.db?mode=rwc");
-        assert_eq!(sqlite_url_with_create("sqlite://y.db?cache=shared"), "sqlite://y.db?cache=shared&mode=rwc");
-        assert_eq!(sqlite_url_with_create("sqlite://y.db?mode=ro"), "sqlite://y.db?mode=ro");
+        assert_eq!(
+            sqlite_url_with_create("sqlite://data/y.db"),
+            "sqlite://data/y.db?mode=rwc"
+        );
+        assert_eq!(
+            sqlite_url_with_create("sqlite://y.db?cache=shared"),
+            "sqlite://y.db?cache=shared&mode=rwc"
+        );
+        assert_eq!(
+            sqlite_url_with_create("sqlite://y.db?mode=ro"),
+            "sqlite://y.db?mode=ro"
+        );
         assert_eq!(sqlite_path("sqlite://data/y.db?mode=rwc"), "data/y.db");
     }
 }

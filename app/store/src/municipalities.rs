@@ -42,7 +42,10 @@ impl TryFrom<MunicipalityRow> for Municipality {
             id: MunicipalityId(r.id),
             code: r.code,
             name: r.name,
-            time_zone: r.time_zone.parse().map_err(|_| Error::Corrupt(format!("time zone {:?}", r.time_zone)))?,
+            time_zone: r
+                .time_zone
+                .parse()
+                .map_err(|_| Error::Corrupt(format!("time zone {:?}", r.time_zone)))?,
         })
     }
 }
@@ -69,24 +72,33 @@ impl Store {
     }
 
     pub async fn municipality(&self, id: MunicipalityId) -> Result<Municipality, Error> {
-        sqlx::query_as::<_, MunicipalityRow>("SELECT id, code, name, time_zone FROM municipalities WHERE id = $1")
-            .bind(id.0)
-            .fetch_optional(self.pool())
-            .await?
-            .ok_or(Error::NotFound)?
-            .try_into()
+        sqlx::query_as::<_, MunicipalityRow>(
+            "SELECT id, code, name, time_zone FROM municipalities WHERE id = $1",
+        )
+        .bind(id.0)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(Error::NotFound)?
+        .try_into()
     }
 
     pub async fn municipality_by_code(&self, code: &str) -> Result<Option<Municipality>, Error> {
-        sqlx::query_as::<_, MunicipalityRow>("SELECT id, code, name, time_zone FROM municipalities WHERE code = $1")
-            .bind(code)
-            .fetch_optional(self.pool())
-            .await?
-            .map(Municipality::try_from)
-            .transpose()
+        sqlx::query_as::<_, MunicipalityRow>(
+            "SELECT id, code, name, time_zone FROM municipalities WHERE code = $1",
+        )
+        .bind(code)
+        .fetch_optional(self.pool())
+        .await?
+        .map(Municipality::try_from)
+        .transpose()
     }
 
-    pub async fn create_site(&self, municipality: MunicipalityId, name: &str, now: DateTime<Utc>) -> Result<SiteId, Error> {
+    pub async fn create_site(
+        &self,
+        municipality: MunicipalityId,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> Result<SiteId, Error> {
         let (id,): (i64,) =
             sqlx::query_as("INSERT INTO sites (municipality_id, name, created_at) VALUES ($1, $2, $3) RETURNING id")
                 .bind(municipality.0)
@@ -99,10 +111,17 @@ impl Store {
     }
 
     pub async fn sites(&self, municipality: MunicipalityId) -> Result<Vec<Site>, Error> {
-        let rows: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM sites WHERE municipality_id = $1 ORDER BY id")
-            .bind(municipality.0)
-            .fetch_all(self.pool())
-            .await?;
-        Ok(rows.into_iter().map(|(id, name)| Site { id: SiteId(id), name }).collect())
+        let rows: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, name FROM sites WHERE municipality_id = $1 ORDER BY id")
+                .bind(municipality.0)
+                .fetch_all(self.pool())
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name)| Site {
+                id: SiteId(id),
+                name,
+            })
+            .collect())
     }
 }

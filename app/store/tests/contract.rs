@@ -26,19 +26,35 @@ fn d(s: &str) -> NaiveDate {
 }
 
 async fn municipality(store: &Store, code: &str) -> MunicipalityId {
-    store.create_municipality(code, &format!("市{code}"), chrono_tz::Asia::Tokyo, now()).await.unwrap()
+    store
+        .create_municipality(code, &format!("市{code}"), chrono_tz::Asia::Tokyo, now())
+        .await
+        .unwrap()
 }
 
 async fn family(store: &Store, m: MunicipalityId, name: &str, kana: &str) -> FamilyId {
     let name = PersonName::parse("n", name).unwrap();
     let kana = Kana::parse("k", kana).unwrap();
     store
-        .create_family(m, &NewFamily { site: None, family_name: &name, family_name_kana: &kana }, now())
+        .create_family(
+            m,
+            &NewFamily {
+                site: None,
+                family_name: &name,
+                family_name_kana: &kana,
+            },
+            now(),
+        )
         .await
         .unwrap()
 }
 
-async fn staff(store: &Store, m: MunicipalityId, email: &str, role: Role) -> domain::ids::AccountId {
+async fn staff(
+    store: &Store,
+    m: MunicipalityId,
+    email: &str,
+    role: Role,
+) -> domain::ids::AccountId {
     let email = Email::parse(email).unwrap();
     let hash = hash_password(&NewPassword::parse("staff password 1").unwrap()).unwrap();
     store
@@ -66,11 +82,29 @@ async fn a_family_record_holds_its_pregnancies_and_children(store: support::Db) 
     let m = municipality(&store, "100001").await;
     let f = family(&store, m, "山田", "やまだ").await;
     let p = store
-        .add_pregnancy(m, f, &NewPregnancy { due_date: d("2026-06-01"), notified_on: d("2025-11-20"), fetuses: 1 }, now())
+        .add_pregnancy(
+            m,
+            f,
+            &NewPregnancy {
+                due_date: d("2026-06-01"),
+                notified_on: d("2025-11-20"),
+                fetuses: 1,
+            },
+            now(),
+        )
         .await
         .unwrap();
     store
-        .add_pregnancy(m, f, &NewPregnancy { due_date: d("2027-05-10"), notified_on: d("2026-10-01"), fetuses: 2 }, now())
+        .add_pregnancy(
+            m,
+            f,
+            &NewPregnancy {
+                due_date: d("2027-05-10"),
+                notified_on: d("2026-10-01"),
+                fetuses: 2,
+            },
+            now(),
+        )
         .await
         .unwrap();
     let name = PersonName::parse("n", "山田 花").unwrap();
@@ -79,7 +113,13 @@ async fn a_family_record_holds_its_pregnancies_and_children(store: support::Db) 
         .add_child(
             m,
             f,
-            &NewChild { pregnancy: Some(p), name: &name, name_kana: &kana, birth_date: d("2026-05-28"), sex: Sex::Female },
+            &NewChild {
+                pregnancy: Some(p),
+                name: &name,
+                name_kana: &kana,
+                birth_date: d("2026-05-28"),
+                sex: Sex::Female,
+            },
             now(),
         )
         .await
@@ -103,12 +143,25 @@ async fn a_family_of_another_municipality_is_not_found(store: support::Db) {
     let b = municipality(&store, "100002").await;
     let f = family(&store, b, "鈴木", "スズキ").await;
 
-    assert!(matches!(store.family_record(a, f).await, Err(store::Error::NotFound)));
+    assert!(matches!(
+        store.family_record(a, f).await,
+        Err(store::Error::NotFound)
+    ));
     assert!(store.family_record(b, f).await.is_ok());
-    let p = NewPregnancy { due_date: d("2027-01-01"), notified_on: d("2026-06-01"), fetuses: 1 };
-    assert!(matches!(store.add_pregnancy(a, f, &p, now()).await, Err(store::Error::NotFound)));
+    let p = NewPregnancy {
+        due_date: d("2027-01-01"),
+        notified_on: d("2026-06-01"),
+        fetuses: 1,
+    };
+    assert!(matches!(
+        store.add_pregnancy(a, f, &p, now()).await,
+        Err(store::Error::NotFound)
+    ));
     let issuer = staff(&store, a, "a@example.jp", Role::Coordinator).await;
-    assert!(matches!(store.issue_invitation(a, f, issuer, code(1), now()).await, Err(store::Error::NotFound)));
+    assert!(matches!(
+        store.issue_invitation(a, f, issuer, code(1), now()).await,
+        Err(store::Error::NotFound)
+    ));
 }
 
 async fn the_caseload_lists_only_the_municipality_and_searches_names_and_kana(store: support::Db) {
@@ -119,24 +172,59 @@ async fn the_caseload_lists_only_the_municipality_and_searches_names_and_kana(st
     family(&store, a, "Smith_50%", "スミス").await;
     family(&store, b, "佐藤", "サトウ").await;
     store
-        .add_pregnancy(a, sato, &NewPregnancy { due_date: d("2027-03-01"), notified_on: d("2026-09-01"), fetuses: 1 }, now())
+        .add_pregnancy(
+            a,
+            sato,
+            &NewPregnancy {
+                due_date: d("2027-03-01"),
+                notified_on: d("2026-09-01"),
+                fetuses: 1,
+            },
+            now(),
+        )
         .await
         .unwrap();
 
     let all = store.caseload(a, "", 1, today()).await.unwrap();
     assert_eq!(all.total, 3);
-    assert_eq!(all.entries.iter().map(|e| e.family_name_kana.as_str()).collect::<Vec<_>>(), ["サトウ", "スズキ", "スミス"]);
+    assert_eq!(
+        all.entries
+            .iter()
+            .map(|e| e.family_name_kana.as_str())
+            .collect::<Vec<_>>(),
+        ["サトウ", "スズキ", "スミス"]
+    );
 
     let by_hiragana = store.caseload(a, "さとう", 1, today()).await.unwrap();
     assert_eq!(by_hiragana.total, 1);
     assert_eq!(by_hiragana.entries[0].family, sato);
-    assert!(matches!(by_hiragana.entries[0].stage, Stage::Pregnant { due_date, .. } if due_date == d("2027-03-01")));
+    assert!(
+        matches!(by_hiragana.entries[0].stage, Stage::Pregnant { due_date, .. } if due_date == d("2027-03-01"))
+    );
 
-    assert_eq!(store.caseload(a, "佐藤", 1, today()).await.unwrap().total, 1);
-    assert_eq!(store.caseload(a, "smith", 1, today()).await.unwrap().total, 1, "Latin names match case-insensitively");
-    assert_eq!(store.caseload(a, "_", 1, today()).await.unwrap().total, 1, "wildcards are literal");
-    assert_eq!(store.caseload(a, "%", 1, today()).await.unwrap().total, 1, "wildcards are literal");
-    assert_eq!(store.caseload(a, "田中", 1, today()).await.unwrap().total, 0);
+    assert_eq!(
+        store.caseload(a, "佐藤", 1, today()).await.unwrap().total,
+        1
+    );
+    assert_eq!(
+        store.caseload(a, "smith", 1, today()).await.unwrap().total,
+        1,
+        "Latin names match case-insensitively"
+    );
+    assert_eq!(
+        store.caseload(a, "_", 1, today()).await.unwrap().total,
+        1,
+        "wildcards are literal"
+    );
+    assert_eq!(
+        store.caseload(a, "%", 1, today()).await.unwrap().total,
+        1,
+        "wildcards are literal"
+    );
+    assert_eq!(
+        store.caseload(a, "田中", 1, today()).await.unwrap().total,
+        0
+    );
 }
 
 async fn the_caseload_pages_through_every_family_once(store: support::Db) {
@@ -153,7 +241,11 @@ async fn the_caseload_pages_through_every_family_once(store: support::Db) {
     seen.sort();
     seen.dedup();
     assert_eq!(seen.len(), 45);
-    assert_eq!(store.caseload(m, "", 99, today()).await.unwrap().page, 3, "pages past the end clamp to the last");
+    assert_eq!(
+        store.caseload(m, "", 99, today()).await.unwrap().page,
+        3,
+        "pages past the end clamp to the last"
+    );
 }
 
 async fn a_child_search_finds_the_family(store: support::Db) {
@@ -162,7 +254,18 @@ async fn a_child_search_finds_the_family(store: support::Db) {
     let name = PersonName::parse("n", "高橋 湊").unwrap();
     let kana = Kana::parse("k", "タカハシ ミナト").unwrap();
     store
-        .add_child(m, f, &NewChild { pregnancy: None, name: &name, name_kana: &kana, birth_date: d("2026-01-10"), sex: Sex::Male }, now())
+        .add_child(
+            m,
+            f,
+            &NewChild {
+                pregnancy: None,
+                name: &name,
+                name_kana: &kana,
+                birth_date: d("2026-01-10"),
+                sex: Sex::Male,
+            },
+            now(),
+        )
         .await
         .unwrap();
     let page = store.caseload(m, "みなと", 1, today()).await.unwrap();
@@ -174,15 +277,42 @@ async fn staff_sign_in_with_the_right_password_only(store: support::Db) {
     let m = municipality(&store, "100001").await;
     let id = staff(&store, m, "Nurse@Example.jp", Role::Coordinator).await;
 
-    let ok = store.authenticate("nurse@example.jp", "staff password 1", Some("10.0.0.1"), now()).await.unwrap();
+    let ok = store
+        .authenticate(
+            "nurse@example.jp",
+            "staff password 1",
+            Some("10.0.0.1"),
+            now(),
+        )
+        .await
+        .unwrap();
     assert_eq!(ok, Ok(id));
-    let wrong = store.authenticate("nurse@example.jp", "staff password 2", Some("10.0.0.1"), now()).await.unwrap();
+    let wrong = store
+        .authenticate(
+            "nurse@example.jp",
+            "staff password 2",
+            Some("10.0.0.1"),
+            now(),
+        )
+        .await
+        .unwrap();
     assert_eq!(wrong, Err(LoginRefused::WrongCredentials));
-    let unknown = store.authenticate("nobody@example.jp", "staff password 1", Some("10.0.0.1"), now()).await.unwrap();
+    let unknown = store
+        .authenticate(
+            "nobody@example.jp",
+            "staff password 1",
+            Some("10.0.0.1"),
+            now(),
+        )
+        .await
+        .unwrap();
     assert_eq!(unknown, Err(LoginRefused::WrongCredentials));
 
     let viewer = store.viewer(id).await.unwrap().unwrap();
-    assert_eq!((viewer.role, viewer.municipality, viewer.family), (Role::Coordinator, m, None));
+    assert_eq!(
+        (viewer.role, viewer.municipality, viewer.family),
+        (Role::Coordinator, m, None)
+    );
 }
 
 async fn repeated_failures_slow_down_the_account_and_the_address(store: support::Db) {
@@ -190,23 +320,51 @@ async fn repeated_failures_slow_down_the_account_and_the_address(store: support:
     staff(&store, m, "nurse@example.jp", Role::Coordinator).await;
     let t = now();
     for _ in 0..5 {
-        let r = store.authenticate("nurse@example.jp", "wrong", Some("10.0.0.1"), t).await.unwrap();
+        let r = store
+            .authenticate("nurse@example.jp", "wrong", Some("10.0.0.1"), t)
+            .await
+            .unwrap();
         assert_eq!(r, Err(LoginRefused::WrongCredentials));
     }
     // The sixth failure earns a wait; during it even the right password is not checked.
-    store.authenticate("nurse@example.jp", "wrong", Some("10.0.0.1"), t).await.unwrap().unwrap_err();
-    let during = store.authenticate("nurse@example.jp", "staff password 1", Some("10.0.0.2"), t).await.unwrap();
+    store
+        .authenticate("nurse@example.jp", "wrong", Some("10.0.0.1"), t)
+        .await
+        .unwrap()
+        .unwrap_err();
+    let during = store
+        .authenticate("nurse@example.jp", "staff password 1", Some("10.0.0.2"), t)
+        .await
+        .unwrap();
     assert!(matches!(during, Err(LoginRefused::Throttled(r)) if r.retry_after_seconds >= 1));
     // After the wait, the right password works and clears the account's count.
     let later = t + Duration::seconds(2);
-    assert!(store.authenticate("nurse@example.jp", "staff password 1", Some("10.0.0.2"), later).await.unwrap().is_ok());
+    assert!(
+        store
+            .authenticate(
+                "nurse@example.jp",
+                "staff password 1",
+                Some("10.0.0.2"),
+                later
+            )
+            .await
+            .unwrap()
+            .is_ok()
+    );
 
     // An address that guesses across many accounts is slowed down too.
     for i in 0..21 {
         let email = format!("guess{i}@example.jp");
-        store.authenticate(&email, "wrong", Some("192.0.2.9"), t).await.unwrap().unwrap_err();
+        store
+            .authenticate(&email, "wrong", Some("192.0.2.9"), t)
+            .await
+            .unwrap()
+            .unwrap_err();
     }
-    let from_guesser = store.authenticate("nurse@example.jp", "staff password 1", Some("192.0.2.9"), t).await.unwrap();
+    let from_guesser = store
+        .authenticate("nurse@example.jp", "staff password 1", Some("192.0.2.9"), t)
+        .await
+        .unwrap();
     assert!(matches!(from_guesser, Err(LoginRefused::Throttled(_))));
 }
 
@@ -214,50 +372,121 @@ async fn an_invitation_lets_one_parent_join_their_family_once(store: support::Db
     let m = municipality(&store, "100001").await;
     let f = family(&store, m, "伊藤", "イトウ").await;
     let issuer = staff(&store, m, "nurse@example.jp", Role::Coordinator).await;
-    let issued = store.issue_invitation(m, f, issuer, code(7), now()).await.unwrap();
+    let issued = store
+        .issue_invitation(m, f, issuer, code(7), now())
+        .await
+        .unwrap();
     assert_eq!(issued.expires_at, now() + store::invitations::VALID_FOR);
 
     let email = Email::parse("mother@example.jp").unwrap();
     let hash = hash_password(&NewPassword::parse("mother password").unwrap()).unwrap();
     let name = PersonName::parse("n", "伊藤 恵").unwrap();
     let kana = Kana::parse("k", "イトウ メグミ").unwrap();
-    let guardian = NewGuardian { email: &email, password_hash: &hash, name: &name, name_kana: &kana };
+    let guardian = NewGuardian {
+        email: &email,
+        password_hash: &hash,
+        name: &name,
+        name_kana: &kana,
+    };
 
-    let joined = store.join_with_invitation(&code(7), &guardian, now()).await.unwrap().unwrap();
+    let joined = store
+        .join_with_invitation(&code(7), &guardian, now())
+        .await
+        .unwrap()
+        .unwrap();
     let viewer = store.viewer(joined).await.unwrap().unwrap();
-    assert_eq!((viewer.role, viewer.family, viewer.municipality), (Role::Guardian, Some(f), m));
+    assert_eq!(
+        (viewer.role, viewer.family, viewer.municipality),
+        (Role::Guardian, Some(f), m)
+    );
     assert_eq!(store.family_record(m, f).await.unwrap().guardians.len(), 1);
 
     let email2 = Email::parse("other@example.jp").unwrap();
-    let again = NewGuardian { email: &email2, ..guardian };
-    assert_eq!(store.join_with_invitation(&code(7), &again, now()).await.unwrap(), Err(JoinRefused::AlreadyUsed));
-    assert_eq!(store.join_with_invitation(&code(8), &again, now()).await.unwrap(), Err(JoinRefused::UnknownCode));
+    let again = NewGuardian {
+        email: &email2,
+        ..guardian
+    };
+    assert_eq!(
+        store
+            .join_with_invitation(&code(7), &again, now())
+            .await
+            .unwrap(),
+        Err(JoinRefused::AlreadyUsed)
+    );
+    assert_eq!(
+        store
+            .join_with_invitation(&code(8), &again, now())
+            .await
+            .unwrap(),
+        Err(JoinRefused::UnknownCode)
+    );
 }
 
 async fn an_expired_or_taken_invitation_creates_nothing(store: support::Db) {
     let m = municipality(&store, "100001").await;
     let f = family(&store, m, "渡辺", "ワタナベ").await;
     let issuer = staff(&store, m, "nurse@example.jp", Role::Coordinator).await;
-    store.issue_invitation(m, f, issuer, code(1), now()).await.unwrap();
-    store.issue_invitation(m, f, issuer, code(2), now()).await.unwrap();
+    store
+        .issue_invitation(m, f, issuer, code(1), now())
+        .await
+        .unwrap();
+    store
+        .issue_invitation(m, f, issuer, code(2), now())
+        .await
+        .unwrap();
 
     let hash = hash_password(&NewPassword::parse("mother password").unwrap()).unwrap();
     let name = PersonName::parse("n", "渡辺 彩").unwrap();
     let kana = Kana::parse("k", "ワタナベ アヤ").unwrap();
     let taken = Email::parse("nurse@example.jp").unwrap();
-    let guardian = NewGuardian { email: &taken, password_hash: &hash, name: &name, name_kana: &kana };
-    assert_eq!(store.join_with_invitation(&code(1), &guardian, now()).await.unwrap(), Err(JoinRefused::EmailTaken));
+    let guardian = NewGuardian {
+        email: &taken,
+        password_hash: &hash,
+        name: &name,
+        name_kana: &kana,
+    };
+    assert_eq!(
+        store
+            .join_with_invitation(&code(1), &guardian, now())
+            .await
+            .unwrap(),
+        Err(JoinRefused::EmailTaken)
+    );
 
     let fresh = Email::parse("aya@example.jp").unwrap();
-    let guardian = NewGuardian { email: &fresh, ..guardian };
+    let guardian = NewGuardian {
+        email: &fresh,
+        ..guardian
+    };
     // The failed attempt rolled back: the code is still unused and works.
-    assert!(store.join_with_invitation(&code(1), &guardian, now()).await.unwrap().is_ok());
+    assert!(
+        store
+            .join_with_invitation(&code(1), &guardian, now())
+            .await
+            .unwrap()
+            .is_ok()
+    );
 
     let late = now() + store::invitations::VALID_FOR + Duration::seconds(1);
     let other = Email::parse("late@example.jp").unwrap();
-    let guardian = NewGuardian { email: &other, ..guardian };
-    assert_eq!(store.join_with_invitation(&code(2), &guardian, late).await.unwrap(), Err(JoinRefused::Expired));
-    assert!(store.authenticate("late@example.jp", "mother password", None, now()).await.unwrap().is_err());
+    let guardian = NewGuardian {
+        email: &other,
+        ..guardian
+    };
+    assert_eq!(
+        store
+            .join_with_invitation(&code(2), &guardian, late)
+            .await
+            .unwrap(),
+        Err(JoinRefused::Expired)
+    );
+    assert!(
+        store
+            .authenticate("late@example.jp", "mother password", None, now())
+            .await
+            .unwrap()
+            .is_err()
+    );
 }
 
 async fn staff_accounts_need_a_staff_role_and_a_unique_email(store: support::Db) {
@@ -276,11 +505,20 @@ async fn staff_accounts_need_a_staff_role_and_a_unique_email(store: support::Db)
         site: None,
         profession: Profession::Midwife,
     };
-    assert!(matches!(store.create_staff(&new, now()).await, Err(store::Error::Conflict("email_taken"))));
+    assert!(matches!(
+        store.create_staff(&new, now()).await,
+        Err(store::Error::Conflict("email_taken"))
+    ));
     let fresh = Email::parse("midwife@example.jp").unwrap();
     new.email = &fresh;
     new.site = Some(foreign_site);
-    assert!(matches!(store.create_staff(&new, now()).await, Err(store::Error::NotFound)), "another municipality's site");
+    assert!(
+        matches!(
+            store.create_staff(&new, now()).await,
+            Err(store::Error::NotFound)
+        ),
+        "another municipality's site"
+    );
     new.site = None;
     new.role = Role::Guardian;
     assert!(store.create_staff(&new, now()).await.is_err());
@@ -294,24 +532,60 @@ async fn staff_accounts_need_a_staff_role_and_a_unique_email(store: support::Db)
 async fn the_audit_log_is_append_only(store: support::Db) {
     let m = municipality(&store, "100001").await;
     let nurse = staff(&store, m, "nurse@example.jp", Role::Coordinator).await;
-    store.audit(m, nurse, "read", "family:1", Some("10.0.0.1"), now()).await.unwrap();
-    store.audit(m, nurse, "read", "family:1", None, now() + Duration::seconds(1)).await.unwrap();
+    store
+        .audit(m, nurse, "read", "family:1", Some("10.0.0.1"), now())
+        .await
+        .unwrap();
+    store
+        .audit(
+            m,
+            nurse,
+            "read",
+            "family:1",
+            None,
+            now() + Duration::seconds(1),
+        )
+        .await
+        .unwrap();
     let log = store.audit_of_subject(m, "family:1").await.unwrap();
     assert_eq!(log.len(), 2);
     assert_eq!(log[0].at, now() + Duration::seconds(1));
-    assert!(support::execute(&store, "UPDATE audit_log SET action = 'x'").await.is_err());
-    assert!(support::execute(&store, "DELETE FROM audit_log").await.is_err());
-    assert_eq!(store.audit_of_subject(m, "family:1").await.unwrap().len(), 2);
+    assert!(
+        support::execute(&store, "UPDATE audit_log SET action = 'x'")
+            .await
+            .is_err()
+    );
+    assert!(
+        support::execute(&store, "DELETE FROM audit_log")
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        store.audit_of_subject(m, "family:1").await.unwrap().len(),
+        2
+    );
 }
 
 async fn demo_data_seeds_once_with_every_stage(store: support::Db) {
     assert!(store.seed_demo(today(), now()).await.unwrap());
-    assert!(!store.seed_demo(today(), now()).await.unwrap(), "a second start does not seed again");
-    let m = store.municipality_by_code(store::demo::MUNICIPALITY_CODE).await.unwrap().unwrap();
+    assert!(
+        !store.seed_demo(today(), now()).await.unwrap(),
+        "a second start does not seed again"
+    );
+    let m = store
+        .municipality_by_code(store::demo::MUNICIPALITY_CODE)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(store.sites(m.id).await.unwrap().len(), 2);
     let mut stages = (0, 0);
     for page in 1..=2 {
-        for e in store.caseload(m.id, "", page, today()).await.unwrap().entries {
+        for e in store
+            .caseload(m.id, "", page, today())
+            .await
+            .unwrap()
+            .entries
+        {
             match e.stage {
                 Stage::Pregnant { .. } => stages.0 += 1,
                 Stage::Parenting { .. } => stages.1 += 1,
@@ -321,7 +595,10 @@ async fn demo_data_seeds_once_with_every_stage(store: support::Db) {
     }
     assert_eq!(stages, (12, 24));
     for login in store::demo::LOGINS {
-        let r = store.authenticate(login.email, store::demo::PASSWORD, None, now()).await.unwrap();
+        let r = store
+            .authenticate(login.email, store::demo::PASSWORD, None, now())
+            .await
+            .unwrap();
         let viewer = store.viewer(r.unwrap()).await.unwrap().unwrap();
         assert_eq!(viewer.role, login.role);
         assert_eq!(viewer.family.is_some(), login.role == Role::Guardian);

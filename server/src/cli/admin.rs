@@ -32,10 +32,14 @@ fn read_password() -> Result<String, String> {
         return Ok(p);
     }
     if std::io::stdin().is_terminal() {
-        return rpassword::prompt_password("Password for the new admin: ").map_err(|e| e.to_string());
+        return rpassword::prompt_password("Password for the new admin: ")
+            .map_err(|e| e.to_string());
     }
     let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).map_err(|e| e.to_string())?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| e.to_string())?;
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
@@ -55,13 +59,25 @@ pub async fn run(settings: &Settings, args: &CreateAdminArgs) -> ExitCode {
 async fn create(settings: &Settings, args: &CreateAdminArgs) -> Result<String, String> {
     let email = Email::parse(&args.email).map_err(|e| format!("email: {e}"))?;
     let password = NewPassword::parse(&read_password()?).map_err(|e| format!("password: {e}"))?;
-    let time_zone: chrono_tz::Tz = args.time_zone.parse().map_err(|_| format!("unknown time zone {}", args.time_zone))?;
-    let store = Store::open(&settings.database_url, 2).await.map_err(|e| e.to_string())?;
+    let time_zone: chrono_tz::Tz = args
+        .time_zone
+        .parse()
+        .map_err(|_| format!("unknown time zone {}", args.time_zone))?;
+    let store = Store::open(&settings.database_url, 2)
+        .await
+        .map_err(|e| e.to_string())?;
     let now = chrono::Utc::now();
-    let municipality = match store.municipality_by_code(&args.municipality_code).await.map_err(|e| e.to_string())? {
+    let municipality = match store
+        .municipality_by_code(&args.municipality_code)
+        .await
+        .map_err(|e| e.to_string())?
+    {
         Some(m) => m.id,
         None => {
-            let name = args.municipality_name.as_deref().ok_or("a new municipality needs --municipality-name")?;
+            let name = args
+                .municipality_name
+                .as_deref()
+                .ok_or("a new municipality needs --municipality-name")?;
             store
                 .create_municipality(&args.municipality_code, name, time_zone, now)
                 .await
@@ -88,5 +104,8 @@ async fn create(settings: &Settings, args: &CreateAdminArgs) -> Result<String, S
             other => other.to_string(),
         })?;
     store.close().await;
-    Ok(format!("Created admin {email} for municipality {}", args.municipality_code))
+    Ok(format!(
+        "Created admin {email} for municipality {}",
+        args.municipality_code
+    ))
 }

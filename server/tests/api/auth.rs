@@ -8,7 +8,9 @@ use domain::account::Role;
 use domain::invitation::InvitationCode;
 
 async fn the_health_check_answers(app: TestApp) {
-    let response = reqwest::get(format!("{}/health", app.address)).await.unwrap();
+    let response = reqwest::get(format!("{}/health", app.address))
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(response.text().await.unwrap(), "ok");
 }
@@ -16,7 +18,13 @@ async fn the_health_check_answers(app: TestApp) {
 async fn a_login_sets_a_protected_session_cookie_and_logout_ends_it(app: TestApp) {
     let w = world(&app.store).await;
     let client = client();
-    let response = app.call(&client, "login", &[("email", &w.a.coordinator), ("password", PASSWORD)]).await;
+    let response = app
+        .call(
+            &client,
+            "login",
+            &[("email", &w.a.coordinator), ("password", PASSWORD)],
+        )
+        .await;
     let cookie = response
         .headers()
         .get_all("set-cookie")
@@ -40,15 +48,33 @@ async fn a_wrong_password_is_refused_and_repeated_guessing_is_slowed(app: TestAp
     let w = world(&app.store).await;
     let client = client();
     for _ in 0..5 {
-        let r: Result<(), AppError> =
-            app.call_json(&client, "login", &[("email", &w.a.coordinator), ("password", "wrong")]).await;
+        let r: Result<(), AppError> = app
+            .call_json(
+                &client,
+                "login",
+                &[("email", &w.a.coordinator), ("password", "wrong")],
+            )
+            .await;
         assert_eq!(r, Err(AppError::WrongCredentials));
     }
-    let sixth: Result<(), AppError> = app.call_json(&client, "login", &[("email", &w.a.coordinator), ("password", "wrong")]).await;
+    let sixth: Result<(), AppError> = app
+        .call_json(
+            &client,
+            "login",
+            &[("email", &w.a.coordinator), ("password", "wrong")],
+        )
+        .await;
     assert_eq!(sixth, Err(AppError::WrongCredentials));
-    let throttled: Result<(), AppError> =
-        app.call_json(&client, "login", &[("email", &w.a.coordinator), ("password", PASSWORD)]).await;
-    assert!(matches!(throttled, Err(AppError::TooManyAttempts { retry_after_seconds }) if retry_after_seconds >= 1));
+    let throttled: Result<(), AppError> = app
+        .call_json(
+            &client,
+            "login",
+            &[("email", &w.a.coordinator), ("password", PASSWORD)],
+        )
+        .await;
+    assert!(
+        matches!(throttled, Err(AppError::TooManyAttempts { retry_after_seconds }) if retry_after_seconds >= 1)
+    );
     let me: Option<SignedIn> = app.call_json(&client, "whoami", &[]).await.unwrap();
     assert_eq!(me, None, "a throttled login signs nobody in");
 }
@@ -56,9 +82,18 @@ async fn a_wrong_password_is_refused_and_repeated_guessing_is_slowed(app: TestAp
 async fn a_parent_joins_with_a_code_and_lands_in_their_own_family(app: TestApp) {
     let w = world(&app.store).await;
     let staff = app.log_in(&w.a.coordinator).await;
-    let invitation: app::api::families::InvitationView =
-        app.call_json(&staff, "issue_invitation", &[("family", &w.a.neighbour.0.to_string())]).await.unwrap();
-    assert!(invitation.link.ends_with(&format!("/join?code={}", InvitationCode::parse(&invitation.code).unwrap().canonical())));
+    let invitation: app::api::families::InvitationView = app
+        .call_json(
+            &staff,
+            "issue_invitation",
+            &[("family", &w.a.neighbour.0.to_string())],
+        )
+        .await
+        .unwrap();
+    assert!(invitation.link.ends_with(&format!(
+        "/join?code={}",
+        InvitationCode::parse(&invitation.code).unwrap().canonical()
+    )));
 
     let parent = client();
     let join = [
@@ -70,7 +105,8 @@ async fn a_parent_joins_with_a_code_and_lands_in_their_own_family(app: TestApp) 
     ];
     let response = app.call(&parent, "join", &join).await;
     assert!(response.status().is_success() || response.status().is_redirection());
-    let family: app::api::families::FamilyView = app.call_json(&parent, "my_family", &[]).await.unwrap();
+    let family: app::api::families::FamilyView =
+        app.call_json(&parent, "my_family", &[]).await.unwrap();
     assert_eq!(family.record.id, w.a.neighbour);
     assert_eq!(family.record.guardians[0].name_kana, "サトウ ミサキ");
 
@@ -96,7 +132,9 @@ async fn bad_sign_up_input_is_refused_field_by_field(app: TestApp) {
         ("password", "long enough password"),
     ];
     let with = |field: &str, value: &'static str| {
-        base.iter().map(|&(k, v)| if k == field { (k, value) } else { (k, v) }).collect::<Vec<_>>()
+        base.iter()
+            .map(|&(k, v)| if k == field { (k, value) } else { (k, v) })
+            .collect::<Vec<_>>()
     };
     let cases = [
         (with("code", "short"), "code"),
@@ -112,7 +150,10 @@ async fn bad_sign_up_input_is_refused_field_by_field(app: TestApp) {
         }
     }
     let unknown: Result<(), AppError> = app.call_json(&c, "join", &base).await;
-    assert_eq!(unknown, Err(AppError::Conflict(Conflict::InvitationUnknown)));
+    assert_eq!(
+        unknown,
+        Err(AppError::Conflict(Conflict::InvitationUnknown))
+    );
 }
 
 on_both!(

@@ -35,7 +35,10 @@ pub async fn spawn_app(backend: Backend, name: &str) -> Option<TestApp> {
     let (url, dir) = match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("temp dir");
-            (format!("sqlite://{}/app.db", dir.path().display()), Some(dir))
+            (
+                format!("sqlite://{}/app.db", dir.path().display()),
+                Some(dir),
+            )
         }
         Backend::Postgres => (postgres_database(name).await?, None),
     };
@@ -49,22 +52,44 @@ pub async fn spawn_app(backend: Backend, name: &str) -> Option<TestApp> {
         site_pkg_dir: "pkg".into(),
         output_name: "yorisoi".into(),
     };
-    let app = Application::build(&settings).await.expect("application builds");
+    let app = Application::build(&settings)
+        .await
+        .expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
-    let store = Store::open(&url, 2).await.expect("second handle on the database");
-    Some(TestApp { address, store, _dir: dir })
+    let store = Store::open(&url, 2)
+        .await
+        .expect("second handle on the database");
+    Some(TestApp {
+        address,
+        store,
+        _dir: dir,
+    })
 }
 
 async fn postgres_database(test: &str) -> Option<String> {
-    let url = std::env::var("YORISOI_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())?;
+    let url = std::env::var("YORISOI_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())?;
     sqlx::any::install_default_drivers();
     let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(&url)
         .await
-        .unwrap_or_else(|e| panic!("YORISOI_TEST_POSTGRES_URL is set but PostgreSQL is unreachable: {e}"));
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
-    let name = format!("yorisoi_http_{}_{}_{nanos}", &test[..test.len().min(24)], std::process::id());
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create database");
+        .unwrap_or_else(|e| {
+            panic!("YORISOI_TEST_POSTGRES_URL is set but PostgreSQL is unreachable: {e}")
+        });
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    let name = format!(
+        "yorisoi_http_{}_{}_{nanos}",
+        &test[..test.len().min(24)],
+        std::process::id()
+    );
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("create database");
     let (base, _) = url.rsplit_once('/').expect("database URL with a path");
     Some(format!("{base}/{name}"))
 }
@@ -80,7 +105,12 @@ pub fn client() -> reqwest::Client {
 
 impl TestApp {
     /// Calls a server function the way a form post does.
-    pub async fn call(&self, client: &reqwest::Client, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    pub async fn call(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
         client
             .post(format!("{}/api/{endpoint}", self.address))
             .header("Accept", "application/json")
@@ -103,7 +133,8 @@ impl TestApp {
         if ok {
             Ok(serde_json::from_str(&body).unwrap_or_else(|e| panic!("{endpoint}: {e}: {body}")))
         } else {
-            Err(serde_json::from_str(&body).unwrap_or_else(|e| panic!("{endpoint} error: {e}: {body}")))
+            Err(serde_json::from_str(&body)
+                .unwrap_or_else(|e| panic!("{endpoint} error: {e}: {body}")))
         }
     }
 
@@ -113,8 +144,18 @@ impl TestApp {
 
     pub async fn log_in_with(&self, email: &str, password: &str) -> reqwest::Client {
         let client = client();
-        let response = self.call(&client, "login", &[("email", email), ("password", password)]).await;
-        assert!(response.status().is_success() || response.status().is_redirection(), "login of {email}: {}", response.status());
+        let response = self
+            .call(
+                &client,
+                "login",
+                &[("email", email), ("password", password)],
+            )
+            .await;
+        assert!(
+            response.status().is_success() || response.status().is_redirection(),
+            "login of {email}: {}",
+            response.status()
+        );
         client
     }
 }
@@ -136,12 +177,18 @@ pub struct Town {
 }
 
 pub async fn world(store: &Store) -> World {
-    World { a: town(store, "200001", "a").await, b: town(store, "200002", "b").await }
+    World {
+        a: town(store, "200001", "a").await,
+        b: town(store, "200002", "b").await,
+    }
 }
 
 async fn town(store: &Store, code: &str, tag: &str) -> Town {
     let now = Utc::now();
-    let municipality = store.create_municipality(code, &format!("町{tag}"), chrono_tz::Asia::Tokyo, now).await.unwrap();
+    let municipality = store
+        .create_municipality(code, &format!("町{tag}"), chrono_tz::Asia::Tokyo, now)
+        .await
+        .unwrap();
     let hash = hash_password(&NewPassword::parse(PASSWORD).unwrap()).unwrap();
     let coordinator = format!("nurse-{tag}@example.jp");
     let admin = format!("admin-{tag}@example.jp");
@@ -168,29 +215,70 @@ async fn town(store: &Store, code: &str, tag: &str) -> Town {
     let parent = format!("parent-{tag}@example.jp");
     let issuer = store.staff_members(municipality).await.unwrap()[0].account;
     let code = InvitationCode::from_random(rand_bytes(tag));
-    store.issue_invitation(municipality, family, issuer, code.clone(), now).await.unwrap();
+    store
+        .issue_invitation(municipality, family, issuer, code.clone(), now)
+        .await
+        .unwrap();
     let email = Email::parse(&parent).unwrap();
     let name = PersonName::parse("name", "鈴木 花子").unwrap();
     let kana = Kana::parse("name_kana", "スズキ ハナコ").unwrap();
     store
-        .join_with_invitation(&code, &NewGuardian { email: &email, password_hash: &hash, name: &name, name_kana: &kana }, now)
+        .join_with_invitation(
+            &code,
+            &NewGuardian {
+                email: &email,
+                password_hash: &hash,
+                name: &name,
+                name_kana: &kana,
+            },
+            now,
+        )
         .await
         .unwrap()
         .unwrap();
-    Town { municipality, coordinator, admin, family, parent, neighbour }
+    Town {
+        municipality,
+        coordinator,
+        admin,
+        family,
+        parent,
+        neighbour,
+    }
 }
 
-pub async fn new_family(store: &Store, municipality: MunicipalityId, name: &str, kana: &str) -> FamilyId {
+pub async fn new_family(
+    store: &Store,
+    municipality: MunicipalityId,
+    name: &str,
+    kana: &str,
+) -> FamilyId {
     let name = PersonName::parse("n", name).unwrap();
     let kana = Kana::parse("k", kana).unwrap();
     let family = store
-        .create_family(municipality, &NewFamily { site: None, family_name: &name, family_name_kana: &kana }, Utc::now())
+        .create_family(
+            municipality,
+            &NewFamily {
+                site: None,
+                family_name: &name,
+                family_name_kana: &kana,
+            },
+            Utc::now(),
+        )
         .await
         .unwrap();
     let due = NaiveDate::from_ymd_opt(2027, 5, 1).unwrap();
     let notified = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
     store
-        .add_pregnancy(municipality, family, &NewPregnancy { due_date: due, notified_on: notified, fetuses: 1 }, Utc::now())
+        .add_pregnancy(
+            municipality,
+            family,
+            &NewPregnancy {
+                due_date: due,
+                notified_on: notified,
+                fetuses: 1,
+            },
+            Utc::now(),
+        )
         .await
         .unwrap();
     family

@@ -11,10 +11,15 @@ async fn a_parent_reading_another_familys_record_by_id_is_refused(app: TestApp) 
     let w = world(&app.store).await;
     let parent = app.log_in(&w.a.parent).await;
 
-    let own: FamilyView = app.call_json(&parent, "family", &[("id", &w.a.family.0.to_string())]).await.unwrap();
+    let own: FamilyView = app
+        .call_json(&parent, "family", &[("id", &w.a.family.0.to_string())])
+        .await
+        .unwrap();
     assert_eq!(own.record.id, w.a.family);
     for other in [w.a.neighbour, w.b.family] {
-        let r: Result<FamilyView, AppError> = app.call_json(&parent, "family", &[("id", &other.0.to_string())]).await;
+        let r: Result<FamilyView, AppError> = app
+            .call_json(&parent, "family", &[("id", &other.0.to_string())])
+            .await;
         assert_eq!(r, Err(AppError::NotFound), "family {other}");
     }
     let mine: FamilyView = app.call_json(&parent, "my_family", &[]).await.unwrap();
@@ -25,24 +30,49 @@ async fn a_coordinator_of_one_municipality_cannot_read_anothers_family(app: Test
     let w = world(&app.store).await;
     let nurse = app.log_in(&w.a.coordinator).await;
 
-    let own: FamilyView = app.call_json(&nurse, "family", &[("id", &w.a.family.0.to_string())]).await.unwrap();
+    let own: FamilyView = app
+        .call_json(&nurse, "family", &[("id", &w.a.family.0.to_string())])
+        .await
+        .unwrap();
     assert_eq!(own.record.municipality, w.a.municipality);
-    let foreign: Result<FamilyView, AppError> = app.call_json(&nurse, "family", &[("id", &w.b.family.0.to_string())]).await;
+    let foreign: Result<FamilyView, AppError> = app
+        .call_json(&nurse, "family", &[("id", &w.b.family.0.to_string())])
+        .await;
     assert_eq!(foreign, Err(AppError::NotFound));
-    let invite: Result<InvitationView, AppError> =
-        app.call_json(&nurse, "issue_invitation", &[("family", &w.b.neighbour.0.to_string())]).await;
+    let invite: Result<InvitationView, AppError> = app
+        .call_json(
+            &nurse,
+            "issue_invitation",
+            &[("family", &w.b.neighbour.0.to_string())],
+        )
+        .await;
     assert_eq!(invite, Err(AppError::NotFound));
 
-    let caseload: CaseloadPage = app.call_json(&nurse, "caseload", &[("search", ""), ("page", "1")]).await.unwrap();
+    let caseload: CaseloadPage = app
+        .call_json(&nurse, "caseload", &[("search", ""), ("page", "1")])
+        .await
+        .unwrap();
     assert_eq!(caseload.total, 2);
-    assert!(caseload.entries.iter().all(|e| e.family == w.a.family || e.family == w.a.neighbour));
+    assert!(
+        caseload
+            .entries
+            .iter()
+            .all(|e| e.family == w.a.family || e.family == w.a.neighbour)
+    );
 }
 
 async fn staff_reads_of_a_family_are_audited(app: TestApp) {
     let w = world(&app.store).await;
     let nurse = app.log_in(&w.a.coordinator).await;
-    let _: FamilyView = app.call_json(&nurse, "family", &[("id", &w.a.family.0.to_string())]).await.unwrap();
-    let log = app.store.audit_of_subject(w.a.municipality, &format!("family:{}", w.a.family.0)).await.unwrap();
+    let _: FamilyView = app
+        .call_json(&nurse, "family", &[("id", &w.a.family.0.to_string())])
+        .await
+        .unwrap();
+    let log = app
+        .store
+        .audit_of_subject(w.a.municipality, &format!("family:{}", w.a.family.0))
+        .await
+        .unwrap();
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].action, "read");
     assert_eq!(log[0].address.as_deref(), Some("127.0.0.1"));
@@ -53,16 +83,30 @@ async fn parents_and_strangers_reach_no_staff_function(app: TestApp) {
     let parent = app.log_in(&w.a.parent).await;
     let stranger = client();
     for who in [&parent, &stranger] {
-        let expected = if std::ptr::eq(who, &stranger) { AppError::NotSignedIn } else { AppError::Forbidden };
-        let caseload: Result<CaseloadPage, AppError> = app.call_json(who, "caseload", &[("search", ""), ("page", "1")]).await;
+        let expected = if std::ptr::eq(who, &stranger) {
+            AppError::NotSignedIn
+        } else {
+            AppError::Forbidden
+        };
+        let caseload: Result<CaseloadPage, AppError> = app
+            .call_json(who, "caseload", &[("search", ""), ("page", "1")])
+            .await;
         assert_eq!(caseload, Err(expected.clone()));
-        let invite: Result<InvitationView, AppError> =
-            app.call_json(who, "issue_invitation", &[("family", &w.a.family.0.to_string())]).await;
+        let invite: Result<InvitationView, AppError> = app
+            .call_json(
+                who,
+                "issue_invitation",
+                &[("family", &w.a.family.0.to_string())],
+            )
+            .await;
         assert_eq!(invite, Err(expected.clone()));
-        let directory: Result<StaffDirectory, AppError> = app.call_json(who, "staff_directory", &[]).await;
+        let directory: Result<StaffDirectory, AppError> =
+            app.call_json(who, "staff_directory", &[]).await;
         assert_eq!(directory, Err(expected.clone()));
     }
-    let family: Result<FamilyView, AppError> = app.call_json(&stranger, "family", &[("id", &w.a.family.0.to_string())]).await;
+    let family: Result<FamilyView, AppError> = app
+        .call_json(&stranger, "family", &[("id", &w.a.family.0.to_string())])
+        .await;
     assert_eq!(family, Err(AppError::NotSignedIn));
     let mine: Result<FamilyView, AppError> = app.call_json(&stranger, "my_family", &[]).await;
     assert_eq!(mine, Err(AppError::NotSignedIn));
@@ -94,10 +138,18 @@ async fn only_admins_create_staff_and_only_in_their_municipality(app: TestApp) {
     as_guardian[1] = ("email", "sneaky@example.jp");
     as_guardian[3] = ("role", "guardian");
     let r: Result<(), AppError> = app.call_json(&admin, "create_staff", &as_guardian).await;
-    assert!(matches!(r, Err(AppError::Invalid(ref i)) if i.field == "role"), "{r:?}");
+    assert!(
+        matches!(r, Err(AppError::Invalid(ref i)) if i.field == "role"),
+        "{r:?}"
+    );
 
-    let the_new_one = app.log_in_with("new@example.jp", "new staff password").await;
-    let _: CaseloadPage = app.call_json(&the_new_one, "caseload", &[("search", ""), ("page", "1")]).await.unwrap();
+    let the_new_one = app
+        .log_in_with("new@example.jp", "new staff password")
+        .await;
+    let _: CaseloadPage = app
+        .call_json(&the_new_one, "caseload", &[("search", ""), ("page", "1")])
+        .await
+        .unwrap();
 }
 
 on_both!(

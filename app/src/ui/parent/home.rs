@@ -59,7 +59,10 @@ fn Family(view: FamilyView) -> impl IntoView {
         .children
         .into_iter()
         .map(|c| {
-            let stage = Stage::Parenting { age: ChildAge::on(c.birth_date, today), birth_date: c.birth_date };
+            let stage = Stage::Parenting {
+                age: ChildAge::on(c.birth_date, today),
+                birth_date: c.birth_date,
+            };
             view! {
                 <li class="member" data-testid="child">
                     <h3>{c.name}</h3>

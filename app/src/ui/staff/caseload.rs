@@ -15,8 +15,17 @@ pub fn CaseloadPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let search = move || query.read().get("q").unwrap_or_default();
-    let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1);
-    let families = Resource::new(move || (search(), page()), |(search, page)| caseload(search, page));
+    let page = move || {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<u32>().ok())
+            .unwrap_or(1)
+    };
+    let families = Resource::new(
+        move || (search(), page()),
+        |(search, page)| caseload(search, page),
+    );
     view! {
         <Title text=move || crate::i18n::td_string!(i18n.get_locale(), caseload.title).to_string() />
         <h1>{t!(i18n, caseload.title)}</h1>
@@ -38,7 +47,12 @@ pub fn CaseloadPage() -> impl IntoView {
 #[component]
 fn Results(page: Page, search: String) -> impl IntoView {
     let i18n = use_i18n();
-    let Page { entries, page, page_count, total } = page;
+    let Page {
+        entries,
+        page,
+        page_count,
+        total,
+    } = page;
     let link = move |to: u32| {
         let mut query = ParamsMap::new();
         if !search.is_empty() {

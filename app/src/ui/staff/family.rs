@@ -14,7 +14,13 @@ use leptos_router::hooks::use_params_map;
 pub fn FamilyPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0);
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
     let record = Resource::new(id, family);
     view! {
         <Title text=move || crate::i18n::td_string!(i18n.get_locale(), family.title).to_string() />
@@ -64,7 +70,10 @@ fn Record(view: FamilyView) -> impl IntoView {
                 Sex::Male => t!(i18n, family.sex_male).into_any(),
                 Sex::Unknown => t!(i18n, family.sex_unknown).into_any(),
             };
-            let stage = Stage::Parenting { age: ChildAge::on(c.birth_date, today), birth_date: c.birth_date };
+            let stage = Stage::Parenting {
+                age: ChildAge::on(c.birth_date, today),
+                birth_date: c.birth_date,
+            };
             view! {
                 <tr>
                     <td>{c.name} " " <span class="kana">{c.name_kana}</span></td>

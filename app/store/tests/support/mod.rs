@@ -23,31 +23,53 @@ pub async fn sqlite() -> Db {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}/test.db", dir.path().display());
     let store = Store::open(&url, 4).await.expect("open sqlite store");
-    Db { store, url, _dir: Some(dir) }
+    Db {
+        store,
+        url,
+        _dir: Some(dir),
+    }
 }
 
 /// A new, empty PostgreSQL database named for this test; `None` when no server URL is configured.
 pub async fn postgres(test: &str) -> Option<Db> {
-    let url = std::env::var(POSTGRES_URL_VAR).ok().filter(|u| !u.is_empty())?;
-    let name = format!("yorisoi_t_{}_{}", test.chars().take(30).collect::<String>(), rand_suffix());
+    let url = std::env::var(POSTGRES_URL_VAR)
+        .ok()
+        .filter(|u| !u.is_empty())?;
+    let name = format!(
+        "yorisoi_t_{}_{}",
+        test.chars().take(30).collect::<String>(),
+        rand_suffix()
+    );
     sqlx::any::install_default_drivers();
     let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(&url)
         .await
         .unwrap_or_else(|e| panic!("{POSTGRES_URL_VAR} is set but PostgreSQL is unreachable: {e}"));
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create test database");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("create test database");
     let url = with_database(&url, &name);
     let store = Store::open(&url, 4).await.expect("open postgres store");
-    Some(Db { store, url, _dir: None })
+    Some(Db {
+        store,
+        url,
+        _dir: None,
+    })
 }
 
 fn rand_suffix() -> String {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
     format!("{}_{nanos}", std::process::id())
 }
 
 /// Replaces the database name in a URL: `postgres://u@h:5432/test?x=y` → `…/name?x=y`.
 pub fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
     let scheme_end = base.find("://").map_or(0, |i| i + 3);
     let host_part = match base[scheme_end..].find('/') {
         Some(i) => &base[..scheme_end + i],
