@@ -4,8 +4,7 @@ use crate::i18n::I18nContextProvider;
 use crate::ui::layout::Header;
 use crate::ui::{join::JoinPage, landing::Landing, login::LoginPage, not_found::NotFound};
 use crate::ui::{
-    parent::home::ParentHome, staff::accounts::AccountsPage, staff::caseload::CaseloadPage,
-    staff::family::FamilyPage,
+    parent::home::ParentHome, staff::accounts::AccountsPage, staff::caseload::CaseloadPage, staff::family::FamilyPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};

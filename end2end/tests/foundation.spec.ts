@@ -29,6 +29,7 @@ test('a parent joins with an invitation code on a phone and a coordinator finds 
   expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
   const link = (await staff.getByTestId('invitation-link').getAttribute('href'))!;
   expect(link).toContain('/join?code=');
+  await expect(staff.getByTestId('invitation-qr').locator('svg')).toBeVisible();
 
   // The parent opens the link on a 360 px phone; the code is already filled in.
   const phone = await browser.newPage({ viewport: { width: 360, height: 740 }, locale: 'ja-JP' });

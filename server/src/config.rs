@@ -17,21 +17,11 @@ pub struct Settings {
     pub database_url: String,
 
     /// Database connections in the pool.
-    #[arg(
-        long,
-        env = "YORISOI_DB_CONNECTIONS",
-        default_value_t = 10,
-        global = true
-    )]
+    #[arg(long, env = "YORISOI_DB_CONNECTIONS", default_value_t = 10, global = true)]
     pub db_connections: u32,
 
     /// Address to listen on (cargo-leptos sets LEPTOS_SITE_ADDR from Cargo.toml).
-    #[arg(
-        long,
-        env = "LEPTOS_SITE_ADDR",
-        default_value = "127.0.0.1:3000",
-        global = true
-    )]
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000", global = true)]
     pub addr: SocketAddr,
 
     /// The origin people reach the app at, for links in invitations; `https://…` turns on secure cookies.
@@ -43,21 +33,10 @@ pub struct Settings {
     pub demo: bool,
 
     /// Built site (WASM, JS, CSS, public files), as produced by cargo-leptos.
-    #[arg(
-        long,
-        env = "LEPTOS_SITE_ROOT",
-        default_value = "target/site",
-        global = true
-    )]
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
     pub site_root: String,
 
-    #[arg(
-        long,
-        env = "LEPTOS_SITE_PKG_DIR",
-        default_value = "pkg",
-        global = true,
-        hide = true
-    )]
+    #[arg(long, env = "LEPTOS_SITE_PKG_DIR", default_value = "pkg", global = true, hide = true)]
     pub site_pkg_dir: String,
 
     #[arg(
@@ -85,7 +64,5 @@ impl Settings {
 
 /// Today on the Japanese calendar, the default for commands that need a date.
 pub fn today_in_japan() -> NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&chrono_tz::Asia::Tokyo)
-        .date_naive()
+    chrono::Utc::now().with_timezone(&chrono_tz::Asia::Tokyo).date_naive()
 }

@@ -40,17 +40,12 @@ impl Application {
         tracing::info!(engine = ?store.engine(), "database ready");
         if settings.demo {
             let now = chrono::Utc::now();
-            let seeded = store
-                .seed_demo(crate::config::today_in_japan(), now)
-                .await?;
+            let seeded = store.seed_demo(crate::config::today_in_japan(), now).await?;
             print_demo_logins(seeded);
         }
         let listener = TcpListener::bind(settings.addr).await?;
         let local = listener.local_addr()?;
-        let public_url = settings
-            .public_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{local}"));
+        let public_url = settings.public_url.clone().unwrap_or_else(|| format!("http://{local}"));
         let router = router(settings, store.clone(), local, public_url);
         Ok(Application {
             listener,
@@ -77,8 +72,7 @@ impl Application {
         tracing::info!(addr = %self.listener.local_addr()?, "listening");
         axum::serve(
             self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
+            self.router.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown_signal())
         .await?;
@@ -108,25 +102,18 @@ pub fn router(settings: &Settings, store: Store, addr: SocketAddr, public_url: S
         .with_expiry(Expiry::OnInactivity(SESSION_IDLE));
 
     let pages = Router::new()
-        .leptos_routes_with_context(
-            &leptos_options,
-            routes,
-            move || provide_context(context.clone()),
-            {
-                let options = leptos_options.clone();
-                move || shell(options.clone())
-            },
-        )
+        .leptos_routes_with_context(&leptos_options, routes, move || provide_context(context.clone()), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(leptos_options);
-    let health = Router::new()
+    let plain = Router::new()
         .route("/health", get(crate::routes::health::health))
+        .route("/calendar/{file}", get(crate::routes::calendar::feed))
         .with_state(store);
 
-    pages
-        .merge(health)
-        .layer(sessions)
-        .layer(CompressionLayer::new())
+    pages.merge(plain).layer(sessions).layer(CompressionLayer::new())
 }
 
 fn print_demo_logins(seeded: bool) {

@@ -49,25 +49,13 @@ fn main() {
     let iterations = 20_000;
 
     measure("child with ten recorded doses", iterations, || {
-        plan(
-            schedule,
-            black_box(&child),
-            black_box(&doses),
-            &options,
-            today,
-        )
+        plan(schedule, black_box(&child), black_box(&doses), &options, today)
     });
     measure("pregnancy", iterations, || {
         plan(schedule, black_box(&pregnancy), &[], &options, today)
     });
     measure("family (both)", iterations, || {
-        let child_timeline = plan(
-            schedule,
-            black_box(&child),
-            black_box(&doses),
-            &options,
-            today,
-        );
+        let child_timeline = plan(schedule, black_box(&child), black_box(&doses), &options, today);
         black_box(child_timeline);
         plan(schedule, black_box(&pregnancy), &[], &options, today)
     });

@@ -49,6 +49,8 @@ pub struct Pregnancy {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Child {
     pub id: ChildId,
+    /// The pregnancy this child was born of, when it was followed here.
+    pub pregnancy: Option<PregnancyId>,
     pub name: String,
     pub name_kana: String,
     pub birth_date: NaiveDate,
@@ -101,8 +103,7 @@ pub struct ChildAge {
 
 impl ChildAge {
     pub fn on(birth_date: NaiveDate, today: NaiveDate) -> Self {
-        let mut months = (today.year() - birth_date.year()) * 12 + today.month() as i32
-            - birth_date.month() as i32;
+        let mut months = (today.year() - birth_date.year()) * 12 + today.month() as i32 - birth_date.month() as i32;
         if today.day() < birth_date.day() && !is_last_day_of_month(today) {
             months -= 1;
         }
@@ -123,15 +124,9 @@ fn is_last_day_of_month(d: NaiveDate) -> bool {
 #[serde(rename_all = "snake_case", tag = "stage")]
 pub enum Stage {
     /// 妊娠中, with the gestational age today and the due date.
-    Pregnant {
-        age: GestationalAge,
-        due_date: NaiveDate,
-    },
+    Pregnant { age: GestationalAge, due_date: NaiveDate },
     /// 子育て中, by the youngest child.
-    Parenting {
-        age: ChildAge,
-        birth_date: NaiveDate,
-    },
+    Parenting { age: ChildAge, birth_date: NaiveDate },
     /// Neither an ongoing pregnancy nor a child on record (e.g. after a loss).
     NoActiveRecord,
 }
@@ -214,34 +209,10 @@ mod tests {
     #[test]
     fn child_age_counts_completed_months() {
         let born = d("2026-01-15");
-        assert_eq!(
-            ChildAge::on(born, d("2026-02-14")),
-            ChildAge {
-                years: 0,
-                months: 0
-            }
-        );
-        assert_eq!(
-            ChildAge::on(born, d("2026-02-15")),
-            ChildAge {
-                years: 0,
-                months: 1
-            }
-        );
-        assert_eq!(
-            ChildAge::on(born, d("2027-04-20")),
-            ChildAge {
-                years: 1,
-                months: 3
-            }
-        );
-        assert_eq!(
-            ChildAge::on(born, d("2025-12-01")),
-            ChildAge {
-                years: 0,
-                months: 0
-            }
-        );
+        assert_eq!(ChildAge::on(born, d("2026-02-14")), ChildAge { years: 0, months: 0 });
+        assert_eq!(ChildAge::on(born, d("2026-02-15")), ChildAge { years: 0, months: 1 });
+        assert_eq!(ChildAge::on(born, d("2027-04-20")), ChildAge { years: 1, months: 3 });
+        assert_eq!(ChildAge::on(born, d("2025-12-01")), ChildAge { years: 0, months: 0 });
     }
 
     #[test]
@@ -249,17 +220,11 @@ mod tests {
         // Born on the 31st: a month is complete on the last day of a shorter month.
         assert_eq!(
             ChildAge::on(d("2026-01-31"), d("2026-02-28")),
-            ChildAge {
-                years: 0,
-                months: 1
-            }
+            ChildAge { years: 0, months: 1 }
         );
         assert_eq!(
             ChildAge::on(d("2024-02-29"), d("2025-02-28")),
-            ChildAge {
-                years: 1,
-                months: 0
-            }
+            ChildAge { years: 1, months: 0 }
         );
     }
 
@@ -277,6 +242,7 @@ mod tests {
     fn child(born: &str) -> Child {
         Child {
             id: ChildId(1),
+            pregnancy: None,
             name: "花".into(),
             name_kana: "ハナ".into(),
             birth_date: d(born),
@@ -306,19 +272,12 @@ mod tests {
         assert_eq!(
             stage,
             Stage::Parenting {
-                age: ChildAge {
-                    years: 0,
-                    months: 5
-                },
+                age: ChildAge { years: 0, months: 5 },
                 birth_date: d("2026-06-03")
             }
         );
         assert_eq!(
-            Stage::of(
-                &[pregnancy("2026-06-01", PregnancyOutcome::Lost)],
-                &[],
-                today
-            ),
+            Stage::of(&[pregnancy("2026-06-01", PregnancyOutcome::Lost)], &[], today),
             Stage::NoActiveRecord
         );
     }

@@ -15,20 +15,14 @@ impl InvitationCode {
 
     /// Builds a code from random bytes supplied by the caller (the domain does no I/O).
     pub fn from_random(bytes: [u8; Self::SYMBOLS]) -> Self {
-        let symbols: String = bytes
-            .iter()
-            .map(|b| ALPHABET[usize::from(b % 32)] as char)
-            .collect();
+        let symbols: String = bytes.iter().map(|b| ALPHABET[usize::from(b % 32)] as char).collect();
         InvitationCode(symbols)
     }
 
     /// Accepts what a person types: any case, spaces or hyphens, and the usual look-alikes.
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
         let mut symbols = String::with_capacity(Self::SYMBOLS);
-        for c in raw
-            .chars()
-            .filter(|c| !matches!(c, '-' | ' ' | '\u{3000}' | 'ー'))
-        {
+        for c in raw.chars().filter(|c| !matches!(c, '-' | ' ' | '\u{3000}' | 'ー')) {
             let c = match c.to_ascii_uppercase() {
                 'O' => '0',
                 'I' | 'L' => '1',
@@ -86,10 +80,7 @@ mod tests {
 
     #[test]
     fn wrong_lengths_and_symbols_are_refused() {
-        assert_eq!(
-            InvitationCode::parse("").unwrap_err().problem,
-            Problem::Required
-        );
+        assert_eq!(InvitationCode::parse("").unwrap_err().problem, Problem::Required);
         assert_eq!(
             InvitationCode::parse("ABCD-EFGH").unwrap_err().problem,
             Problem::Malformed
@@ -99,9 +90,7 @@ mod tests {
             Problem::Malformed
         );
         assert_eq!(
-            InvitationCode::parse("ABCD-EFGH-JKMあ")
-                .unwrap_err()
-                .problem,
+            InvitationCode::parse("ABCD-EFGH-JKMあ").unwrap_err().problem,
             Problem::Malformed
         );
     }

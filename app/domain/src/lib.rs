@@ -7,3 +7,4 @@ pub mod input;
 pub mod invitation;
 pub mod people;
 pub mod schedule;
+pub mod timeline;

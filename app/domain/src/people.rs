@@ -212,31 +212,16 @@ mod tests {
 
     #[test]
     fn kana_refuses_kanji_and_latin() {
-        assert_eq!(
-            Kana::parse("kana", "山田").unwrap_err().problem,
-            Problem::NotKana
-        );
-        assert_eq!(
-            Kana::parse("kana", "Yamada").unwrap_err().problem,
-            Problem::NotKana
-        );
-        assert_eq!(
-            Kana::parse("kana", "  ").unwrap_err().problem,
-            Problem::Required
-        );
+        assert_eq!(Kana::parse("kana", "山田").unwrap_err().problem, Problem::NotKana);
+        assert_eq!(Kana::parse("kana", "Yamada").unwrap_err().problem, Problem::NotKana);
+        assert_eq!(Kana::parse("kana", "  ").unwrap_err().problem, Problem::Required);
     }
 
     #[test]
     fn names_are_trimmed_and_bounded() {
-        assert_eq!(
-            PersonName::parse("name", " 山田 花子 ").unwrap().as_str(),
-            "山田 花子"
-        );
+        assert_eq!(PersonName::parse("name", " 山田 花子 ").unwrap().as_str(), "山田 花子");
         let long = "あ".repeat(PersonName::MAX_CHARS + 1);
-        assert_eq!(
-            PersonName::parse("name", &long).unwrap_err().problem,
-            Problem::TooLong
-        );
+        assert_eq!(PersonName::parse("name", &long).unwrap_err().problem, Problem::TooLong);
         assert_eq!(
             PersonName::parse("name", "a\u{0}b").unwrap_err().problem,
             Problem::Malformed
@@ -264,14 +249,8 @@ mod tests {
 
     #[test]
     fn passwords_have_bounds_and_never_print() {
-        assert_eq!(
-            NewPassword::parse("short").unwrap_err().problem,
-            Problem::TooShort
-        );
-        assert_eq!(
-            NewPassword::parse("").unwrap_err().problem,
-            Problem::Required
-        );
+        assert_eq!(NewPassword::parse("short").unwrap_err().problem, Problem::TooShort);
+        assert_eq!(NewPassword::parse("").unwrap_err().problem, Problem::Required);
         let p = NewPassword::parse("correct horse battery").unwrap();
         assert_eq!(format!("{p:?}"), "NewPassword(…)");
     }

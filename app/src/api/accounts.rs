@@ -75,9 +75,7 @@ pub async fn create_staff(
     let display_name = PersonName::parse("display_name", &display_name)?;
     let email = Email::parse(&email)?;
     let password = NewPassword::parse(&password)?;
-    let role: Role = role
-        .parse()
-        .map_err(|_| Invalid::new("role", Problem::Malformed))?;
+    let role: Role = role.parse().map_err(|_| Invalid::new("role", Problem::Malformed))?;
     if !role.is_staff() {
         return Err(Invalid::new("role", Problem::Malformed).into());
     }
@@ -87,8 +85,7 @@ pub async fn create_staff(
     let site = match site.trim() {
         "" => None,
         id => Some(SiteId(
-            id.parse()
-                .map_err(|_| Invalid::new("site", Problem::Malformed))?,
+            id.parse().map_err(|_| Invalid::new("site", Problem::Malformed))?,
         )),
     };
     let store = use_store()?;

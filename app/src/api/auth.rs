@@ -15,11 +15,7 @@ pub struct SignedIn {
 impl SignedIn {
     /// Where this person starts: parents at their family's home, staff at the caseload.
     pub fn home_path(&self) -> &'static str {
-        if self.role.is_staff() {
-            "/staff"
-        } else {
-            "/home"
-        }
+        if self.role.is_staff() { "/staff" } else { "/home" }
     }
 }
 
@@ -39,10 +35,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
 
     let store = use_store()?;
     let address = client_address().await;
-    match store
-        .authenticate(&email, &password, address.as_deref(), now())
-        .await?
-    {
+    match store.authenticate(&email, &password, address.as_deref(), now()).await? {
         Ok(account) => {
             sign_in(account).await?;
             let viewer = store.viewer(account).await?.ok_or(AppError::NotSignedIn)?;

@@ -54,10 +54,7 @@ pub async fn client_address() -> Option<String> {
 pub async fn sign_in(account: AccountId) -> Result<(), AppError> {
     let session = session().await?;
     session.cycle_id().await.map_err(session_error)?;
-    session
-        .insert(ACCOUNT_KEY, account.0)
-        .await
-        .map_err(session_error)?;
+    session.insert(ACCOUNT_KEY, account.0).await.map_err(session_error)?;
     Ok(())
 }
 
@@ -73,11 +70,7 @@ fn session_error(e: tower_sessions::session::Error) -> AppError {
 /// The signed-in person, if any. The account is re-read each time, so a disabled account loses access at once.
 pub async fn viewer() -> Result<Option<Viewer>, AppError> {
     let session = session().await?;
-    let Some(account) = session
-        .get::<i64>(ACCOUNT_KEY)
-        .await
-        .map_err(session_error)?
-    else {
+    let Some(account) = session.get::<i64>(ACCOUNT_KEY).await.map_err(session_error)? else {
         return Ok(None);
     };
     Ok(use_store()?.viewer(AccountId(account)).await?)

@@ -19,6 +19,8 @@ pub struct InvitationView {
     pub code: String,
     /// The sign-up link with the code filled in, ready to be shown as a QR code.
     pub link: String,
+    /// The link as a QR code (SVG), for the parent's phone camera.
+    pub qr_svg: String,
     pub expires_on: NaiveDate,
 }
 
@@ -28,9 +30,7 @@ pub async fn my_family() -> Result<FamilyView, AppError> {
     use super::context::{require_viewer, today_for, use_store};
     let viewer = require_viewer().await?;
     let family = viewer.family.ok_or(AppError::Forbidden)?;
-    let record = use_store()?
-        .family_record(viewer.municipality, family)
-        .await?;
+    let record = use_store()?.family_record(viewer.municipality, family).await?;
     Ok(FamilyView {
         record,
         today: today_for(&viewer).await?,
@@ -114,16 +114,23 @@ pub async fn issue_invitation(family: i64) -> Result<InvitationView, AppError> {
         )
         .await?;
     let municipality = context.store.municipality(viewer.municipality).await?;
+    let link = format!(
+        "{}/join?code={}",
+        context.public_url.trim_end_matches('/'),
+        issued.code.canonical()
+    );
+    let qr_svg = qrcode::QrCode::new(link.as_bytes())
+        .map_err(|e| {
+            tracing::error!(error = %e, "QR code");
+            AppError::Internal
+        })?
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(200, 200)
+        .build();
     Ok(InvitationView {
         code: issued.code.to_string(),
-        link: format!(
-            "{}/join?code={}",
-            context.public_url.trim_end_matches('/'),
-            issued.code.canonical()
-        ),
-        expires_on: issued
-            .expires_at
-            .with_timezone(&municipality.time_zone)
-            .date_naive(),
+        link,
+        qr_svg,
+        expires_on: issued.expires_at.with_timezone(&municipality.time_zone).date_naive(),
     })
 }

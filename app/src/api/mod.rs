@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod families;
+pub mod timeline;
 
 #[cfg(feature = "ssr")]
 pub mod context;

@@ -30,23 +30,11 @@ pub fn StageText(stage: Stage) -> impl IntoView {
     match stage {
         Stage::Pregnant { age, .. } => {
             let (weeks, days) = (age.weeks, age.days);
-            t!(
-                i18n,
-                stage.pregnant,
-                weeks = move || weeks,
-                days = move || days
-            )
-            .into_any()
+            t!(i18n, stage.pregnant, weeks = move || weeks, days = move || days).into_any()
         }
         Stage::Parenting { age, .. } => {
             let (years, months) = (age.years, age.months);
-            t!(
-                i18n,
-                stage.age,
-                years = move || years,
-                months = move || months
-            )
-            .into_any()
+            t!(i18n, stage.age, years = move || years, months = move || months).into_any()
         }
         Stage::NoActiveRecord => t!(i18n, stage.none).into_any(),
     }
@@ -60,6 +48,7 @@ fn field_label(i18n: I18nContext, field: &str) -> AnyView {
         "name" => t!(i18n, errors.field.name).into_any(),
         "name_kana" => t!(i18n, errors.field.name_kana).into_any(),
         "display_name" => t!(i18n, errors.field.display_name).into_any(),
+        "done_on" => t!(i18n, errors.field.done_on).into_any(),
         _ => t!(i18n, errors.field.other).into_any(),
     }
 }
@@ -85,25 +74,15 @@ pub fn ErrorMessage(error: AppError) -> impl IntoView {
         AppError::Forbidden => t!(i18n, errors.forbidden).into_any(),
         AppError::NotFound => t!(i18n, errors.not_found).into_any(),
         AppError::WrongCredentials => t!(i18n, errors.wrong_credentials).into_any(),
-        AppError::TooManyAttempts {
-            retry_after_seconds,
-        } => t!(
-            i18n,
-            errors.too_many_attempts,
-            seconds = move || retry_after_seconds
-        )
-        .into_any(),
+        AppError::TooManyAttempts { retry_after_seconds } => {
+            t!(i18n, errors.too_many_attempts, seconds = move || retry_after_seconds).into_any()
+        }
         AppError::Conflict(Conflict::EmailTaken) => t!(i18n, errors.email_taken).into_any(),
-        AppError::Conflict(Conflict::InvitationUnknown) => {
-            t!(i18n, errors.invitation_unknown).into_any()
-        }
+        AppError::Conflict(Conflict::InvitationUnknown) => t!(i18n, errors.invitation_unknown).into_any(),
         AppError::Conflict(Conflict::InvitationUsed) => t!(i18n, errors.invitation_used).into_any(),
-        AppError::Conflict(Conflict::InvitationExpired) => {
-            t!(i18n, errors.invitation_expired).into_any()
-        }
+        AppError::Conflict(Conflict::InvitationExpired) => t!(i18n, errors.invitation_expired).into_any(),
         AppError::Invalid(invalid) => {
-            view! { {field_label(i18n, &invalid.field)}{problem_text(i18n, invalid.problem)} }
-                .into_any()
+            view! { {field_label(i18n, &invalid.field)}{problem_text(i18n, invalid.problem)} }.into_any()
         }
         AppError::Internal => t!(i18n, errors.internal).into_any(),
         AppError::Request(_) => t!(i18n, errors.request).into_any(),
@@ -115,9 +94,7 @@ pub fn ErrorMessage(error: AppError) -> impl IntoView {
 pub fn signed_in<T>(result: Result<T, AppError>, render: impl FnOnce(T) -> AnyView) -> AnyView {
     match result {
         Ok(data) => render(data),
-        Err(AppError::NotSignedIn) => {
-            view! { <leptos_router::components::Redirect path="/login" /> }.into_any()
-        }
+        Err(AppError::NotSignedIn) => view! { <leptos_router::components::Redirect path="/login" /> }.into_any(),
         Err(error) => view! { <ErrorMessage error /> }.into_any(),
     }
 }

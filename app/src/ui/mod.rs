@@ -8,3 +8,4 @@ pub mod login;
 pub mod not_found;
 pub mod parent;
 pub mod staff;
+pub mod timeline;

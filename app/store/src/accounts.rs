@@ -3,9 +3,7 @@
 use crate::throttle::{self, Refusal};
 use crate::{Error, Store, time};
 use argon2::Argon2;
-use argon2::password_hash::{
-    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
-};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use chrono::{DateTime, Utc};
 use domain::account::{Profession, Role, Viewer};
 use domain::ids::{AccountId, FamilyId, MunicipalityId, SiteId};
@@ -23,11 +21,7 @@ pub fn hash_password(password: &NewPassword) -> Result<String, Error> {
 
 fn verify_password(hash: &str, candidate: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(candidate.as_bytes(), &parsed)
-                .is_ok()
-        })
+        .map(|parsed| Argon2::default().verify_password(candidate.as_bytes(), &parsed).is_ok())
         .unwrap_or(false)
 }
 
@@ -74,11 +68,7 @@ struct ViewerRow {
 }
 
 impl Store {
-    pub async fn create_staff(
-        &self,
-        staff: &NewStaff<'_>,
-        now: DateTime<Utc>,
-    ) -> Result<AccountId, Error> {
+    pub async fn create_staff(&self, staff: &NewStaff<'_>, now: DateTime<Utc>) -> Result<AccountId, Error> {
         if !staff.role.is_staff() {
             return Err(Error::Conflict("not_a_staff_role"));
         }
@@ -98,32 +88,26 @@ impl Store {
         .map_err(|e| Error::from(e).on_unique("email_taken"))?;
         if let Some(site) = staff.site {
             // The site must belong to the same municipality: tenancy holds even for admins.
-            let owned: Option<(i64,)> =
-                sqlx::query_as("SELECT id FROM sites WHERE id = $1 AND municipality_id = $2")
-                    .bind(site.0)
-                    .bind(staff.municipality.0)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            let owned: Option<(i64,)> = sqlx::query_as("SELECT id FROM sites WHERE id = $1 AND municipality_id = $2")
+                .bind(site.0)
+                .bind(staff.municipality.0)
+                .fetch_optional(&mut *tx)
+                .await?;
             if owned.is_none() {
                 return Err(Error::NotFound);
             }
         }
-        sqlx::query(
-            "INSERT INTO staff_members (account_id, site_id, profession) VALUES ($1, $2, $3)",
-        )
-        .bind(id)
-        .bind(staff.site.map(|s| s.0))
-        .bind(staff.profession.as_str())
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query("INSERT INTO staff_members (account_id, site_id, profession) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(staff.site.map(|s| s.0))
+            .bind(staff.profession.as_str())
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(AccountId(id))
     }
 
-    pub async fn staff_members(
-        &self,
-        municipality: MunicipalityId,
-    ) -> Result<Vec<StaffMember>, Error> {
+    pub async fn staff_members(&self, municipality: MunicipalityId) -> Result<Vec<StaffMember>, Error> {
         let rows: Vec<(i64, String, String, String, Option<String>, String)> = sqlx::query_as(
             "SELECT a.id, a.email, a.display_name, a.role, s.name, m.profession \
              FROM accounts a JOIN staff_members m ON m.account_id = a.id LEFT JOIN sites s ON s.id = m.site_id \
@@ -138,9 +122,7 @@ impl Store {
                     account: AccountId(id),
                     email,
                     display_name,
-                    role: role
-                        .parse()
-                        .map_err(|_| Error::Corrupt(format!("role {role:?}")))?,
+                    role: role.parse().map_err(|_| Error::Corrupt(format!("role {role:?}")))?,
                     site_name,
                     profession: profession
                         .parse()
@@ -189,12 +171,11 @@ impl Store {
         if let Some(refusal) = self.throttle_refusal(&keys, now).await? {
             return Ok(Err(LoginRefused::Throttled(refusal)));
         }
-        let found: Option<(i64, String)> = sqlx::query_as(
-            "SELECT id, password_hash FROM accounts WHERE email = $1 AND disabled_at IS NULL",
-        )
-        .bind(&email)
-        .fetch_optional(self.pool())
-        .await?;
+        let found: Option<(i64, String)> =
+            sqlx::query_as("SELECT id, password_hash FROM accounts WHERE email = $1 AND disabled_at IS NULL")
+                .bind(&email)
+                .fetch_optional(self.pool())
+                .await?;
         let verified = match &found {
             Some((_, hash)) => verify_password(hash, password),
             None => {

@@ -129,46 +129,23 @@ fn days_after(today: NaiveDate, days: u64) -> NaiveDate {
 impl Store {
     /// Seeds the demo municipality unless it exists already; returns whether it seeded.
     pub async fn seed_demo(&self, today: NaiveDate, now: DateTime<Utc>) -> Result<bool, Error> {
-        if self
-            .municipality_by_code(MUNICIPALITY_CODE)
-            .await?
-            .is_some()
-        {
+        if self.municipality_by_code(MUNICIPALITY_CODE).await?.is_some() {
             return Ok(false);
         }
         let municipality = self
-            .create_municipality(
-                MUNICIPALITY_CODE,
-                MUNICIPALITY_NAME,
-                chrono_tz::Asia::Tokyo,
-                now,
-            )
+            .create_municipality(MUNICIPALITY_CODE, MUNICIPALITY_NAME, chrono_tz::Asia::Tokyo, now)
             .await?;
         let sites = [
-            self.create_site(municipality, "こども家庭センター 本庁舎", now)
-                .await?,
-            self.create_site(municipality, "北部保健センター", now)
-                .await?,
+            self.create_site(municipality, "こども家庭センター 本庁舎", now).await?,
+            self.create_site(municipality, "北部保健センター", now).await?,
         ];
         // One hash for every demo login: hashing is deliberately slow and this is demo data.
         let hash = hash_password(&parse(NewPassword::parse(PASSWORD))?)?;
         let staff = [
             (0, "管理 太郎", Role::Admin, 0, Profession::LeadCoordinator),
-            (
-                1,
-                "保健 さくら",
-                Role::Coordinator,
-                0,
-                Profession::PublicHealthNurse,
-            ),
+            (1, "保健 さくら", Role::Coordinator, 0, Profession::PublicHealthNurse),
             (2, "助産 みどり", Role::Coordinator, 1, Profession::Midwife),
-            (
-                3,
-                "支援 ひかる",
-                Role::Coordinator,
-                1,
-                Profession::SupportSpecialist,
-            ),
+            (3, "支援 ひかる", Role::Coordinator, 1, Profession::SupportSpecialist),
         ];
         let mut first_staff: Option<AccountId> = None;
         for (login, name, role, site, profession) in staff {
@@ -276,8 +253,7 @@ impl Store {
                     .await?;
                 let email = parse(Email::parse(login))?;
                 let guardian_name = parse(PersonName::parse("name", &format!("{name} {given}")))?;
-                let guardian_kana =
-                    parse(Kana::parse("name_kana", &format!("{kana} {given_kana}")))?;
+                let guardian_kana = parse(Kana::parse("name_kana", &format!("{kana} {given_kana}")))?;
                 let joined = self
                     .join_with_invitation(
                         &code,

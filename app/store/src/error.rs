@@ -23,9 +23,7 @@ impl Error {
     /// Turns a unique violation into a named conflict, leaving other errors as they are.
     pub(crate) fn on_unique(self, name: &'static str) -> Self {
         match &self {
-            Error::Database(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                Error::Conflict(name)
-            }
+            Error::Database(sqlx::Error::Database(e)) if e.is_unique_violation() => Error::Conflict(name),
             _ => self,
         }
     }

@@ -2,9 +2,7 @@
 
 use crate::{Error, Store, time};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::family::{
-    CaseloadEntry, CaseloadPage, Child, FamilyRecord, Guardian, Pregnancy, PregnancyOutcome, Stage,
-};
+use domain::family::{CaseloadEntry, CaseloadPage, Child, FamilyRecord, Guardian, Pregnancy, PregnancyOutcome, Stage};
 use domain::ids::{ChildId, FamilyId, MunicipalityId, PregnancyId, SiteId};
 use domain::people::{Kana, PersonName, Sex, to_katakana};
 use std::collections::HashMap;
@@ -48,8 +46,7 @@ impl PregnancyRow {
                 id: PregnancyId(self.id),
                 due_date: time::parse_date(&self.due_date)?,
                 notified_on: time::parse_date(&self.notified_on)?,
-                fetuses: u8::try_from(self.fetuses)
-                    .map_err(|_| Error::Corrupt("fetuses".into()))?,
+                fetuses: u8::try_from(self.fetuses).map_err(|_| Error::Corrupt("fetuses".into()))?,
                 outcome: PregnancyOutcome::parse(&self.outcome)
                     .ok_or_else(|| Error::Corrupt(format!("outcome {:?}", self.outcome)))?,
                 ended_on: time::parse_opt_date(self.ended_on.as_deref())?,
@@ -62,6 +59,7 @@ impl PregnancyRow {
 struct ChildRow {
     id: i64,
     family_id: i64,
+    pregnancy_id: Option<i64>,
     name: String,
     name_kana: String,
     birth_date: String,
@@ -74,6 +72,7 @@ impl ChildRow {
             FamilyId(self.family_id),
             Child {
                 id: ChildId(self.id),
+                pregnancy: self.pregnancy_id.map(PregnancyId),
                 name: self.name,
                 name_kana: self.name_kana,
                 birth_date: time::parse_date(&self.birth_date)?,
@@ -87,7 +86,7 @@ impl ChildRow {
 }
 
 const PREGNANCY_COLUMNS: &str = "id, family_id, due_date, notified_on, fetuses, outcome, ended_on";
-const CHILD_COLUMNS: &str = "id, family_id, name, name_kana, birth_date, sex";
+const CHILD_COLUMNS: &str = "id, family_id, pregnancy_id, name, name_kana, birth_date, sex";
 
 /// The caseload's search: family, child or guardian names, in writing or kana (hiragana matches katakana).
 const CASELOAD_FILTER: &str = "f.municipality_id = $1 AND ($2 = '' \
@@ -135,26 +134,20 @@ impl Store {
     }
 
     async fn require_site(&self, municipality: MunicipalityId, site: SiteId) -> Result<(), Error> {
-        let owned: Option<(i64,)> =
-            sqlx::query_as("SELECT id FROM sites WHERE id = $1 AND municipality_id = $2")
-                .bind(site.0)
-                .bind(municipality.0)
-                .fetch_optional(self.pool())
-                .await?;
+        let owned: Option<(i64,)> = sqlx::query_as("SELECT id FROM sites WHERE id = $1 AND municipality_id = $2")
+            .bind(site.0)
+            .bind(municipality.0)
+            .fetch_optional(self.pool())
+            .await?;
         owned.map(|_| ()).ok_or(Error::NotFound)
     }
 
-    async fn require_family(
-        &self,
-        municipality: MunicipalityId,
-        family: FamilyId,
-    ) -> Result<(), Error> {
-        let owned: Option<(i64,)> =
-            sqlx::query_as("SELECT id FROM families WHERE id = $1 AND municipality_id = $2")
-                .bind(family.0)
-                .bind(municipality.0)
-                .fetch_optional(self.pool())
-                .await?;
+    async fn require_family(&self, municipality: MunicipalityId, family: FamilyId) -> Result<(), Error> {
+        let owned: Option<(i64,)> = sqlx::query_as("SELECT id FROM families WHERE id = $1 AND municipality_id = $2")
+            .bind(family.0)
+            .bind(municipality.0)
+            .fetch_optional(self.pool())
+            .await?;
         owned.map(|_| ()).ok_or(Error::NotFound)
     }
 
@@ -226,11 +219,7 @@ impl Store {
 
     /// A whole family record — only if it belongs to `municipality`; otherwise `NotFound`,
     /// so that ids of other municipalities cannot even be probed.
-    pub async fn family_record(
-        &self,
-        municipality: MunicipalityId,
-        family: FamilyId,
-    ) -> Result<FamilyRecord, Error> {
+    pub async fn family_record(&self, municipality: MunicipalityId, family: FamilyId) -> Result<FamilyRecord, Error> {
         let head: Option<(i64, i64, Option<i64>, Option<String>, String, String)> = sqlx::query_as(
             "SELECT f.id, f.municipality_id, f.site_id, s.name, f.family_name, f.family_name_kana \
              FROM families f LEFT JOIN sites s ON s.id = f.site_id WHERE f.id = $1 AND f.municipality_id = $2",
@@ -239,14 +228,12 @@ impl Store {
         .bind(municipality.0)
         .fetch_optional(self.pool())
         .await?;
-        let (id, municipality_id, site_id, site_name, family_name, family_name_kana) =
-            head.ok_or(Error::NotFound)?;
-        let guardians: Vec<(String, String)> = sqlx::query_as(
-            "SELECT name, name_kana FROM guardians WHERE family_id = $1 ORDER BY account_id",
-        )
-        .bind(id)
-        .fetch_all(self.pool())
-        .await?;
+        let (id, municipality_id, site_id, site_name, family_name, family_name_kana) = head.ok_or(Error::NotFound)?;
+        let guardians: Vec<(String, String)> =
+            sqlx::query_as("SELECT name, name_kana FROM guardians WHERE family_id = $1 ORDER BY account_id")
+                .bind(id)
+                .fetch_all(self.pool())
+                .await?;
         let (mut pregnancies, mut children) = self.members_of(&[FamilyId(id)]).await?;
         Ok(FamilyRecord {
             id: FamilyId(id),
@@ -268,13 +255,7 @@ impl Store {
     async fn members_of(
         &self,
         families: &[FamilyId],
-    ) -> Result<
-        (
-            HashMap<FamilyId, Vec<Pregnancy>>,
-            HashMap<FamilyId, Vec<Child>>,
-        ),
-        Error,
-    > {
+    ) -> Result<(HashMap<FamilyId, Vec<Pregnancy>>, HashMap<FamilyId, Vec<Child>>), Error> {
         let mut pregnancies: HashMap<FamilyId, Vec<Pregnancy>> = HashMap::new();
         let mut children: HashMap<FamilyId, Vec<Child>> = HashMap::new();
         if families.is_empty() {
@@ -296,9 +277,8 @@ impl Store {
             let (family, p) = row.into_domain()?;
             pregnancies.entry(family).or_default().push(p);
         }
-        let sql = format!(
-            "SELECT {CHILD_COLUMNS} FROM children WHERE family_id IN ({placeholders}) ORDER BY birth_date, id"
-        );
+        let sql =
+            format!("SELECT {CHILD_COLUMNS} FROM children WHERE family_id IN ({placeholders}) ORDER BY birth_date, id");
         let mut query = sqlx::query_as::<_, ChildRow>(&sql);
         for f in families {
             query = query.bind(f.0);
@@ -320,14 +300,12 @@ impl Store {
     ) -> Result<CaseloadPage, Error> {
         let search = search.trim();
         let pattern = like_pattern(search);
-        let (total,): (i64,) = sqlx::query_as(&format!(
-            "SELECT COUNT(*) FROM families f WHERE {CASELOAD_FILTER}"
-        ))
-        .bind(municipality.0)
-        .bind(search)
-        .bind(&pattern)
-        .fetch_one(self.pool())
-        .await?;
+        let (total,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM families f WHERE {CASELOAD_FILTER}"))
+            .bind(municipality.0)
+            .bind(search)
+            .bind(&pattern)
+            .fetch_one(self.pool())
+            .await?;
         let total = u64::try_from(total).unwrap_or(0);
         let page_count = CaseloadPage::page_count(total);
         let page = page.clamp(1, page_count);

@@ -13,6 +13,7 @@ pub mod municipalities;
 pub mod sessions;
 pub mod throttle;
 pub mod time;
+pub mod timeline;
 
 pub use error::Error;
 
@@ -122,10 +123,7 @@ fn create_sqlite_folder(url: &str) -> Result<(), Error> {
     if path.is_empty() || path == ":memory:" {
         return Ok(());
     }
-    if let Some(parent) = Path::new(path)
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-    {
+    if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
             .map_err(|e| Error::Config(format!("cannot create {}: {e}", parent.display())))?;
     }
@@ -156,18 +154,9 @@ mod tests {
 
     #[test]
     fn the_engine_follows_the_url_scheme() {
-        assert_eq!(
-            Engine::of_url("sqlite://data/y.db").unwrap(),
-            Engine::Sqlite
-        );
-        assert_eq!(
-            Engine::of_url("postgres://u@h/db").unwrap(),
-            Engine::Postgres
-        );
-        assert_eq!(
-            Engine::of_url("postgresql://u@h/db").unwrap(),
-            Engine::Postgres
-        );
+        assert_eq!(Engine::of_url("sqlite://data/y.db").unwrap(), Engine::Sqlite);
+        assert_eq!(Engine::of_url("postgres://u@h/db").unwrap(), Engine::Postgres);
+        assert_eq!(Engine::of_url("postgresql://u@h/db").unwrap(), Engine::Postgres);
         assert!(Engine::of_url("mysql://u@h/db").is_err());
     }
 
@@ -181,10 +170,7 @@ mod tests {
             sqlite_url_with_create("sqlite://y.db?cache=shared"),
             "sqlite://y.db?cache=shared&mode=rwc"
         );
-        assert_eq!(
-            sqlite_url_with_create("sqlite://y.db?mode=ro"),
-            "sqlite://y.db?mode=ro"
-        );
+        assert_eq!(sqlite_url_with_create("sqlite://y.db?mode=ro"), "sqlite://y.db?mode=ro");
         assert_eq!(sqlite_path("sqlite://data/y.db?mode=rwc"), "data/y.db");
     }
 }

@@ -72,25 +72,21 @@ impl Store {
     }
 
     pub async fn municipality(&self, id: MunicipalityId) -> Result<Municipality, Error> {
-        sqlx::query_as::<_, MunicipalityRow>(
-            "SELECT id, code, name, time_zone FROM municipalities WHERE id = $1",
-        )
-        .bind(id.0)
-        .fetch_optional(self.pool())
-        .await?
-        .ok_or(Error::NotFound)?
-        .try_into()
+        sqlx::query_as::<_, MunicipalityRow>("SELECT id, code, name, time_zone FROM municipalities WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(Error::NotFound)?
+            .try_into()
     }
 
     pub async fn municipality_by_code(&self, code: &str) -> Result<Option<Municipality>, Error> {
-        sqlx::query_as::<_, MunicipalityRow>(
-            "SELECT id, code, name, time_zone FROM municipalities WHERE code = $1",
-        )
-        .bind(code)
-        .fetch_optional(self.pool())
-        .await?
-        .map(Municipality::try_from)
-        .transpose()
+        sqlx::query_as::<_, MunicipalityRow>("SELECT id, code, name, time_zone FROM municipalities WHERE code = $1")
+            .bind(code)
+            .fetch_optional(self.pool())
+            .await?
+            .map(Municipality::try_from)
+            .transpose()
     }
 
     pub async fn create_site(
@@ -118,10 +114,7 @@ impl Store {
                 .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, name)| Site {
-                id: SiteId(id),
-                name,
-            })
+            .map(|(id, name)| Site { id: SiteId(id), name })
             .collect())
     }
 }

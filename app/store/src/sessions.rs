@@ -29,8 +29,7 @@ fn backend(e: impl std::fmt::Display) -> session_store::Error {
 #[async_trait]
 impl SessionStore for Sessions {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        let data = serde_json::to_string(&record.data)
-            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let data = serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
         loop {
             let inserted = sqlx::query(
                 "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
@@ -50,8 +49,7 @@ impl SessionStore for Sessions {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let data = serde_json::to_string(&record.data)
-            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let data = serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
         sqlx::query(
             "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
              ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
@@ -67,21 +65,19 @@ impl SessionStore for Sessions {
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let now = ::time::OffsetDateTime::now_utc().unix_timestamp();
-        let row: Option<(String, i64)> = sqlx::query_as(
-            "SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2",
-        )
-        .bind(key(id))
-        .bind(now)
-        .fetch_optional(self.store.pool())
-        .await
-        .map_err(backend)?;
+        let row: Option<(String, i64)> =
+            sqlx::query_as("SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2")
+                .bind(key(id))
+                .bind(now)
+                .fetch_optional(self.store.pool())
+                .await
+                .map_err(backend)?;
         let Some((data, expires_at)) = row else {
             return Ok(None);
         };
         Ok(Some(Record {
             id: *id,
-            data: serde_json::from_str(&data)
-                .map_err(|e| session_store::Error::Decode(e.to_string()))?,
+            data: serde_json::from_str(&data).map_err(|e| session_store::Error::Decode(e.to_string()))?,
             expiry_date: ::time::OffsetDateTime::from_unix_timestamp(expires_at)
                 .map_err(|e| session_store::Error::Decode(e.to_string()))?,
         }))

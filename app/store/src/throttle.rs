@@ -34,25 +34,18 @@ pub fn wait_after(failures: i64, free: i64) -> Duration {
     if over <= 0 {
         return Duration::zero();
     }
-    let seconds = 1_i64
-        .checked_shl((over - 1).min(20) as u32)
-        .unwrap_or(i64::MAX);
+    let seconds = 1_i64.checked_shl((over - 1).min(20) as u32).unwrap_or(i64::MAX);
     Duration::seconds(seconds).min(LONGEST_WAIT)
 }
 
 impl Store {
-    pub(crate) async fn throttle_refusal(
-        &self,
-        keys: &Keys,
-        now: DateTime<Utc>,
-    ) -> Result<Option<Refusal>, Error> {
+    pub(crate) async fn throttle_refusal(&self, keys: &Keys, now: DateTime<Utc>) -> Result<Option<Refusal>, Error> {
         let mut latest: Option<DateTime<Utc>> = None;
         for key in std::iter::once(&keys.account).chain(keys.address.as_ref()) {
-            let row: Option<(String,)> =
-                sqlx::query_as("SELECT blocked_until FROM login_throttle WHERE key = $1")
-                    .bind(key)
-                    .fetch_optional(self.pool())
-                    .await?;
+            let row: Option<(String,)> = sqlx::query_as("SELECT blocked_until FROM login_throttle WHERE key = $1")
+                .bind(key)
+                .fetch_optional(self.pool())
+                .await?;
             if let Some((until,)) = row {
                 let until = time::parse_instant(&until)?;
                 latest = latest.max(Some(until));
@@ -63,11 +56,7 @@ impl Store {
         }))
     }
 
-    pub(crate) async fn throttle_failure(
-        &self,
-        keys: &Keys,
-        now: DateTime<Utc>,
-    ) -> Result<(), Error> {
+    pub(crate) async fn throttle_failure(&self, keys: &Keys, now: DateTime<Utc>) -> Result<(), Error> {
         let forget_before = time::instant(now - MEMORY);
         let at = time::instant(now);
         let pairs = std::iter::once((&keys.account, FREE_PER_ACCOUNT))

@@ -18,8 +18,7 @@ pub fn date(d: NaiveDate) -> String {
 }
 
 pub fn parse_date(text: &str) -> Result<NaiveDate, Error> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| Error::Corrupt(format!("date {text:?}")))
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| Error::Corrupt(format!("date {text:?}")))
 }
 
 pub fn parse_opt_date(text: Option<&str>) -> Result<Option<NaiveDate>, Error> {

@@ -49,12 +49,7 @@ async fn family(store: &Store, m: MunicipalityId, name: &str, kana: &str) -> Fam
         .unwrap()
 }
 
-async fn staff(
-    store: &Store,
-    m: MunicipalityId,
-    email: &str,
-    role: Role,
-) -> domain::ids::AccountId {
+async fn staff(store: &Store, m: MunicipalityId, email: &str, role: Role) -> domain::ids::AccountId {
     let email = Email::parse(email).unwrap();
     let hash = hash_password(&NewPassword::parse("staff password 1").unwrap()).unwrap();
     store
@@ -143,10 +138,7 @@ async fn a_family_of_another_municipality_is_not_found(store: support::Db) {
     let b = municipality(&store, "100002").await;
     let f = family(&store, b, "鈴木", "スズキ").await;
 
-    assert!(matches!(
-        store.family_record(a, f).await,
-        Err(store::Error::NotFound)
-    ));
+    assert!(matches!(store.family_record(a, f).await, Err(store::Error::NotFound)));
     assert!(store.family_record(b, f).await.is_ok());
     let p = NewPregnancy {
         due_date: d("2027-01-01"),
@@ -198,14 +190,9 @@ async fn the_caseload_lists_only_the_municipality_and_searches_names_and_kana(st
     let by_hiragana = store.caseload(a, "さとう", 1, today()).await.unwrap();
     assert_eq!(by_hiragana.total, 1);
     assert_eq!(by_hiragana.entries[0].family, sato);
-    assert!(
-        matches!(by_hiragana.entries[0].stage, Stage::Pregnant { due_date, .. } if due_date == d("2027-03-01"))
-    );
+    assert!(matches!(by_hiragana.entries[0].stage, Stage::Pregnant { due_date, .. } if due_date == d("2027-03-01")));
 
-    assert_eq!(
-        store.caseload(a, "佐藤", 1, today()).await.unwrap().total,
-        1
-    );
+    assert_eq!(store.caseload(a, "佐藤", 1, today()).await.unwrap().total, 1);
     assert_eq!(
         store.caseload(a, "smith", 1, today()).await.unwrap().total,
         1,
@@ -221,10 +208,7 @@ async fn the_caseload_lists_only_the_municipality_and_searches_names_and_kana(st
         1,
         "wildcards are literal"
     );
-    assert_eq!(
-        store.caseload(a, "田中", 1, today()).await.unwrap().total,
-        0
-    );
+    assert_eq!(store.caseload(a, "田中", 1, today()).await.unwrap().total, 0);
 }
 
 async fn the_caseload_pages_through_every_family_once(store: support::Db) {
@@ -278,32 +262,17 @@ async fn staff_sign_in_with_the_right_password_only(store: support::Db) {
     let id = staff(&store, m, "Nurse@Example.jp", Role::Coordinator).await;
 
     let ok = store
-        .authenticate(
-            "nurse@example.jp",
-            "staff password 1",
-            Some("10.0.0.1"),
-            now(),
-        )
+        .authenticate("nurse@example.jp", "staff password 1", Some("10.0.0.1"), now())
         .await
         .unwrap();
     assert_eq!(ok, Ok(id));
     let wrong = store
-        .authenticate(
-            "nurse@example.jp",
-            "staff password 2",
-            Some("10.0.0.1"),
-            now(),
-        )
+        .authenticate("nurse@example.jp", "staff password 2", Some("10.0.0.1"), now())
         .await
         .unwrap();
     assert_eq!(wrong, Err(LoginRefused::WrongCredentials));
     let unknown = store
-        .authenticate(
-            "nobody@example.jp",
-            "staff password 1",
-            Some("10.0.0.1"),
-            now(),
-        )
+        .authenticate("nobody@example.jp", "staff password 1", Some("10.0.0.1"), now())
         .await
         .unwrap();
     assert_eq!(unknown, Err(LoginRefused::WrongCredentials));
@@ -341,12 +310,7 @@ async fn repeated_failures_slow_down_the_account_and_the_address(store: support:
     let later = t + Duration::seconds(2);
     assert!(
         store
-            .authenticate(
-                "nurse@example.jp",
-                "staff password 1",
-                Some("10.0.0.2"),
-                later
-            )
+            .authenticate("nurse@example.jp", "staff password 1", Some("10.0.0.2"), later)
             .await
             .unwrap()
             .is_ok()
@@ -372,10 +336,7 @@ async fn an_invitation_lets_one_parent_join_their_family_once(store: support::Db
     let m = municipality(&store, "100001").await;
     let f = family(&store, m, "伊藤", "イトウ").await;
     let issuer = staff(&store, m, "nurse@example.jp", Role::Coordinator).await;
-    let issued = store
-        .issue_invitation(m, f, issuer, code(7), now())
-        .await
-        .unwrap();
+    let issued = store.issue_invitation(m, f, issuer, code(7), now()).await.unwrap();
     assert_eq!(issued.expires_at, now() + store::invitations::VALID_FOR);
 
     let email = Email::parse("mother@example.jp").unwrap();
@@ -407,17 +368,11 @@ async fn an_invitation_lets_one_parent_join_their_family_once(store: support::Db
         ..guardian
     };
     assert_eq!(
-        store
-            .join_with_invitation(&code(7), &again, now())
-            .await
-            .unwrap(),
+        store.join_with_invitation(&code(7), &again, now()).await.unwrap(),
         Err(JoinRefused::AlreadyUsed)
     );
     assert_eq!(
-        store
-            .join_with_invitation(&code(8), &again, now())
-            .await
-            .unwrap(),
+        store.join_with_invitation(&code(8), &again, now()).await.unwrap(),
         Err(JoinRefused::UnknownCode)
     );
 }
@@ -426,14 +381,8 @@ async fn an_expired_or_taken_invitation_creates_nothing(store: support::Db) {
     let m = municipality(&store, "100001").await;
     let f = family(&store, m, "渡辺", "ワタナベ").await;
     let issuer = staff(&store, m, "nurse@example.jp", Role::Coordinator).await;
-    store
-        .issue_invitation(m, f, issuer, code(1), now())
-        .await
-        .unwrap();
-    store
-        .issue_invitation(m, f, issuer, code(2), now())
-        .await
-        .unwrap();
+    store.issue_invitation(m, f, issuer, code(1), now()).await.unwrap();
+    store.issue_invitation(m, f, issuer, code(2), now()).await.unwrap();
 
     let hash = hash_password(&NewPassword::parse("mother password").unwrap()).unwrap();
     let name = PersonName::parse("n", "渡辺 彩").unwrap();
@@ -446,10 +395,7 @@ async fn an_expired_or_taken_invitation_creates_nothing(store: support::Db) {
         name_kana: &kana,
     };
     assert_eq!(
-        store
-            .join_with_invitation(&code(1), &guardian, now())
-            .await
-            .unwrap(),
+        store.join_with_invitation(&code(1), &guardian, now()).await.unwrap(),
         Err(JoinRefused::EmailTaken)
     );
 
@@ -474,10 +420,7 @@ async fn an_expired_or_taken_invitation_creates_nothing(store: support::Db) {
         ..guardian
     };
     assert_eq!(
-        store
-            .join_with_invitation(&code(2), &guardian, late)
-            .await
-            .unwrap(),
+        store.join_with_invitation(&code(2), &guardian, late).await.unwrap(),
         Err(JoinRefused::Expired)
     );
     assert!(
@@ -513,10 +456,7 @@ async fn staff_accounts_need_a_staff_role_and_a_unique_email(store: support::Db)
     new.email = &fresh;
     new.site = Some(foreign_site);
     assert!(
-        matches!(
-            store.create_staff(&new, now()).await,
-            Err(store::Error::NotFound)
-        ),
+        matches!(store.create_staff(&new, now()).await, Err(store::Error::NotFound)),
         "another municipality's site"
     );
     new.site = None;
@@ -537,14 +477,7 @@ async fn the_audit_log_is_append_only(store: support::Db) {
         .await
         .unwrap();
     store
-        .audit(
-            m,
-            nurse,
-            "read",
-            "family:1",
-            None,
-            now() + Duration::seconds(1),
-        )
+        .audit(m, nurse, "read", "family:1", None, now() + Duration::seconds(1))
         .await
         .unwrap();
     let log = store.audit_of_subject(m, "family:1").await.unwrap();
@@ -555,15 +488,8 @@ async fn the_audit_log_is_append_only(store: support::Db) {
             .await
             .is_err()
     );
-    assert!(
-        support::execute(&store, "DELETE FROM audit_log")
-            .await
-            .is_err()
-    );
-    assert_eq!(
-        store.audit_of_subject(m, "family:1").await.unwrap().len(),
-        2
-    );
+    assert!(support::execute(&store, "DELETE FROM audit_log").await.is_err());
+    assert_eq!(store.audit_of_subject(m, "family:1").await.unwrap().len(), 2);
 }
 
 async fn demo_data_seeds_once_with_every_stage(store: support::Db) {
@@ -580,12 +506,7 @@ async fn demo_data_seeds_once_with_every_stage(store: support::Db) {
     assert_eq!(store.sites(m.id).await.unwrap().len(), 2);
     let mut stages = (0, 0);
     for page in 1..=2 {
-        for e in store
-            .caseload(m.id, "", page, today())
-            .await
-            .unwrap()
-            .entries
-        {
+        for e in store.caseload(m.id, "", page, today()).await.unwrap().entries {
             match e.stage {
                 Stage::Pregnant { .. } => stages.0 += 1,
                 Stage::Parenting { .. } => stages.1 += 1,

@@ -32,8 +32,7 @@ fn read_password() -> Result<String, String> {
         return Ok(p);
     }
     if std::io::stdin().is_terminal() {
-        return rpassword::prompt_password("Password for the new admin: ")
-            .map_err(|e| e.to_string());
+        return rpassword::prompt_password("Password for the new admin: ").map_err(|e| e.to_string());
     }
     let mut line = String::new();
     std::io::stdin()

@@ -18,6 +18,7 @@ pub const PASSWORD: &str = "a test password";
 pub struct TestApp {
     pub address: String,
     pub store: Store,
+    url: String,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -35,10 +36,7 @@ pub async fn spawn_app(backend: Backend, name: &str) -> Option<TestApp> {
     let (url, dir) = match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("temp dir");
-            (
-                format!("sqlite://{}/app.db", dir.path().display()),
-                Some(dir),
-            )
+            (format!("sqlite://{}/app.db", dir.path().display()), Some(dir))
         }
         Backend::Postgres => (postgres_database(name).await?, None),
     };
@@ -52,17 +50,14 @@ pub async fn spawn_app(backend: Backend, name: &str) -> Option<TestApp> {
         site_pkg_dir: "pkg".into(),
         output_name: "yorisoi".into(),
     };
-    let app = Application::build(&settings)
-        .await
-        .expect("application builds");
+    let app = Application::build(&settings).await.expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
-    let store = Store::open(&url, 2)
-        .await
-        .expect("second handle on the database");
+    let store = Store::open(&url, 2).await.expect("second handle on the database");
     Some(TestApp {
         address,
         store,
+        url,
         _dir: dir,
     })
 }
@@ -74,9 +69,7 @@ async fn postgres_database(test: &str) -> Option<String> {
     sqlx::any::install_default_drivers();
     let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(&url)
         .await
-        .unwrap_or_else(|e| {
-            panic!("YORISOI_TEST_POSTGRES_URL is set but PostgreSQL is unreachable: {e}")
-        });
+        .unwrap_or_else(|e| panic!("YORISOI_TEST_POSTGRES_URL is set but PostgreSQL is unreachable: {e}"));
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -104,13 +97,16 @@ pub fn client() -> reqwest::Client {
 }
 
 impl TestApp {
+    /// Arranges state the application has no function for, on its own connection.
+    pub async fn execute(&self, sql: &str) {
+        let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&self.url)
+            .await
+            .unwrap();
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+
     /// Calls a server function the way a form post does.
-    pub async fn call(
-        &self,
-        client: &reqwest::Client,
-        endpoint: &str,
-        form: &[(&str, &str)],
-    ) -> reqwest::Response {
+    pub async fn call(&self, client: &reqwest::Client, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
         client
             .post(format!("{}/api/{endpoint}", self.address))
             .header("Accept", "application/json")
@@ -133,8 +129,7 @@ impl TestApp {
         if ok {
             Ok(serde_json::from_str(&body).unwrap_or_else(|e| panic!("{endpoint}: {e}: {body}")))
         } else {
-            Err(serde_json::from_str(&body)
-                .unwrap_or_else(|e| panic!("{endpoint} error: {e}: {body}")))
+            Err(serde_json::from_str(&body).unwrap_or_else(|e| panic!("{endpoint} error: {e}: {body}")))
         }
     }
 
@@ -145,11 +140,7 @@ impl TestApp {
     pub async fn log_in_with(&self, email: &str, password: &str) -> reqwest::Client {
         let client = client();
         let response = self
-            .call(
-                &client,
-                "login",
-                &[("email", email), ("password", password)],
-            )
+            .call(&client, "login", &[("email", email), ("password", password)])
             .await;
         assert!(
             response.status().is_success() || response.status().is_redirection(),
@@ -246,12 +237,7 @@ async fn town(store: &Store, code: &str, tag: &str) -> Town {
     }
 }
 
-pub async fn new_family(
-    store: &Store,
-    municipality: MunicipalityId,
-    name: &str,
-    kana: &str,
-) -> FamilyId {
+pub async fn new_family(store: &Store, municipality: MunicipalityId, name: &str, kana: &str) -> FamilyId {
     let name = PersonName::parse("n", name).unwrap();
     let kana = Kana::parse("k", kana).unwrap();
     let family = store

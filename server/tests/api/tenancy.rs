@@ -17,9 +17,7 @@ async fn a_parent_reading_another_familys_record_by_id_is_refused(app: TestApp) 
         .unwrap();
     assert_eq!(own.record.id, w.a.family);
     for other in [w.a.neighbour, w.b.family] {
-        let r: Result<FamilyView, AppError> = app
-            .call_json(&parent, "family", &[("id", &other.0.to_string())])
-            .await;
+        let r: Result<FamilyView, AppError> = app.call_json(&parent, "family", &[("id", &other.0.to_string())]).await;
         assert_eq!(r, Err(AppError::NotFound), "family {other}");
     }
     let mine: FamilyView = app.call_json(&parent, "my_family", &[]).await.unwrap();
@@ -40,11 +38,7 @@ async fn a_coordinator_of_one_municipality_cannot_read_anothers_family(app: Test
         .await;
     assert_eq!(foreign, Err(AppError::NotFound));
     let invite: Result<InvitationView, AppError> = app
-        .call_json(
-            &nurse,
-            "issue_invitation",
-            &[("family", &w.b.neighbour.0.to_string())],
-        )
+        .call_json(&nurse, "issue_invitation", &[("family", &w.b.neighbour.0.to_string())])
         .await;
     assert_eq!(invite, Err(AppError::NotFound));
 
@@ -88,20 +82,14 @@ async fn parents_and_strangers_reach_no_staff_function(app: TestApp) {
         } else {
             AppError::Forbidden
         };
-        let caseload: Result<CaseloadPage, AppError> = app
-            .call_json(who, "caseload", &[("search", ""), ("page", "1")])
-            .await;
+        let caseload: Result<CaseloadPage, AppError> =
+            app.call_json(who, "caseload", &[("search", ""), ("page", "1")]).await;
         assert_eq!(caseload, Err(expected.clone()));
         let invite: Result<InvitationView, AppError> = app
-            .call_json(
-                who,
-                "issue_invitation",
-                &[("family", &w.a.family.0.to_string())],
-            )
+            .call_json(who, "issue_invitation", &[("family", &w.a.family.0.to_string())])
             .await;
         assert_eq!(invite, Err(expected.clone()));
-        let directory: Result<StaffDirectory, AppError> =
-            app.call_json(who, "staff_directory", &[]).await;
+        let directory: Result<StaffDirectory, AppError> = app.call_json(who, "staff_directory", &[]).await;
         assert_eq!(directory, Err(expected.clone()));
     }
     let family: Result<FamilyView, AppError> = app
@@ -138,14 +126,9 @@ async fn only_admins_create_staff_and_only_in_their_municipality(app: TestApp) {
     as_guardian[1] = ("email", "sneaky@example.jp");
     as_guardian[3] = ("role", "guardian");
     let r: Result<(), AppError> = app.call_json(&admin, "create_staff", &as_guardian).await;
-    assert!(
-        matches!(r, Err(AppError::Invalid(ref i)) if i.field == "role"),
-        "{r:?}"
-    );
+    assert!(matches!(r, Err(AppError::Invalid(ref i)) if i.field == "role"), "{r:?}");
 
-    let the_new_one = app
-        .log_in_with("new@example.jp", "new staff password")
-        .await;
+    let the_new_one = app.log_in_with("new@example.jp", "new staff password").await;
     let _: CaseloadPage = app
         .call_json(&the_new_one, "caseload", &[("search", ""), ("page", "1")])
         .await

@@ -69,12 +69,10 @@ pub fn parse_record(schedule: &Schedule, text: &str) -> Result<Record, InputErro
     let (key, date) = text
         .split_once('=')
         .ok_or_else(|| InputError::DoneShape(text.to_owned()))?;
-    let key = schedule
-        .key(key.trim())
-        .map_err(|problem| InputError::Key {
-            text: text.to_owned(),
-            problem,
-        })?;
+    let key = schedule.key(key.trim()).map_err(|problem| InputError::Key {
+        text: text.to_owned(),
+        problem,
+    })?;
     let done_on = parse_date("done", date.trim())?;
     Ok(Record::new(key, done_on))
 }
@@ -106,10 +104,7 @@ pub fn answer(request: &Request<'_>, default_today: NaiveDate) -> Result<String,
         .birth_date
         .map(|text| parse_date("birth-date", text))
         .transpose()?;
-    let due_date = request
-        .due_date
-        .map(|text| parse_date("due-date", text))
-        .transpose()?;
+    let due_date = request.due_date.map(|text| parse_date("due-date", text)).transpose()?;
     let today = request
         .today
         .map(|text| parse_date("today", text))
@@ -147,8 +142,7 @@ pub fn answer(request: &Request<'_>, default_today: NaiveDate) -> Result<String,
 
 /// `{"items": [...], "invalid_records": [...]}`, with the contract's fields in its order.
 pub fn render_json(timeline: &Timeline) -> String {
-    serde_json::to_string_pretty(timeline)
-        .expect("a timeline holds only strings, numbers, booleans and dates")
+    serde_json::to_string_pretty(timeline).expect("a timeline holds only strings, numbers, booleans and dates")
 }
 
 fn status_word(status: Status) -> &'static str {
@@ -186,9 +180,7 @@ pub fn render_table(timeline: &Timeline) -> String {
         if !item.routine {
             notes.push("voluntary");
         }
-        let done_on = item
-            .done_on
-            .map_or_else(|| "-".to_owned(), |date| date.to_string());
+        let done_on = item.done_on.map_or_else(|| "-".to_owned(), |date| date.to_string());
         let _ = writeln!(
             out,
             "{:width$}  {:10}  {:10}  {}..{}  {:10}  {:10}  {}",
@@ -205,11 +197,7 @@ pub fn render_table(timeline: &Timeline) -> String {
     if !timeline.invalid_records.is_empty() {
         let _ = writeln!(out, "\nRecords that do not count:");
         for record in &timeline.invalid_records {
-            let _ = writeln!(
-                out,
-                "  {} {}: {}",
-                record.key, record.done_on, record.reason
-            );
+            let _ = writeln!(out, "  {} {}: {}", record.key, record.done_on, record.reason);
         }
     }
     out

@@ -8,11 +8,7 @@ use chrono::{Datelike, Duration, Months, NaiveDate};
 
 /// The date `days` days after `date` (before it when negative), saturating at chrono's range.
 pub fn add_days(date: NaiveDate, days: i64) -> NaiveDate {
-    let saturated = if days < 0 {
-        NaiveDate::MIN
-    } else {
-        NaiveDate::MAX
-    };
+    let saturated = if days < 0 { NaiveDate::MIN } else { NaiveDate::MAX };
     Duration::try_days(days)
         .and_then(|span| date.checked_add_signed(span))
         .unwrap_or(saturated)
@@ -21,11 +17,7 @@ pub fn add_days(date: NaiveDate, days: i64) -> NaiveDate {
 /// The same calendar day `months` later, or `None` when that day does not exist in that month.
 fn same_day_months_later(date: NaiveDate, months: u32) -> Option<NaiveDate> {
     let index = date.year() * 12 + date.month0() as i32 + i32::try_from(months).ok()?;
-    NaiveDate::from_ymd_opt(
-        index.div_euclid(12),
-        index.rem_euclid(12) as u32 + 1,
-        date.day(),
-    )
+    NaiveDate::from_ymd_opt(index.div_euclid(12), index.rem_euclid(12) as u32 + 1, date.day())
 }
 
 /// The first day of the month `months` after `date`'s month.
@@ -67,8 +59,7 @@ pub fn after_days_interval(previous: NaiveDate, days: u32) -> NaiveDate {
 /// 1st of the following month where that day does not exist (MHLW 予防接種基本方針部会 第52回
 /// 資料5: a dose on 11-30 completes three months on 02-28, so the next is valid from 03-01).
 pub fn after_months_interval(previous: NaiveDate, months: u32) -> NaiveDate {
-    same_day_months_later(previous, months)
-        .unwrap_or_else(|| first_of_month_after(previous, months + 1))
+    same_day_months_later(previous, months).unwrap_or_else(|| first_of_month_after(previous, months + 1))
 }
 
 /// 小学校就学の始期 — the first April 1 after the child reaches age 6 (学校教育法17条: 満六歳に

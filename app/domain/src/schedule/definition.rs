@@ -182,9 +182,7 @@ impl Series {
     pub fn for_product(&self, product: Option<&str>) -> (Span, usize) {
         let chosen = product.and_then(|name| self.products.get(name));
         let window = chosen.and_then(|p| p.window).unwrap_or(self.window);
-        let count = chosen
-            .and_then(|p| p.dose_count)
-            .unwrap_or(self.max_doses());
+        let count = chosen.and_then(|p| p.dose_count).unwrap_or(self.max_doses());
         (window, count)
     }
 
@@ -223,10 +221,7 @@ pub enum ScheduleError {
     #[error("second_benefit_form `{0}` is not an interview of the schedule")]
     BenefitForm(String),
     #[error("series `{series}`: {problem}")]
-    Series {
-        series: String,
-        problem: SeriesProblem,
-    },
+    Series { series: String, problem: SeriesProblem },
     #[error(transparent)]
     Key(#[from] KeyError),
 }
@@ -358,9 +353,7 @@ impl Schedule {
     /// The national default schedule, read once from the data file built into the crate.
     pub fn national() -> &'static Schedule {
         static NATIONAL_SCHEDULE: OnceLock<Schedule> = OnceLock::new();
-        NATIONAL_SCHEDULE.get_or_init(|| {
-            Schedule::parse(NATIONAL).expect("the built-in national schedule is valid")
-        })
+        NATIONAL_SCHEDULE.get_or_init(|| Schedule::parse(NATIONAL).expect("the built-in national schedule is valid"))
     }
 
     /// Reads a schedule file. A file that says `extends = "national"` is laid over the national
@@ -493,12 +486,8 @@ fn compile_series(raw: &RawSeries) -> Result<Series, ScheduleError> {
         series: raw.key.clone(),
         problem,
     };
-    let kind = raw
-        .kind
-        .ok_or_else(|| fail(SeriesProblem::Missing("kind")))?;
-    let window = raw
-        .window
-        .ok_or_else(|| fail(SeriesProblem::Missing("window")))?;
+    let kind = raw.kind.ok_or_else(|| fail(SeriesProblem::Missing("kind")))?;
+    let window = raw.window.ok_or_else(|| fail(SeriesProblem::Missing("window")))?;
     if kind == Kind::Vaccination && raw.vaccine.is_none() {
         return Err(fail(SeriesProblem::MissingVaccine));
     }
@@ -554,11 +543,7 @@ fn compile_series(raw: &RawSeries) -> Result<Series, ScheduleError> {
     })
 }
 
-fn compile_dose(
-    index: usize,
-    raw: RawDose,
-    series_recommended: Option<Span>,
-) -> Result<Dose, SeriesProblem> {
+fn compile_dose(index: usize, raw: RawDose, series_recommended: Option<Span>) -> Result<Dose, SeriesProblem> {
     let after = raw
         .after
         .into_iter()
@@ -593,10 +578,7 @@ fn compile_products(
     option: Option<ProductOption>,
     dose_count: usize,
 ) -> Result<BTreeMap<String, Product>, SeriesProblem> {
-    let slots = raw
-        .start_age
-        .as_ref()
-        .map_or(dose_count, |start_age| start_age.slots);
+    let slots = raw.start_age.as_ref().map_or(dose_count, |start_age| start_age.slots);
     let Some(raw_products) = &raw.products else {
         return match option {
             Some(option) => Err(SeriesProblem::MissingProduct {
@@ -626,10 +608,7 @@ fn compile_products(
     raw_products
         .iter()
         .map(|(name, product)| {
-            if product
-                .dose_count
-                .is_some_and(|count| count == 0 || count > slots)
-            {
+            if product.dose_count.is_some_and(|count| count == 0 || count > slots) {
                 return Err(SeriesProblem::ProductDoseCount(name.clone()));
             }
             Ok((
@@ -660,9 +639,6 @@ mod tests {
     #[test]
     fn syntax_errors_name_the_line() {
         let error = Schedule::parse("name = \"x\"\n[[series]]\nkey = 3\n").unwrap_err();
-        assert!(
-            matches!(error, ScheduleError::Syntax { line: 3, .. }),
-            "{error:?}"
-        );
+        assert!(matches!(error, ScheduleError::Syntax { line: 3, .. }), "{error:?}");
     }
 }

@@ -34,12 +34,7 @@ pub fn plan(
         items.extend(series_items.into_iter().map(|item| (order, item)));
     }
     items.sort_by(|(order_a, a), (order_b, b)| {
-        (a.recommended_from, a.latest, order_a, a.dose).cmp(&(
-            b.recommended_from,
-            b.latest,
-            order_b,
-            b.dose,
-        ))
+        (a.recommended_from, a.latest, order_a, a.dose).cmp(&(b.recommended_from, b.latest, order_b, b.dose))
     });
     Timeline {
         items: items.into_iter().map(|(_, item)| item).collect(),
@@ -202,20 +197,15 @@ impl<'a> Planner<'a> {
     }
 
     fn anchor(&self, series: &Series) -> Option<AnchorDate> {
-        let actual = |date| AnchorDate {
-            date,
-            projected: false,
-        };
+        let actual = |date| AnchorDate { date, projected: false };
         match series.anchor {
             Anchor::Pregnancy => self.subject.pregnancy_began().map(actual),
             Anchor::Birth => match self.subject.birth_date() {
                 Some(birth) => Some(actual(birth)),
-                None if series.planned_before_birth => {
-                    self.subject.due_date().map(|due| AnchorDate {
-                        date: due,
-                        projected: true,
-                    })
-                }
+                None if series.planned_before_birth => self.subject.due_date().map(|due| AnchorDate {
+                    date: due,
+                    projected: true,
+                }),
                 None => None,
             },
         }
@@ -239,9 +229,7 @@ impl<'a> Planner<'a> {
             .records
             .iter()
             .enumerate()
-            .filter(|(index, record)| {
-                &record.key == key && self.verdicts[*index] == Verdict::Pending
-            })
+            .filter(|(index, record)| &record.key == key && self.verdicts[*index] == Verdict::Pending)
             .map(|(index, record)| (index, record.done_on))
             .collect();
         found.sort_by_key(|(_, date)| *date);
@@ -378,14 +366,12 @@ impl<'a> Planner<'a> {
     /// A pregnancy item cannot be done after the pregnancy has ended.
     fn until_ending(&self, series: &Series, dates: Dates) -> Dates {
         match self.ending() {
-            Some(ending) if series.anchor == Anchor::Pregnancy && ending.date() < dates.latest => {
-                Dates::new(
-                    dates.earliest,
-                    (Some(dates.recommended_from), Some(dates.recommended_until)),
-                    ending.date(),
-                    dates.projected,
-                )
-            }
+            Some(ending) if series.anchor == Anchor::Pregnancy && ending.date() < dates.latest => Dates::new(
+                dates.earliest,
+                (Some(dates.recommended_from), Some(dates.recommended_until)),
+                ending.date(),
+                dates.projected,
+            ),
             _ => dates,
         }
     }
@@ -393,9 +379,7 @@ impl<'a> Planner<'a> {
     /// The dates and status of an item that has no valid record. An item the rules skip keeps
     /// the dates it would have had.
     pub fn settle(&self, series: &Series, dates: Dates, anchor: AnchorDate) -> (Dates, Status) {
-        let before_programme = series
-            .starts_on
-            .is_some_and(|starts_on| dates.latest < starts_on);
+        let before_programme = series.starts_on.is_some_and(|starts_on| dates.latest < starts_on);
         if before_programme || self.ended_gently(series, &dates, anchor) {
             return (dates, Status::NotNeeded);
         }
@@ -439,14 +423,9 @@ impl<'a> Planner<'a> {
                     });
                 }
                 None => {
-                    let live_floor = series
-                        .is_injectable_live()
-                        .then(|| self.live_floor(None))
-                        .flatten();
-                    let dates = dose_dates(dose, legal, anchor, live_floor, |from| {
-                        plan_base(&given, from)
-                    })
-                    .expect("a planned dose always has a base: earlier doses are projected");
+                    let live_floor = series.is_injectable_live().then(|| self.live_floor(None)).flatten();
+                    let dates = dose_dates(dose, legal, anchor, live_floor, |from| plan_base(&given, from))
+                        .expect("a planned dose always has a base: earlier doses are projected");
                     let (dates, status) = self.settle(series, dates, anchor);
                     items.push(self.item(series, index, dates, status, None));
                     // Later doses assume this one is given on its own recommended_from (contract).
@@ -481,11 +460,9 @@ impl<'a> Planner<'a> {
             .is_injectable_live()
             .then(|| self.live_floor(Some(done_on)))
             .flatten();
-        let dates = dose_dates(dose, legal, anchor, live_floor, |from| {
-            counted_base(given, from)
-        })
-        .ok_or(RecordProblem::NoEarlierDose)
-        .map(|dates| self.until_ending(series, dates))?;
+        let dates = dose_dates(dose, legal, anchor, live_floor, |from| counted_base(given, from))
+            .ok_or(RecordProblem::NoEarlierDose)
+            .map(|dates| self.until_ending(series, dates))?;
         if series.is_injectable_live()
             && let Some(conflict) = self.live_conflict(record, done_on)
         {

@@ -74,11 +74,7 @@ pub enum KeyError {
     #[error("unknown key `{0}`: no such series in the schedule")]
     UnknownSeries(String),
     #[error("unknown key `{key}`: {series} has {doses} dose(s)")]
-    NoSuchDose {
-        key: String,
-        series: String,
-        doses: usize,
-    },
+    NoSuchDose { key: String, series: String, doses: usize },
     #[error("unknown key `{key}`: {series} is a one-off item, written without a number")]
     OneOff { key: String, series: String },
     #[error("unknown key `{key}`: {series} is numbered, like `{series}-1`")]
@@ -213,29 +209,14 @@ mod tests {
             "hepb-4".parse::<ItemKey>(),
             Err(KeyError::NoSuchDose { doses: 3, .. })
         ));
-        assert!(matches!(
-            "flu-1".parse::<ItemKey>(),
-            Err(KeyError::UnknownSeries(_))
-        ));
+        assert!(matches!("flu-1".parse::<ItemKey>(), Err(KeyError::UnknownSeries(_))));
         assert!(matches!(
             "checkup-1m-1".parse::<ItemKey>(),
             Err(KeyError::OneOff { .. })
         ));
-        assert!(matches!(
-            "bcg".parse::<ItemKey>(),
-            Err(KeyError::Numbered { .. })
-        ));
-        assert!(matches!(
-            "pcv-01".parse::<ItemKey>(),
-            Err(KeyError::Malformed(_))
-        ));
-        assert!(matches!(
-            "PCV-1".parse::<ItemKey>(),
-            Err(KeyError::Malformed(_))
-        ));
-        assert!(matches!(
-            "pcv-0".parse::<ItemKey>(),
-            Err(KeyError::Malformed(_))
-        ));
+        assert!(matches!("bcg".parse::<ItemKey>(), Err(KeyError::Numbered { .. })));
+        assert!(matches!("pcv-01".parse::<ItemKey>(), Err(KeyError::Malformed(_))));
+        assert!(matches!("PCV-1".parse::<ItemKey>(), Err(KeyError::Malformed(_))));
+        assert!(matches!("pcv-0".parse::<ItemKey>(), Err(KeyError::Malformed(_))));
     }
 }

@@ -17,7 +17,5 @@ mod timeline;
 pub use definition::{Kind, Schedule, ScheduleError, SeriesProblem};
 pub use engine::plan;
 pub use key::{ItemKey, KeyError, SeriesKey};
-pub use subject::{
-    OptionError, Options, PcvProduct, ProductOption, Record, RotaProduct, Subject, SubjectError,
-};
+pub use subject::{OptionError, Options, PcvProduct, ProductOption, Record, RotaProduct, Subject, SubjectError};
 pub use timeline::{InvalidRecord, Item, RecordProblem, Status, Timeline, UnknownProblem};

@@ -60,21 +60,14 @@ impl Rules<'_> {
             return None;
         }
         let primaries = doses.len();
-        let skip_third_after = self
-            .start_age
-            .third_primary_skipped_if_second_after
-            .resolve(self.birth);
+        let skip_third_after = self.start_age.third_primary_skipped_if_second_after.resolve(self.birth);
         let needed = match doses.get(1) {
             Some(second) if branch.primary >= 3 && second.date > skip_third_after => 2,
             _ => branch.primary,
         };
         if primaries < needed {
             let deadline = self.primary_deadline();
-            let next = self
-                .start_age
-                .primary_interval
-                .after(last.date)
-                .max(self.legal_from);
+            let next = self.start_age.primary_interval.after(last.date).max(self.legal_from);
             if next <= deadline && when <= deadline {
                 return Some(Role::Primary);
             }
@@ -98,14 +91,8 @@ impl Rules<'_> {
         };
         match role {
             Role::Primary => Dates::new(
-                self.start_age
-                    .primary_interval
-                    .after(last.date)
-                    .max(self.legal_from),
-                (
-                    None,
-                    Some(self.start_age.primary_recommended_until.resolve(self.birth)),
-                ),
+                self.start_age.primary_interval.after(last.date).max(self.legal_from),
+                (None, Some(self.start_age.primary_recommended_until.resolve(self.birth))),
                 self.primary_deadline(),
                 projected,
             ),
@@ -119,18 +106,10 @@ impl Rules<'_> {
                 let recommended = self
                     .branch(first.date)
                     .and_then(|branch| branch.booster_recommended)
-                    .map(|span| {
-                        (
-                            span.from.resolve(self.birth),
-                            span.until.resolve(self.birth),
-                        )
-                    });
+                    .map(|span| (span.from.resolve(self.birth), span.until.resolve(self.birth)));
                 Dates::new(
                     earliest,
-                    (
-                        recommended.map(|(from, _)| from),
-                        recommended.map(|(_, until)| until),
-                    ),
+                    (recommended.map(|(from, _)| from), recommended.map(|(_, until)| until)),
                     self.legal_until,
                     projected,
                 )
@@ -139,18 +118,11 @@ impl Rules<'_> {
     }
 
     /// Checks a record of the dose at `index` against the doses that actually count.
-    fn check(
-        &self,
-        counted: &[PcvDose],
-        index: usize,
-        done_on: NaiveDate,
-    ) -> Result<(Role, Dates), RecordProblem> {
+    fn check(&self, counted: &[PcvDose], index: usize, done_on: NaiveDate) -> Result<(Role, Dates), RecordProblem> {
         if index > 0 && counted.is_empty() {
             return Err(RecordProblem::NoEarlierDose);
         }
-        let role = self
-            .next_role(counted, done_on)
-            .ok_or(RecordProblem::NotNeeded)?;
+        let role = self.next_role(counted, done_on).ok_or(RecordProblem::NotNeeded)?;
         let dates = self.dates(counted, role);
         if done_on < dates.earliest {
             return Err(RecordProblem::BeforeEarliest {
@@ -158,9 +130,7 @@ impl Rules<'_> {
             });
         }
         if done_on > dates.latest {
-            return Err(RecordProblem::AfterLatest {
-                latest: dates.latest,
-            });
+            return Err(RecordProblem::AfterLatest { latest: dates.latest });
         }
         Ok((role, dates))
     }

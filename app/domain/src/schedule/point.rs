@@ -63,8 +63,7 @@ impl SyntaxError {
     }
 }
 
-const POINT_SYNTAX: &str =
-    "a point such as \"42d\", \"6w0d\", \"2m\", \"1y\", \"school_start-1d\" or \"2027-03-31\"";
+const POINT_SYNTAX: &str = "a point such as \"42d\", \"6w0d\", \"2m\", \"1y\", \"school_start-1d\" or \"2027-03-31\"";
 const GAP_SYNTAX: &str = "an interval such as \"27d\" or \"6m\"";
 
 fn number(text: &str) -> Option<u32> {
@@ -89,10 +88,7 @@ impl FromStr for Point {
         let (base_text, offset_days) = match text.find(['+', '-']) {
             Some(at) => {
                 let sign = if text[at..].starts_with('-') { -1 } else { 1 };
-                let days = text[at + 1..]
-                    .strip_suffix('d')
-                    .and_then(number)
-                    .ok_or_else(error)?;
+                let days = text[at + 1..].strip_suffix('d').and_then(number).ok_or_else(error)?;
                 (&text[..at], sign * i64::from(days))
             }
             None => (text, 0),
@@ -234,9 +230,7 @@ mod tests {
 
     #[test]
     fn malformed_points_and_gaps_are_refused() {
-        for text in [
-            "", "m", "2", "2x", "-1d", "2m+", "2m+1", "1w", "w1d", "school",
-        ] {
+        for text in ["", "m", "2", "2x", "-1d", "2m+", "2m+1", "1w", "w1d", "school"] {
             assert!(text.parse::<Point>().is_err(), "{text} should be refused");
         }
         for text in ["", "d", "27", "1y", "-3d"] {

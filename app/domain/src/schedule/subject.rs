@@ -18,16 +18,10 @@ pub enum Subject {
     /// A child known by the birth date alone (for example one who moved in).
     Child { birth_date: NaiveDate },
     /// A pregnancy that ended in birth: prenatal items and the child's items together.
-    Born {
-        due_date: NaiveDate,
-        birth_date: NaiveDate,
-    },
+    Born { due_date: NaiveDate, birth_date: NaiveDate },
     /// A pregnancy that ended in a loss (流産・死産・人工妊娠中絶). Prenatal items that were not
     /// done become `not_needed`, never missed or overdue.
-    Lost {
-        due_date: NaiveDate,
-        loss_date: NaiveDate,
-    },
+    Lost { due_date: NaiveDate, loss_date: NaiveDate },
 }
 
 /// Why dates cannot describe a subject.
@@ -59,14 +53,9 @@ impl Subject {
     }
 
     /// The subject the command line describes: a due date, a birth date, or both.
-    pub fn from_dates(
-        due_date: Option<NaiveDate>,
-        birth_date: Option<NaiveDate>,
-    ) -> Result<Self, SubjectError> {
+    pub fn from_dates(due_date: Option<NaiveDate>, birth_date: Option<NaiveDate>) -> Result<Self, SubjectError> {
         match (due_date, birth_date) {
-            (Some(due_date), Some(birth_date)) => {
-                Subject::pregnancy(due_date).end_with_birth(birth_date)
-            }
+            (Some(due_date), Some(birth_date)) => Subject::pregnancy(due_date).end_with_birth(birth_date),
             (Some(due_date), None) => Ok(Subject::pregnancy(due_date)),
             (None, Some(birth_date)) => Ok(Subject::child(birth_date)),
             (None, None) => Err(SubjectError::NoDates),
@@ -85,10 +74,7 @@ impl Subject {
                 pregnancy_began,
             });
         }
-        Ok(Subject::Born {
-            due_date,
-            birth_date,
-        })
+        Ok(Subject::Born { due_date, birth_date })
     }
 
     /// Ends an ongoing pregnancy with a loss on `loss_date`.
@@ -103,17 +89,14 @@ impl Subject {
                 pregnancy_began,
             });
         }
-        Ok(Subject::Lost {
-            due_date,
-            loss_date,
-        })
+        Ok(Subject::Lost { due_date, loss_date })
     }
 
     pub fn due_date(&self) -> Option<NaiveDate> {
         match *self {
-            Subject::Pregnancy { due_date }
-            | Subject::Born { due_date, .. }
-            | Subject::Lost { due_date, .. } => Some(due_date),
+            Subject::Pregnancy { due_date } | Subject::Born { due_date, .. } | Subject::Lost { due_date, .. } => {
+                Some(due_date)
+            }
             Subject::Child { .. } => None,
         }
     }
@@ -222,10 +205,7 @@ pub enum OptionError {
     #[error("unknown option `{0}`: use rota or pcv")]
     UnknownName(String),
     #[error("unknown {option} product `{value}`: use {}", option.products().join(" or "))]
-    UnknownProduct {
-        option: ProductOption,
-        value: String,
-    },
+    UnknownProduct { option: ProductOption, value: String },
 }
 
 impl Options {

@@ -139,10 +139,7 @@ impl fmt::Display for RecordProblem {
                 other,
                 given_on,
                 valid_from,
-            } => write!(
-                f,
-                "{TOO_SOON}{other}{GIVEN_ON}{given_on}{VALID_FROM}{valid_from}"
-            ),
+            } => write!(f, "{TOO_SOON}{other}{GIVEN_ON}{given_on}{VALID_FROM}{valid_from}"),
         }
     }
 }
@@ -176,19 +173,13 @@ impl FromStr for RecordProblem {
             });
         }
         if let Some(rest) = text.strip_prefix(BEFORE_EARLIEST) {
-            return Ok(RecordProblem::BeforeEarliest {
-                earliest: date(rest)?,
-            });
+            return Ok(RecordProblem::BeforeEarliest { earliest: date(rest)? });
         }
         if let Some(rest) = text.strip_prefix(AFTER_LATEST) {
-            return Ok(RecordProblem::AfterLatest {
-                latest: date(rest)?,
-            });
+            return Ok(RecordProblem::AfterLatest { latest: date(rest)? });
         }
         if let Some(rest) = text.strip_prefix(AFTER_PREGNANCY) {
-            return Ok(RecordProblem::AfterPregnancyEnded {
-                ended_on: date(rest)?,
-            });
+            return Ok(RecordProblem::AfterPregnancyEnded { ended_on: date(rest)? });
         }
         let rest = text.strip_prefix(TOO_SOON).ok_or_else(unknown)?;
         let (other, rest) = rest.split_once(GIVEN_ON).ok_or_else(unknown)?;

@@ -12,11 +12,7 @@ fn ask(request: Request<'_>) -> Result<String, InputError> {
 }
 
 fn json(request: Request<'_>) -> Value {
-    let text = ask(Request {
-        json: true,
-        ..request
-    })
-    .expect("a valid request");
+    let text = ask(Request { json: true, ..request }).expect("a valid request");
     serde_json::from_str(&text).expect("valid JSON")
 }
 
@@ -34,16 +30,10 @@ fn the_contract_example_answers_with_items_and_invalid_records() {
     assert_eq!(top, ["invalid_records", "items"]);
     let items = document["items"].as_array().expect("items");
     assert!(items.len() > 30);
-    let first = items
-        .iter()
-        .find(|entry| entry["key"] == "hepb-1")
-        .expect("hepb-1");
+    let first = items.iter().find(|entry| entry["key"] == "hepb-1").expect("hepb-1");
     assert_eq!(first["status"], "completed");
     assert_eq!(first["done_on"], "2026-03-14");
-    let second = items
-        .iter()
-        .find(|entry| entry["key"] == "hepb-2")
-        .expect("hepb-2");
+    let second = items.iter().find(|entry| entry["key"] == "hepb-2").expect("hepb-2");
     assert_eq!(second["earliest"], "2026-04-11");
     assert_eq!(second["done_on"], Value::Null);
     assert_eq!(document["invalid_records"], Value::Array(vec![]));
@@ -123,10 +113,7 @@ const GOLDEN: &str = r#"{
 
 #[test]
 fn the_json_document_has_the_contract_shape_field_for_field() {
-    let done = [
-        "hepb-1=2026-03-14".to_owned(),
-        "hepb-2=2026-03-20".to_owned(),
-    ];
+    let done = ["hepb-1=2026-03-14".to_owned(), "hepb-2=2026-03-20".to_owned()];
     let text = ask(Request {
         birth_date: Some("2026-01-15"),
         today: Some("2026-03-20"),
@@ -195,11 +182,7 @@ fn a_pregnancy_answers_with_prenatal_items() {
     });
     let items = document["items"].as_array().expect("items");
     assert_eq!(items[0]["key"], "interview-notification");
-    assert!(
-        items
-            .iter()
-            .any(|entry| entry["kind"] == "prenatal_checkup")
-    );
+    assert!(items.iter().any(|entry| entry["kind"] == "prenatal_checkup"));
 }
 
 #[test]
@@ -295,10 +278,7 @@ fn malformed_input_is_refused_in_one_line_naming_the_problem() {
     ];
     for (request, expected) in table {
         let message = ask(request).expect_err(expected).to_string();
-        assert!(
-            message.contains(expected),
-            "{message} should contain {expected}"
-        );
+        assert!(message.contains(expected), "{message} should contain {expected}");
         assert!(!message.contains('\n'), "one line: {message}");
     }
 }

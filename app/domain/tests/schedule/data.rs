@@ -4,15 +4,13 @@
 use std::collections::BTreeSet;
 
 use domain::schedule::{
-    ItemKey, KeyError, Kind, Options, RotaProduct, Schedule, ScheduleError, SeriesProblem, Subject,
-    plan,
+    ItemKey, KeyError, Kind, Options, RotaProduct, Schedule, ScheduleError, SeriesProblem, Subject, plan,
 };
 
 use super::{date, item};
 
 fn born_keys(schedule: &Schedule, options: Options) -> BTreeSet<String> {
-    let subject = Subject::from_dates(Some(date("2026-09-01")), Some(date("2026-08-25")))
-        .expect("a birth at term");
+    let subject = Subject::from_dates(Some(date("2026-09-01")), Some(date("2026-08-25"))).expect("a birth at term");
     plan(schedule, &subject, &[], &options, date("2026-09-01"))
         .items
         .iter()
@@ -63,16 +61,12 @@ fn the_national_schedule_has_exactly_the_contract_keys() {
     };
     assert_eq!(born_keys(Schedule::national(), pentavalent), expected);
     expected.remove("rota-3");
-    assert_eq!(
-        born_keys(Schedule::national(), Options::default()),
-        expected
-    );
+    assert_eq!(born_keys(Schedule::national(), Options::default()), expected);
 }
 
 #[test]
 fn every_item_has_the_kind_its_key_names() {
-    let subject = Subject::from_dates(Some(date("2026-09-01")), Some(date("2026-08-25")))
-        .expect("a birth at term");
+    let subject = Subject::from_dates(Some(date("2026-09-01")), Some(date("2026-08-25"))).expect("a birth at term");
     let found = plan(
         Schedule::national(),
         &subject,
@@ -139,10 +133,7 @@ fn a_municipality_overrides_extends_and_removes_national_series() {
     assert_eq!(two_years.latest, date("2028-07-08"));
     assert!(found.item("checkup-9m").is_none());
     assert!(city.key("checkup-2y").is_ok());
-    assert!(matches!(
-        city.key("checkup-9m"),
-        Err(KeyError::UnknownSeries(_))
-    ));
+    assert!(matches!(city.key("checkup-9m"), Err(KeyError::UnknownSeries(_))));
     // The national schedule is untouched.
     assert!("checkup-2y".parse::<ItemKey>().is_err());
     assert!(Schedule::national().key("checkup-9m").is_ok());

@@ -1,8 +1,8 @@
 //! The date conventions, as tables of hand-worked dates (事務連絡 H26.3.11, 実施要領, 学校教育法17条).
 
 use domain::schedule::dates::{
-    after_days_interval, after_months_interval, last_menstrual_period, months_reached,
-    preschool_year_start, school_start, weeks_days_after, years_reached,
+    after_days_interval, after_months_interval, last_menstrual_period, months_reached, preschool_year_start,
+    school_start, weeks_days_after, years_reached,
 };
 
 use super::date;
@@ -160,12 +160,6 @@ fn the_preschool_year_is_the_school_year_before_school() {
 
 #[test]
 fn the_pregnancy_begins_280_days_before_the_due_date() {
-    assert_eq!(
-        last_menstrual_period(date("2026-09-01")),
-        date("2025-11-25")
-    );
-    assert_eq!(
-        last_menstrual_period(date("2024-12-06")),
-        date("2024-03-01")
-    );
+    assert_eq!(last_menstrual_period(date("2026-09-01")), date("2025-11-25"));
+    assert_eq!(last_menstrual_period(date("2024-12-06")), date("2024-03-01"));
 }

@@ -17,25 +17,14 @@ fn a_live_dose_within_27_days_of_another_does_not_count() {
         (("mr-1", "2027-05-10"), ("varicella-1", "2027-06-07"), true),
         (("bcg-1", "2027-04-20"), ("mr-1", "2027-05-17"), false),
         (("bcg-1", "2027-04-20"), ("mr-1", "2027-05-18"), true),
-        (
-            ("varicella-1", "2027-05-10"),
-            ("mumps-1", "2027-05-20"),
-            false,
-        ),
+        (("varicella-1", "2027-05-10"), ("mumps-1", "2027-05-20"), false),
         (("mumps-1", "2027-05-10"), ("mr-1", "2027-06-07"), true),
     ];
     for ((first_key, first_on), (second_key, second_on), counts) in table {
-        let timeline = child(
-            BIRTH,
-            "2027-08-01",
-            &[(first_key, first_on), (second_key, second_on)],
-        );
+        let timeline = child(BIRTH, "2027-08-01", &[(first_key, first_on), (second_key, second_on)]);
         assert_eq!(status(&timeline, first_key), Status::Completed);
         if counts {
-            assert!(
-                timeline.invalid_records.is_empty(),
-                "{second_key} on {second_on}"
-            );
+            assert!(timeline.invalid_records.is_empty(), "{second_key} on {second_on}");
             assert_eq!(status(&timeline, second_key), Status::Completed);
         } else {
             let valid_from = super::date(first_on) + chrono::Duration::days(28);
@@ -68,10 +57,7 @@ fn a_live_dose_given_too_early_still_interferes() {
         "2027-06-01",
         &[("mr-1", "2027-05-01"), ("varicella-1", "2027-05-11")],
     );
-    assert_eq!(
-        refusal(&timeline, "mr-1"),
-        "before its earliest valid date, 2027-05-09"
-    );
+    assert_eq!(refusal(&timeline, "mr-1"), "before its earliest valid date, 2027-05-09");
     assert!(refusal(&timeline, "varicella-1").starts_with("within 27 days"));
     // The refused MR dose also pushes its own repeat.
     assert_eq!(item(&timeline, "mr-1").earliest, date("2027-06-08"));
@@ -102,11 +88,7 @@ fn oral_and_inactivated_doses_do_not_trigger_the_rule() {
 
 #[test]
 fn a_live_dose_before_another_live_dose_is_not_affected_by_it() {
-    let timeline = child(
-        BIRTH,
-        "2027-08-01",
-        &[("bcg-1", "2027-04-20"), ("mr-1", "2027-05-20")],
-    );
+    let timeline = child(BIRTH, "2027-08-01", &[("bcg-1", "2027-04-20"), ("mr-1", "2027-05-20")]);
     let bcg = item(&timeline, "bcg-1");
     assert_eq!(bcg.status, Status::Completed);
     assert_eq!(bcg.earliest, date(BIRTH));

@@ -14,8 +14,7 @@ use chrono::NaiveDate;
 use domain::schedule::{Item, Options, Record, Schedule, Status, Subject, Timeline, plan};
 
 pub fn date(text: &str) -> NaiveDate {
-    text.parse()
-        .unwrap_or_else(|_| panic!("test date {text} is valid"))
+    text.parse().unwrap_or_else(|_| panic!("test date {text} is valid"))
 }
 
 pub fn records(done: &[(&str, &str)]) -> Vec<Record> {
@@ -40,9 +39,7 @@ pub fn child_with(birth: &str, today: &str, done: &[(&str, &str)], options: Opti
 }
 
 pub fn item<'a>(timeline: &'a Timeline, key: &str) -> &'a Item {
-    timeline
-        .item(key)
-        .unwrap_or_else(|| panic!("the timeline has {key}"))
+    timeline.item(key).unwrap_or_else(|| panic!("the timeline has {key}"))
 }
 
 pub fn status(timeline: &Timeline, key: &str) -> Status {

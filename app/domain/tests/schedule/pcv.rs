@@ -10,11 +10,7 @@ const BIRTH: &str = "2026-01-15";
 
 fn needed_doses(done: &[(&str, &str)], today: &str) -> usize {
     let timeline = child(BIRTH, today, done);
-    assert!(
-        timeline.invalid_records.is_empty(),
-        "{:?}",
-        timeline.invalid_records
-    );
+    assert!(timeline.invalid_records.is_empty(), "{:?}", timeline.invalid_records);
     (1..=4)
         .filter(|n| status(&timeline, &format!("pcv-{n}")) != Status::NotNeeded)
         .count()
@@ -45,10 +41,7 @@ fn the_number_of_doses_follows_the_age_at_the_first_dose() {
 #[test]
 fn a_first_dose_after_60_months_does_not_count() {
     let timeline = child(BIRTH, "2031-02-01", &[("pcv-1", "2031-01-15")]);
-    assert_eq!(
-        refusal(&timeline, "pcv-1"),
-        "after its latest valid date, 2031-01-14"
-    );
+    assert_eq!(refusal(&timeline, "pcv-1"), "after its latest valid date, 2031-01-14");
 }
 
 #[test]
@@ -72,11 +65,7 @@ fn an_early_start_has_three_primary_doses_and_a_booster_from_twelve_months() {
 
 #[test]
 fn primary_doses_are_at_least_27_days_apart_and_end_by_24_months() {
-    let timeline = child(
-        BIRTH,
-        "2026-05-01",
-        &[("pcv-1", "2026-03-14"), ("pcv-2", "2026-04-10")],
-    );
+    let timeline = child(BIRTH, "2026-05-01", &[("pcv-1", "2026-03-14"), ("pcv-2", "2026-04-10")]);
     assert_eq!(
         refusal(&timeline, "pcv-2"),
         "before its earliest valid date, 2026-04-11"
@@ -88,11 +77,7 @@ fn primary_doses_are_at_least_27_days_apart_and_end_by_24_months() {
 
 #[test]
 fn a_second_primary_dose_after_twelve_months_skips_the_third() {
-    let timeline = child(
-        BIRTH,
-        "2027-02-01",
-        &[("pcv-1", "2026-08-01"), ("pcv-2", "2027-01-20")],
-    );
+    let timeline = child(BIRTH, "2027-02-01", &[("pcv-1", "2026-08-01"), ("pcv-2", "2027-01-20")]);
     let booster = item(&timeline, "pcv-3");
     // 60日以上 after 2027-01-20, so from 03-22.
     assert_eq!(booster.earliest, date("2027-03-22"));
@@ -101,11 +86,7 @@ fn a_second_primary_dose_after_twelve_months_skips_the_third() {
 
 #[test]
 fn a_start_between_seven_and_twelve_months_makes_the_third_dose_the_booster() {
-    let timeline = child(
-        BIRTH,
-        "2026-10-01",
-        &[("pcv-1", "2026-09-01"), ("pcv-2", "2026-09-29")],
-    );
+    let timeline = child(BIRTH, "2026-10-01", &[("pcv-1", "2026-09-01"), ("pcv-2", "2026-09-29")]);
     let booster = item(&timeline, "pcv-3");
     assert_eq!(booster.earliest, date("2027-01-14"));
     assert_eq!(booster.recommended_from, date("2027-01-14"));
@@ -121,15 +102,8 @@ fn a_start_between_twelve_and_24_months_has_two_doses_60_days_apart() {
     assert_eq!(second.latest, date("2031-01-14"));
     assert_eq!(status(&timeline, "pcv-3"), Status::NotNeeded);
     assert_eq!(status(&timeline, "pcv-4"), Status::NotNeeded);
-    let early = child(
-        BIRTH,
-        "2027-05-02",
-        &[("pcv-1", "2027-03-01"), ("pcv-2", "2027-04-30")],
-    );
-    assert_eq!(
-        refusal(&early, "pcv-2"),
-        "before its earliest valid date, 2027-05-01"
-    );
+    let early = child(BIRTH, "2027-05-02", &[("pcv-1", "2027-03-01"), ("pcv-2", "2027-04-30")]);
+    assert_eq!(refusal(&early, "pcv-2"), "before its earliest valid date, 2027-05-01");
 }
 
 #[test]
@@ -145,11 +119,7 @@ fn primary_doses_not_given_by_24_months_are_skipped_for_the_booster() {
     assert_eq!(booster.status, Status::Overdue);
     assert_eq!(status(&after, "pcv-4"), Status::NotNeeded);
     // A third dose recorded after 24 months is the booster and counts.
-    let recorded = child(
-        BIRTH,
-        "2028-02-01",
-        &[done[0], done[1], ("pcv-3", "2028-01-20")],
-    );
+    let recorded = child(BIRTH, "2028-02-01", &[done[0], done[1], ("pcv-3", "2028-01-20")]);
     assert!(recorded.invalid_records.is_empty());
     assert_eq!(status(&recorded, "pcv-3"), Status::Completed);
     assert_eq!(status(&recorded, "pcv-4"), Status::NotNeeded);
@@ -157,15 +127,8 @@ fn primary_doses_not_given_by_24_months_are_skipped_for_the_booster() {
 
 #[test]
 fn a_dose_the_start_age_does_not_call_for_is_refused() {
-    let timeline = child(
-        BIRTH,
-        "2028-06-01",
-        &[("pcv-1", "2028-02-01"), ("pcv-2", "2028-05-01")],
-    );
-    assert_eq!(
-        refusal(&timeline, "pcv-2"),
-        "the rules do not call for this item"
-    );
+    let timeline = child(BIRTH, "2028-06-01", &[("pcv-1", "2028-02-01"), ("pcv-2", "2028-05-01")]);
+    assert_eq!(refusal(&timeline, "pcv-2"), "the rules do not call for this item");
     assert_eq!(status(&timeline, "pcv-2"), Status::NotNeeded);
 }
 

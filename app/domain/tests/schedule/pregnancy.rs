@@ -26,53 +26,19 @@ fn pregnancy() -> Subject {
 fn prenatal_items_follow_the_gestational_age() {
     let found = timeline(pregnancy(), "2026-03-01", &[]);
     let table = [
-        (
-            "prenatal-checkup-1",
-            "2026-01-20",
-            "2026-02-16",
-            "2026-09-14",
-        ),
-        (
-            "prenatal-checkup-4",
-            "2026-04-14",
-            "2026-05-11",
-            "2026-09-14",
-        ),
-        (
-            "prenatal-checkup-5",
-            "2026-05-12",
-            "2026-05-25",
-            "2026-09-14",
-        ),
-        (
-            "prenatal-checkup-11",
-            "2026-08-04",
-            "2026-08-10",
-            "2026-09-14",
-        ),
-        (
-            "prenatal-checkup-14",
-            "2026-08-25",
-            "2026-08-31",
-            "2026-09-14",
-        ),
-        (
-            "interview-notification",
-            "2025-11-25",
-            "2026-02-16",
-            "2026-09-14",
-        ),
+        ("prenatal-checkup-1", "2026-01-20", "2026-02-16", "2026-09-14"),
+        ("prenatal-checkup-4", "2026-04-14", "2026-05-11", "2026-09-14"),
+        ("prenatal-checkup-5", "2026-05-12", "2026-05-25", "2026-09-14"),
+        ("prenatal-checkup-11", "2026-08-04", "2026-08-10", "2026-09-14"),
+        ("prenatal-checkup-14", "2026-08-25", "2026-08-31", "2026-09-14"),
+        ("interview-notification", "2025-11-25", "2026-02-16", "2026-09-14"),
         ("interview-8m", "2026-06-09", "2026-07-06", "2026-09-14"),
         ("rsv-maternal", "2026-06-09", "2026-08-10", "2026-08-10"),
     ];
     for (key, from, until, latest) in table {
         let entry = item(&found, key);
         assert_eq!(
-            (
-                entry.recommended_from,
-                entry.recommended_until,
-                entry.latest
-            ),
+            (entry.recommended_from, entry.recommended_until, entry.latest),
             (date(from), date(until), date(latest)),
             "{key}"
         );
@@ -110,10 +76,7 @@ fn the_maternal_rsv_vaccine_is_routine_only_from_april_2026() {
     // Due 2026-05-01: 36w6d = 2026-04-09, so the window opens on 2026-04-01.
     let late_window = timeline(Subject::pregnancy(date("2026-05-01")), "2026-03-01", &[]);
     let rsv = item(&late_window, "rsv-maternal");
-    assert_eq!(
-        (rsv.earliest, rsv.latest),
-        (date("2026-04-01"), date("2026-04-09"))
-    );
+    assert_eq!((rsv.earliest, rsv.latest), (date("2026-04-01"), date("2026-04-09")));
     // Due 2026-04-15: the window closed on 2026-03-24, before the programme began.
     let before = timeline(Subject::pregnancy(date("2026-04-15")), "2026-03-01", &[]);
     assert_eq!(status(&before, "rsv-maternal"), Status::NotNeeded);
@@ -122,12 +85,7 @@ fn the_maternal_rsv_vaccine_is_routine_only_from_april_2026() {
 #[test]
 fn a_child_alone_has_no_prenatal_items() {
     let found = timeline(Subject::child(date("2026-01-15")), "2026-03-01", &[]);
-    assert!(
-        found
-            .items
-            .iter()
-            .all(|entry| entry.kind != Kind::PrenatalCheckup)
-    );
+    assert!(found.items.iter().all(|entry| entry.kind != Kind::PrenatalCheckup));
     assert!(found.item("interview-8m").is_none());
     assert!(found.item("interview-postnatal").is_some());
 }
@@ -139,23 +97,13 @@ fn a_prenatal_record_for_a_child_alone_is_not_part_of_its_timeline() {
         "2026-03-01",
         &[("prenatal-checkup-1", "2025-08-01")],
     );
-    assert_eq!(
-        refusal(&found, "prenatal-checkup-1"),
-        "not an item of this timeline"
-    );
+    assert_eq!(refusal(&found, "prenatal-checkup-1"), "not an item of this timeline");
 }
 
 #[test]
 fn a_record_for_the_child_before_the_birth_is_refused() {
-    let found = timeline(
-        pregnancy(),
-        "2026-03-01",
-        &[("visit-newborn", "2026-02-01")],
-    );
-    assert_eq!(
-        refusal(&found, "visit-newborn"),
-        "the child is not born yet"
-    );
+    let found = timeline(pregnancy(), "2026-03-01", &[("visit-newborn", "2026-02-01")]);
+    assert_eq!(refusal(&found, "visit-newborn"), "the child is not born yet");
 }
 
 #[test]
@@ -206,10 +154,7 @@ fn after_a_birth_the_prenatal_items_not_yet_due_are_not_needed() {
         "after the pregnancy ended on 2026-08-20"
     );
     assert_eq!(status(&found, "prenatal-checkup-13"), Status::Missed);
-    assert_eq!(
-        item(&found, "prenatal-checkup-13").latest,
-        date("2026-08-20")
-    );
+    assert_eq!(item(&found, "prenatal-checkup-13").latest, date("2026-08-20"));
     assert_eq!(status(&found, "prenatal-checkup-14"), Status::NotNeeded);
     assert_eq!(status(&found, "rsv-maternal"), Status::Missed);
     let visit = item(&found, "visit-newborn");
@@ -221,8 +166,7 @@ fn after_a_birth_the_prenatal_items_not_yet_due_are_not_needed() {
 
 #[test]
 fn a_preterm_birth_before_28_weeks_makes_the_eighth_month_items_unnecessary() {
-    let born =
-        Subject::from_dates(Some(date(DUE)), Some(date("2026-05-20"))).expect("a birth at 25w");
+    let born = Subject::from_dates(Some(date(DUE)), Some(date("2026-05-20"))).expect("a birth at 25w");
     let found = timeline(born, "2026-06-01", &[]);
     assert_eq!(status(&found, "interview-8m"), Status::NotNeeded);
     assert_eq!(status(&found, "rsv-maternal"), Status::NotNeeded);
@@ -243,9 +187,7 @@ fn impossible_subjects_are_refused() {
         Subject::child(date("2026-01-15")).end_with_loss(date("2026-02-01")),
         Err(SubjectError::NotAnOngoingPregnancy)
     );
-    let lost = pregnancy()
-        .end_with_loss(date("2026-02-01"))
-        .expect("a loss");
+    let lost = pregnancy().end_with_loss(date("2026-02-01")).expect("a loss");
     assert_eq!(
         lost.end_with_birth(date("2026-08-01")),
         Err(SubjectError::NotAnOngoingPregnancy)

@@ -2,9 +2,7 @@
 
 use chrono::{Duration, NaiveDate};
 use domain::schedule::dates::{after_days_interval, after_months_interval, months_reached};
-use domain::schedule::{
-    Item, Options, PcvProduct, Record, RotaProduct, Schedule, Status, Subject, Timeline, plan,
-};
+use domain::schedule::{Item, Options, PcvProduct, Record, RotaProduct, Schedule, Status, Subject, Timeline, plan};
 use proptest::prelude::*;
 
 fn day(offset: i64) -> NaiveDate {
@@ -18,11 +16,7 @@ fn options() -> impl Strategy<Value = Options> {
         } else {
             RotaProduct::Monovalent
         },
-        pcv: if pcv15 {
-            PcvProduct::Pcv15
-        } else {
-            PcvProduct::Pcv20
-        },
+        pcv: if pcv15 { PcvProduct::Pcv15 } else { PcvProduct::Pcv20 },
     })
 }
 
@@ -56,9 +50,7 @@ fn child_case() -> impl Strategy<Value = (Subject, Options, Vec<(usize, i64)>, i
         prop::collection::vec((any::<usize>(), -4i64..70), 0..24),
         0i64..3000,
     )
-        .prop_map(|(birth, options, steps, age)| {
-            (Subject::child(day(birth)), options, steps, birth + age)
-        })
+        .prop_map(|(birth, options, steps, age)| (Subject::child(day(birth)), options, steps, birth + age))
 }
 
 fn pregnancy_case() -> impl Strategy<Value = (Subject, Options, Vec<(usize, i64)>, i64)> {
@@ -129,27 +121,16 @@ fn check_common(timeline: &Timeline, records: &[Record], today: NaiveDate) {
             assert_eq!(item.status, expected, "{item:?} on {today}");
         }
         if let Some(done_on) = item.done_on {
-            assert!(
-                item.earliest <= done_on && done_on <= item.latest,
-                "{item:?}"
-            );
+            assert!(item.earliest <= done_on && done_on <= item.latest, "{item:?}");
             assert!(done_on <= today, "{item:?}");
             assert!(!item.projected, "{item:?}");
         }
     }
     // Records are never dropped: each one counts once or is listed with its reason.
-    let counted = timeline
-        .items
-        .iter()
-        .filter(|item| item.done_on.is_some())
-        .count();
+    let counted = timeline.items.iter().filter(|item| item.done_on.is_some()).count();
     assert_eq!(counted + timeline.invalid_records.len(), records.len());
     // Keys are unique and in timeline order.
-    let mut keys: Vec<String> = timeline
-        .items
-        .iter()
-        .map(|item| item.key.to_string())
-        .collect();
+    let mut keys: Vec<String> = timeline.items.iter().map(|item| item.key.to_string()).collect();
     keys.sort();
     keys.dedup();
     assert_eq!(keys.len(), timeline.items.len());
@@ -169,18 +150,12 @@ fn done_on(timeline: &Timeline, key: &str) -> Option<NaiveDate> {
 fn check_intervals(timeline: &Timeline, birth: NaiveDate) {
     let days = |from: &str, to: &str, gap: u32| {
         if let (Some(a), Some(b)) = (done_on(timeline, from), done_on(timeline, to)) {
-            assert!(
-                b >= after_days_interval(a, gap),
-                "{to} {gap}日以上 after {from}"
-            );
+            assert!(b >= after_days_interval(a, gap), "{to} {gap}日以上 after {from}");
         }
     };
     let months = |from: &str, to: &str, gap: u32| {
         if let (Some(a), Some(b)) = (done_on(timeline, from), done_on(timeline, to)) {
-            assert!(
-                b >= after_months_interval(a, gap),
-                "{to} {gap}か月以上 after {from}"
-            );
+            assert!(b >= after_months_interval(a, gap), "{to} {gap}か月以上 after {from}");
         }
     };
     days("hepb-1", "hepb-2", 27);
@@ -196,9 +171,7 @@ fn check_intervals(timeline: &Timeline, birth: NaiveDate) {
     months("je-2", "je-3", 6);
     // PCV: every later dose at least 27 days after the one before; a booster (the last dose
     // after 12 months) at least 60 days after it.
-    let pcv: Vec<NaiveDate> = (1..=4)
-        .filter_map(|n| done_on(timeline, &format!("pcv-{n}")))
-        .collect();
+    let pcv: Vec<NaiveDate> = (1..=4).filter_map(|n| done_on(timeline, &format!("pcv-{n}"))).collect();
     for pair in pcv.windows(2) {
         assert!(pair[1] >= after_days_interval(pair[0], 27), "pcv {pair:?}");
     }
@@ -207,10 +180,7 @@ fn check_intervals(timeline: &Timeline, birth: NaiveDate) {
         let first_over_a_year = pcv.first().is_some_and(|first| *first > twelve_months);
         let last = pcv[pcv.len() - 1];
         if first_over_a_year {
-            assert!(
-                last >= after_days_interval(pcv[pcv.len() - 2], 60),
-                "pcv {pcv:?}"
-            );
+            assert!(last >= after_days_interval(pcv[pcv.len() - 2], 60), "pcv {pcv:?}");
         }
     }
 }
@@ -226,10 +196,7 @@ fn check_live_rule(timeline: &Timeline) {
     for (index, a) in live.iter().enumerate() {
         for b in &live[index + 1..] {
             let apart = (*a - *b).num_days().abs();
-            assert!(
-                apart == 0 || apart >= 28,
-                "{a} and {b} are {apart} days apart"
-            );
+            assert!(apart == 0 || apart >= 28, "{a} and {b} are {apart} days apart");
         }
     }
 }

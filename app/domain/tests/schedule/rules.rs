@@ -18,139 +18,25 @@ fn pentavalent() -> Options {
 fn windows_for_a_child_born_on_2026_05_10_match_the_hand_worked_dates() {
     let timeline = child("2026-05-10", "2026-05-10", &[]);
     let table = [
-        (
-            "hepb-1",
-            "2026-05-10",
-            "2026-07-09",
-            "2027-02-09",
-            "2027-05-09",
-        ),
-        (
-            "rota-1",
-            "2026-06-21",
-            "2026-07-09",
-            "2026-08-22",
-            "2026-10-25",
-        ),
-        (
-            "rota-2",
-            "2026-08-06",
-            "2026-08-06",
-            "2026-10-25",
-            "2026-10-25",
-        ),
-        (
-            "dpt-ipv-hib-1",
-            "2026-07-09",
-            "2026-07-09",
-            "2026-12-09",
-            "2033-11-09",
-        ),
-        (
-            "dpt-ipv-hib-2",
-            "2026-07-30",
-            "2026-07-30",
-            "2026-09-04",
-            "2033-11-09",
-        ),
-        (
-            "pcv-1",
-            "2026-07-09",
-            "2026-07-09",
-            "2026-12-09",
-            "2031-05-09",
-        ),
-        (
-            "pcv-4",
-            "2027-05-09",
-            "2027-05-09",
-            "2027-08-09",
-            "2031-05-09",
-        ),
-        (
-            "bcg-1",
-            "2026-05-10",
-            "2026-10-09",
-            "2027-01-09",
-            "2027-05-09",
-        ),
-        (
-            "mr-1",
-            "2027-05-09",
-            "2027-05-09",
-            "2028-05-09",
-            "2028-05-09",
-        ),
-        (
-            "mr-2",
-            "2032-04-01",
-            "2032-04-01",
-            "2033-03-31",
-            "2033-03-31",
-        ),
-        (
-            "varicella-1",
-            "2027-05-09",
-            "2027-05-09",
-            "2027-08-09",
-            "2029-05-09",
-        ),
-        (
-            "je-1",
-            "2026-11-09",
-            "2029-05-09",
-            "2030-05-09",
-            "2033-11-09",
-        ),
-        (
-            "je-4",
-            "2035-05-09",
-            "2035-05-09",
-            "2036-05-09",
-            "2039-05-09",
-        ),
-        (
-            "mumps-2",
-            "2027-05-09",
-            "2032-04-01",
-            "2033-03-31",
-            "2044-05-09",
-        ),
-        (
-            "checkup-1m",
-            "2026-06-07",
-            "2026-06-07",
-            "2026-06-20",
-            "2026-06-20",
-        ),
-        (
-            "checkup-3m",
-            "2026-08-09",
-            "2026-08-09",
-            "2026-09-09",
-            "2026-11-09",
-        ),
-        (
-            "checkup-18m",
-            "2027-11-10",
-            "2027-11-10",
-            "2028-05-09",
-            "2028-05-09",
-        ),
-        (
-            "checkup-3y",
-            "2029-05-10",
-            "2029-05-10",
-            "2030-05-09",
-            "2030-05-09",
-        ),
-        (
-            "visit-newborn",
-            "2026-05-10",
-            "2026-05-10",
-            "2026-06-07",
-            "2026-06-07",
-        ),
+        ("hepb-1", "2026-05-10", "2026-07-09", "2027-02-09", "2027-05-09"),
+        ("rota-1", "2026-06-21", "2026-07-09", "2026-08-22", "2026-10-25"),
+        ("rota-2", "2026-08-06", "2026-08-06", "2026-10-25", "2026-10-25"),
+        ("dpt-ipv-hib-1", "2026-07-09", "2026-07-09", "2026-12-09", "2033-11-09"),
+        ("dpt-ipv-hib-2", "2026-07-30", "2026-07-30", "2026-09-04", "2033-11-09"),
+        ("pcv-1", "2026-07-09", "2026-07-09", "2026-12-09", "2031-05-09"),
+        ("pcv-4", "2027-05-09", "2027-05-09", "2027-08-09", "2031-05-09"),
+        ("bcg-1", "2026-05-10", "2026-10-09", "2027-01-09", "2027-05-09"),
+        ("mr-1", "2027-05-09", "2027-05-09", "2028-05-09", "2028-05-09"),
+        ("mr-2", "2032-04-01", "2032-04-01", "2033-03-31", "2033-03-31"),
+        ("varicella-1", "2027-05-09", "2027-05-09", "2027-08-09", "2029-05-09"),
+        ("je-1", "2026-11-09", "2029-05-09", "2030-05-09", "2033-11-09"),
+        ("je-4", "2035-05-09", "2035-05-09", "2036-05-09", "2039-05-09"),
+        ("mumps-2", "2027-05-09", "2032-04-01", "2033-03-31", "2044-05-09"),
+        ("checkup-1m", "2026-06-07", "2026-06-07", "2026-06-20", "2026-06-20"),
+        ("checkup-3m", "2026-08-09", "2026-08-09", "2026-09-09", "2026-11-09"),
+        ("checkup-18m", "2027-11-10", "2027-11-10", "2028-05-09", "2028-05-09"),
+        ("checkup-3y", "2029-05-10", "2029-05-10", "2030-05-09", "2030-05-09"),
+        ("visit-newborn", "2026-05-10", "2026-05-10", "2026-06-07", "2026-06-07"),
         (
             "visit-infant-home",
             "2026-05-10",
@@ -228,11 +114,7 @@ fn minimum_intervals_count_from_the_actual_previous_dose() {
             "hepb-3",
             "2026-08-11",
         ),
-        (
-            &[("dpt-ipv-hib-1", "2026-03-14")],
-            "dpt-ipv-hib-2",
-            "2026-04-04",
-        ),
+        (&[("dpt-ipv-hib-1", "2026-03-14")], "dpt-ipv-hib-2", "2026-04-04"),
         (
             &[
                 ("dpt-ipv-hib-1", "2026-03-14"),
@@ -251,11 +133,7 @@ fn minimum_intervals_count_from_the_actual_previous_dose() {
     for (done, key, expected) in table {
         let timeline = child("2026-01-15", "2027-02-01", done);
         assert!(timeline.invalid_records.is_empty(), "{done:?}");
-        assert_eq!(
-            item(&timeline, key).earliest,
-            date(expected),
-            "{key} after {done:?}"
-        );
+        assert_eq!(item(&timeline, key).earliest, date(expected), "{key} after {done:?}");
         assert!(!item(&timeline, key).projected, "{key} rests on records");
     }
 }
@@ -285,10 +163,7 @@ fn japanese_encephalitis_doses_follow_their_intervals() {
         "2025-06-01",
         &[("je-1", "2025-05-12"), ("je-2", "2025-05-18")],
     );
-    assert_eq!(
-        refusal(&early, "je-2"),
-        "before its earliest valid date, 2025-05-19"
-    );
+    assert_eq!(refusal(&early, "je-2"), "before its earliest valid date, 2025-05-19");
 }
 
 #[test]
@@ -322,10 +197,7 @@ fn a_dose_before_its_earliest_date_does_not_count_and_the_item_keeps_its_status(
 #[test]
 fn a_dose_after_its_latest_date_does_not_count() {
     let timeline = child("2026-01-15", "2027-03-01", &[("bcg-1", "2027-01-15")]);
-    assert_eq!(
-        refusal(&timeline, "bcg-1"),
-        "after its latest valid date, 2027-01-14"
-    );
+    assert_eq!(refusal(&timeline, "bcg-1"), "after its latest valid date, 2027-01-14");
     assert_eq!(status(&timeline, "bcg-1"), Status::Missed);
 }
 
@@ -356,10 +228,7 @@ fn a_third_rotavirus_record_does_not_belong_to_the_monovalent_timeline() {
         ("rota-3", "2026-09-04"),
     ];
     let monovalent = child("2026-05-10", "2026-09-10", &done);
-    assert_eq!(
-        refusal(&monovalent, "rota-3"),
-        "not an item of this timeline"
-    );
+    assert_eq!(refusal(&monovalent, "rota-3"), "not an item of this timeline");
     let pentavalent = child_with("2026-05-10", "2026-09-10", &done, pentavalent());
     assert!(pentavalent.invalid_records.is_empty());
     assert_eq!(status(&pentavalent, "rota-3"), Status::Completed);
@@ -372,20 +241,14 @@ fn a_second_record_of_the_same_dose_is_a_duplicate() {
         "2026-04-20",
         &[("hepb-1", "2026-03-14"), ("hepb-1", "2026-03-20")],
     );
-    assert_eq!(
-        refusal(&timeline, "hepb-1"),
-        "this item already counts from 2026-03-14"
-    );
+    assert_eq!(refusal(&timeline, "hepb-1"), "this item already counts from 2026-03-14");
     assert_eq!(item(&timeline, "hepb-1").done_on, Some(date("2026-03-14")));
 }
 
 #[test]
 fn a_later_dose_without_any_earlier_dose_does_not_count() {
     let timeline = child("2026-01-15", "2026-05-20", &[("hepb-2", "2026-05-01")]);
-    assert_eq!(
-        refusal(&timeline, "hepb-2"),
-        "no earlier dose of this series counts"
-    );
+    assert_eq!(refusal(&timeline, "hepb-2"), "no earlier dose of this series counts");
 }
 
 #[test]
@@ -411,10 +274,7 @@ fn intervals_count_from_the_last_dose_that_counts() {
 #[test]
 fn records_in_the_future_of_today_are_refused() {
     let timeline = child("2026-01-15", "2026-03-20", &[("hepb-1", "2026-03-21")]);
-    assert_eq!(
-        refusal(&timeline, "hepb-1"),
-        "dated after today, 2026-03-20"
-    );
+    assert_eq!(refusal(&timeline, "hepb-1"), "dated after today, 2026-03-20");
     assert_eq!(status(&timeline, "hepb-1"), Status::Due);
 }
 
@@ -449,11 +309,7 @@ fn the_fy2024_mr_cohorts_may_finish_by_the_end_of_march_2027() {
     ];
     for (birth, key, latest) in table {
         let timeline = child(birth, "2025-06-01", &[]);
-        assert_eq!(
-            item(&timeline, key).latest,
-            date(latest),
-            "born {birth}: {key}"
-        );
+        assert_eq!(item(&timeline, key).latest, date(latest), "born {birth}: {key}");
     }
 }
 

@@ -3,6 +3,7 @@
 use crate::api::families::{FamilyView, my_family};
 use crate::i18n::{t, use_i18n};
 use crate::ui::format::{DateText, StageText, signed_in};
+use crate::ui::timeline::FamilyTimeline;
 use domain::family::{ChildAge, GestationalAge, PregnancyOutcome, Stage};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -78,9 +79,7 @@ fn Family(view: FamilyView) -> impl IntoView {
             <p>{t!(i18n, home.none)}</p>
         </Show>
         <ul class="members">{pregnancies} {children}</ul>
-        <section class="card" aria-labelledby="timeline-title">
-            <h2 id="timeline-title">{t!(i18n, home.timeline_title)}</h2>
-            <p class="muted">{t!(i18n, home.timeline_placeholder)}</p>
-        </section>
+        <h2 class="section-title">{t!(i18n, home.timeline_title)}</h2>
+        <FamilyTimeline family=0 staff=false />
     }
 }

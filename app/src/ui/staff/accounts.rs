@@ -12,13 +12,9 @@ use leptos_meta::Title;
 
 fn profession_name(i18n: I18nContext, p: Profession) -> AnyView {
     match p {
-        Profession::PublicHealthNurse => {
-            t!(i18n, accounts.profession_public_health_nurse).into_any()
-        }
+        Profession::PublicHealthNurse => t!(i18n, accounts.profession_public_health_nurse).into_any(),
         Profession::Midwife => t!(i18n, accounts.profession_midwife).into_any(),
-        Profession::SupportSpecialist => {
-            t!(i18n, accounts.profession_support_specialist).into_any()
-        }
+        Profession::SupportSpecialist => t!(i18n, accounts.profession_support_specialist).into_any(),
         Profession::LeadCoordinator => t!(i18n, accounts.profession_lead_coordinator).into_any(),
         Profession::Other => t!(i18n, accounts.profession_other).into_any(),
     }
@@ -77,8 +73,7 @@ fn Directory(directory: StaffDirectory, create: ServerAction<CreateStaff>) -> im
         .collect_view();
     let outcome = move || {
         create.value().get().map(|r| match r {
-            Ok(()) => view! { <p class="notice" role="status">{t!(i18n, accounts.created)}</p> }
-                .into_any(),
+            Ok(()) => view! { <p class="notice" role="status">{t!(i18n, accounts.created)}</p> }.into_any(),
             Err(error) => view! { <ErrorMessage error /> }.into_any(),
         })
     };

@@ -22,10 +22,7 @@ pub fn CaseloadPage() -> impl IntoView {
             .and_then(|p| p.parse::<u32>().ok())
             .unwrap_or(1)
     };
-    let families = Resource::new(
-        move || (search(), page()),
-        |(search, page)| caseload(search, page),
-    );
+    let families = Resource::new(move || (search(), page()), |(search, page)| caseload(search, page));
     view! {
         <Title text=move || crate::i18n::td_string!(i18n.get_locale(), caseload.title).to_string() />
         <h1>{t!(i18n, caseload.title)}</h1>

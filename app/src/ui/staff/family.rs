@@ -3,6 +3,7 @@
 use crate::api::families::{FamilyView, IssueInvitation, family};
 use crate::i18n::{t, use_i18n};
 use crate::ui::format::{DateText, ErrorMessage, StageText, signed_in};
+use crate::ui::timeline::FamilyTimeline;
 use domain::family::{ChildAge, PregnancyOutcome, Stage};
 use domain::people::Sex;
 use leptos::form::ActionForm;
@@ -94,6 +95,7 @@ fn Record(view: FamilyView) -> impl IntoView {
             <ul data-testid="guardians">{guardians}</ul>
             <Invite family_id />
         </section>
+        <FamilyTimeline family=family_id staff=true />
         <section class="card">
             <h2>{t!(i18n, family.pregnancies)}</h2>
             <div class="table-wrap">
@@ -142,6 +144,7 @@ fn Invite(family_id: i64) -> impl IntoView {
                         <dd class="code" data-testid="invitation-code">{invitation.code}</dd>
                         <dt>{t!(i18n, family.invite_link)}</dt>
                         <dd><a href=invitation.link.clone() data-testid="invitation-link">{invitation.link.clone()}</a></dd>
+                        <dd class="qr" data-testid="invitation-qr" inner_html=invitation.qr_svg></dd>
                         <dd class="muted">
                             {t!(i18n, family.invite_expires, date = move || crate::ui::format::date(i18n.get_locale(), expires_on))}
                         </dd>

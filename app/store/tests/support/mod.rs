@@ -32,9 +32,7 @@ pub async fn sqlite() -> Db {
 
 /// A new, empty PostgreSQL database named for this test; `None` when no server URL is configured.
 pub async fn postgres(test: &str) -> Option<Db> {
-    let url = std::env::var(POSTGRES_URL_VAR)
-        .ok()
-        .filter(|u| !u.is_empty())?;
+    let url = std::env::var(POSTGRES_URL_VAR).ok().filter(|u| !u.is_empty())?;
     let name = format!(
         "yorisoi_t_{}_{}",
         test.chars().take(30).collect::<String>(),
@@ -50,11 +48,7 @@ pub async fn postgres(test: &str) -> Option<Db> {
         .expect("create test database");
     let url = with_database(&url, &name);
     let store = Store::open(&url, 4).await.expect("open postgres store");
-    Some(Db {
-        store,
-        url,
-        _dir: None,
-    })
+    Some(Db { store, url, _dir: None })
 }
 
 fn rand_suffix() -> String {
@@ -67,9 +61,7 @@ fn rand_suffix() -> String {
 
 /// Replaces the database name in a URL: `postgres://u@h:5432/test?x=y` → `…/name?x=y`.
 pub fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url
-        .split_once('?')
-        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
     let scheme_end = base.find("://").map_or(0, |i| i + 3);
     let host_part = match base[scheme_end..].find('/') {
         Some(i) => &base[..scheme_end + i],

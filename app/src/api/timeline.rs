@@ -1,0 +1,317 @@
+//! The family's timelines: computed from the schedule and the records, recorded by parents
+//! (申告) and confirmed by staff (確認), undoable, and published as a private calendar feed.
+
+use crate::error::AppError;
+use chrono::NaiveDate;
+use domain::ids::FamilyId;
+use domain::timeline::{Member, MemberTimeline};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordView {
+    pub id: i64,
+    pub member: Member,
+    pub key: String,
+    pub done_on: NaiveDate,
+    /// Recorded by the centre rather than reported by the parent.
+    pub by_staff: bool,
+    pub recorded_by: String,
+    pub verified_by: Option<String>,
+    /// Whether the viewer may undo it.
+    pub undoable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FamilyTimelineView {
+    pub family: FamilyId,
+    pub today: NaiveDate,
+    pub timelines: Vec<MemberTimeline>,
+    pub records: Vec<RecordView>,
+    pub calendar_active: bool,
+}
+
+/// `pregnancy:12` / `child:7`, as carried in forms.
+pub fn member_param(member: Member) -> String {
+    match member {
+        Member::Pregnancy(p) => format!("pregnancy:{}", p.0),
+        Member::Child(c) => format!("child:{}", c.0),
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub mod load {
+    //! Shared by the server functions and the calendar feed.
+
+    use crate::error::AppError;
+    use chrono::NaiveDate;
+    use domain::family::FamilyRecord;
+    use domain::ids::{FamilyId, MunicipalityId};
+    use domain::schedule::Schedule;
+    use domain::timeline::{MemberRecord, MemberTimeline, family_timelines};
+    use store::Store;
+    use store::timeline::StoredRecord;
+
+    /// The national schedule, or the municipality's own file laid over it.
+    pub async fn schedule(store: &Store, municipality: MunicipalityId) -> Result<Schedule, AppError> {
+        match store.schedule_overlay(municipality).await? {
+            None => Ok(Schedule::national().clone()),
+            Some(text) => Schedule::national().overlay(&text).map_err(|e| {
+                tracing::error!(error = %e, municipality = municipality.0, "municipality schedule file does not parse");
+                AppError::Internal
+            }),
+        }
+    }
+
+    pub struct Loaded {
+        pub record: FamilyRecord,
+        pub records: Vec<StoredRecord>,
+        pub timelines: Vec<MemberTimeline>,
+        pub schedule: Schedule,
+    }
+
+    pub async fn family(
+        store: &Store,
+        municipality: MunicipalityId,
+        family: FamilyId,
+        today: NaiveDate,
+    ) -> Result<Loaded, AppError> {
+        let record = store.family_record(municipality, family).await?;
+        let records = store.timeline_records(municipality, family).await?;
+        let schedule = schedule(store, municipality).await?;
+        let events: Vec<MemberRecord> = records
+            .iter()
+            .map(|r| MemberRecord {
+                member: r.member,
+                key: r.key.clone(),
+                done_on: r.done_on,
+            })
+            .collect();
+        let timelines = family_timelines(&schedule, &record, &events, today);
+        Ok(Loaded {
+            record,
+            records,
+            timelines,
+            schedule,
+        })
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn parse_member(text: &str) -> Result<Member, AppError> {
+    use domain::ids::{ChildId, PregnancyId};
+    use domain::input::{Invalid, Problem};
+    let bad = || AppError::Invalid(Invalid::new("member", Problem::Malformed));
+    let (kind, id) = text.split_once(':').ok_or_else(bad)?;
+    let id: i64 = id.parse().map_err(|_| bad())?;
+    match kind {
+        "pregnancy" => Ok(Member::Pregnancy(PregnancyId(id))),
+        "child" => Ok(Member::Child(ChildId(id))),
+        _ => Err(bad()),
+    }
+}
+
+/// The family whose timeline is asked for: a parent's own (family 0 or their id), or, for staff,
+/// any family of their municipality.
+#[cfg(feature = "ssr")]
+fn family_for(viewer: &domain::account::Viewer, family: i64) -> Result<FamilyId, AppError> {
+    if viewer.is_staff() {
+        return Ok(FamilyId(family));
+    }
+    let own = viewer.family.ok_or(AppError::Forbidden)?;
+    if family == 0 || family == own.0 {
+        Ok(own)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+#[server(endpoint = "timeline")]
+pub async fn family_timeline(family: i64) -> Result<FamilyTimelineView, AppError> {
+    use super::context::{client_address, now, require_viewer, today_for, use_store};
+    use store::timeline::Source;
+    let viewer = require_viewer().await?;
+    let family = family_for(&viewer, family)?;
+    let store = use_store()?;
+    let today = today_for(&viewer).await?;
+    let loaded = load::family(&store, viewer.municipality, family, today).await?;
+    if viewer.is_staff() {
+        let address = client_address().await;
+        store
+            .audit(
+                viewer.municipality,
+                viewer.account,
+                "read_timeline",
+                &format!("family:{}", family.0),
+                address.as_deref(),
+                now(),
+            )
+            .await?;
+    }
+    let records = loaded
+        .records
+        .into_iter()
+        .map(|r| RecordView {
+            undoable: viewer.is_staff() || (r.source == Source::Guardian && r.recorded_by == viewer.account),
+            id: r.id,
+            member: r.member,
+            key: r.key,
+            done_on: r.done_on,
+            by_staff: r.source == Source::Staff,
+            recorded_by: r.recorded_by_name,
+            verified_by: r.verified_by_name,
+        })
+        .collect();
+    Ok(FamilyTimelineView {
+        family,
+        today,
+        timelines: loaded.timelines,
+        records,
+        calendar_active: store.has_calendar_feed(family).await?,
+    })
+}
+
+/// Marks an item done on a date: reported by a parent, or recorded (and so confirmed) by staff.
+#[server(endpoint = "record_done")]
+pub async fn record_done(family: i64, member: String, key: String, done_on: String) -> Result<(), AppError> {
+    use super::context::{client_address, now, require_viewer, today_for, use_store};
+    use domain::input::{Invalid, Problem};
+    use store::timeline::Source;
+    let viewer = require_viewer().await?;
+    let family = family_for(&viewer, family)?;
+    let member = parse_member(&member)?;
+    let done_on: NaiveDate = done_on
+        .trim()
+        .parse()
+        .map_err(|_| Invalid::new("done_on", Problem::NotADate))?;
+    let today = today_for(&viewer).await?;
+    if done_on > today {
+        return Err(Invalid::new("done_on", Problem::DateOutOfRange).into());
+    }
+    let store = use_store()?;
+    let schedule = load::schedule(&store, viewer.municipality).await?;
+    let key = schedule
+        .key(key.trim())
+        .map_err(|_| Invalid::new("key", Problem::Malformed))?;
+    let source = if viewer.is_staff() {
+        Source::Staff
+    } else {
+        Source::Guardian
+    };
+    store
+        .add_record(
+            viewer.municipality,
+            family,
+            member,
+            &key.to_string(),
+            done_on,
+            source,
+            viewer.account,
+            now(),
+        )
+        .await?;
+    if viewer.is_staff() {
+        let address = client_address().await;
+        store
+            .audit(
+                viewer.municipality,
+                viewer.account,
+                "record",
+                &format!("family:{}", family.0),
+                address.as_deref(),
+                now(),
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+/// Staff confirm what a parent reported.
+#[server(endpoint = "confirm_record")]
+pub async fn confirm_record(id: i64) -> Result<(), AppError> {
+    use super::context::{client_address, now, require_staff, use_store};
+    let viewer = require_staff().await?;
+    let store = use_store()?;
+    let family = store
+        .verify_record(viewer.municipality, id, viewer.account, now())
+        .await?;
+    let address = client_address().await;
+    store
+        .audit(
+            viewer.municipality,
+            viewer.account,
+            "confirm_record",
+            &format!("family:{}", family.0),
+            address.as_deref(),
+            now(),
+        )
+        .await?;
+    Ok(())
+}
+
+/// Undoes a record (kept on file as removed). Parents may undo only what they reported themselves.
+#[server(endpoint = "undo_record")]
+pub async fn undo_record(id: i64) -> Result<(), AppError> {
+    use super::context::{client_address, now, require_viewer, use_store};
+    use store::timeline::Source;
+    let viewer = require_viewer().await?;
+    let store = use_store()?;
+    if !viewer.is_staff() {
+        let family = viewer.family.ok_or(AppError::Forbidden)?;
+        let mine = store
+            .timeline_records(viewer.municipality, family)
+            .await?
+            .into_iter()
+            .any(|r| r.id == id && r.source == Source::Guardian && r.recorded_by == viewer.account);
+        if !mine {
+            return Err(AppError::NotFound);
+        }
+    }
+    let family = store
+        .remove_record(viewer.municipality, viewer.family, id, viewer.account, now())
+        .await?;
+    if viewer.is_staff() {
+        let address = client_address().await;
+        store
+            .audit(
+                viewer.municipality,
+                viewer.account,
+                "undo_record",
+                &format!("family:{}", family.0),
+                address.as_deref(),
+                now(),
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+/// A parent's private calendar (iCal) link; asking again replaces it and the old one stops working.
+#[server(endpoint = "calendar_link")]
+pub async fn calendar_link() -> Result<String, AppError> {
+    use super::context::{now, require_viewer, server_context};
+    use rand::RngCore;
+    let viewer = require_viewer().await?;
+    let family = viewer.family.ok_or(AppError::Forbidden)?;
+    let context = server_context()?;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    context
+        .store
+        .renew_calendar_feed(viewer.municipality, family, &token, now())
+        .await?;
+    Ok(format!(
+        "{}/calendar/{token}.ics",
+        context.public_url.trim_end_matches('/')
+    ))
+}
+
+#[server(endpoint = "calendar_revoke")]
+pub async fn calendar_revoke() -> Result<(), AppError> {
+    use super::context::{require_viewer, use_store};
+    let viewer = require_viewer().await?;
+    let family = viewer.family.ok_or(AppError::Forbidden)?;
+    use_store()?.revoke_calendar_feed(family).await?;
+    Ok(())
+}

@@ -1,0 +1,376 @@
+//! The timeline as parents and staff see it: "now and soon" first, then everything by month,
+//! with recording, confirming and undoing.
+
+use crate::api::timeline::{
+    CalendarLink, CalendarRevoke, ConfirmRecord, FamilyTimelineView, RecordDone, RecordView, UndoRecord,
+    family_timeline, member_param,
+};
+use crate::i18n::{Locale, t, td_string, use_i18n};
+use crate::ui::format::{DateText, ErrorMessage, date};
+use chrono::{Datelike, Days, NaiveDate};
+use domain::schedule::{Item, Status};
+use domain::timeline::{MemberTimeline, Title};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+type I18nContext = leptos_i18n::I18nContext<Locale>;
+
+/// How far ahead "now and soon" looks.
+const SOON: Days = Days::new(30);
+
+#[derive(Clone, Copy)]
+struct Actions {
+    record: ServerAction<RecordDone>,
+    undo: ServerAction<UndoRecord>,
+    confirm: ServerAction<ConfirmRecord>,
+}
+
+/// A family's timelines. `family` 0 means the signed-in parent's own family.
+#[component]
+pub fn FamilyTimeline(family: i64, staff: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let actions = Actions {
+        record: ServerAction::new(),
+        undo: ServerAction::new(),
+        confirm: ServerAction::new(),
+    };
+    let view = Resource::new(
+        move || {
+            (
+                actions.record.version().get(),
+                actions.undo.version().get(),
+                actions.confirm.version().get(),
+            )
+        },
+        move |_| family_timeline(family),
+    );
+    let failure = move || {
+        [
+            actions.record.value().get(),
+            actions.undo.value().get(),
+            actions.confirm.value().get(),
+        ]
+        .into_iter()
+        .flatten()
+        .find_map(Result::err)
+        .map(|error| view! { <ErrorMessage error /> })
+    };
+    view! {
+        {failure}
+        <Transition fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match view.await {
+                    Ok(data) => view! { <Timelines data staff actions /> }.into_any(),
+                    Err(error) => view! { <ErrorMessage error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Timelines(data: FamilyTimelineView, staff: bool, actions: Actions) -> impl IntoView {
+    let FamilyTimelineView {
+        family,
+        today,
+        timelines,
+        records,
+        calendar_active,
+    } = data;
+    let sections = timelines
+        .into_iter()
+        .map(|tl| {
+            let records = records
+                .iter()
+                .filter(|r| tl.sources.contains(&r.member))
+                .cloned()
+                .collect::<Vec<_>>();
+            view! { <MemberSection tl records today family=family.0 staff actions /> }
+        })
+        .collect_view();
+    view! {
+        {sections}
+        <Show when=move || !staff>
+            <Calendar active=calendar_active />
+        </Show>
+    }
+}
+
+fn title_view(i18n: I18nContext, title: &Title) -> AnyView {
+    match title.clone() {
+        Title::Pregnancy { due_date } => t!(
+            i18n,
+            timeline.pregnancy,
+            date = move || date(i18n.get_locale(), due_date)
+        )
+        .into_any(),
+        Title::Child { name, .. } => name.into_any(),
+    }
+}
+
+#[component]
+fn MemberSection(
+    tl: MemberTimeline,
+    records: Vec<RecordView>,
+    today: NaiveDate,
+    family: i64,
+    staff: bool,
+    actions: Actions,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let soon = today.checked_add_days(SOON).unwrap_or(today);
+    let is_next = |item: &Item| match item.status {
+        Status::Due | Status::Overdue => true,
+        Status::Upcoming => item.recommended_from <= soon && !item.projected,
+        _ => false,
+    };
+    let member = member_param(tl.member);
+    let row = |item: Item| {
+        let record = records.iter().rev().find(|r| r.key == item.key.to_string()).cloned();
+        view! { <ItemRow item record today family member=member.clone() staff actions /> }
+    };
+    let next: Vec<Item> = tl.timeline.items.iter().filter(|i| is_next(i)).cloned().collect();
+    let nothing_soon = next.is_empty();
+    let next_rows = next.into_iter().map(row).collect_view();
+    let mut months: Vec<(i32, u32, Vec<Item>)> = Vec::new();
+    for item in tl.timeline.items.iter().filter(|i| i.status != Status::NotNeeded) {
+        let when = item.done_on.unwrap_or(item.recommended_from);
+        match months.last_mut() {
+            Some((y, m, items)) if *y == when.year() && *m == when.month() => items.push(item.clone()),
+            _ => months.push((when.year(), when.month(), vec![item.clone()])),
+        }
+    }
+    months.sort_by_key(|(y, m, _)| (*y, *m));
+    let by_month = months
+        .into_iter()
+        .map(|(y, m, items)| {
+            let heading = move || match i18n.get_locale() {
+                Locale::ja => format!("{y}年{m}月"),
+                Locale::en => NaiveDate::from_ymd_opt(y, m, 1)
+                    .map(|d| d.format("%B %Y").to_string())
+                    .unwrap_or_default(),
+            };
+            view! {
+                <h4 class="month">{heading}</h4>
+                <ul class="items">{items.into_iter().map(row).collect_view()}</ul>
+            }
+        })
+        .collect_view();
+    let invalid = tl
+        .timeline
+        .invalid_records
+        .iter()
+        .map(|r| {
+            let (key, on) = (r.key.to_string(), r.done_on);
+            view! {
+                <li class="invalid" data-testid="invalid-record">
+                    {t!(i18n, timeline.invalid, key = move || key.clone(), date = move || date(i18n.get_locale(), on))}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card timeline" data-testid="timeline">
+            <h2>{title_view(i18n, &tl.title)}</h2>
+            <h3>{t!(i18n, timeline.next_up)}</h3>
+            <Show when=move || nothing_soon>
+                <p class="muted">{t!(i18n, timeline.nothing_soon)}</p>
+            </Show>
+            <ul class="items next" data-testid="next-up">{next_rows}</ul>
+            <ul class="invalid-records">{invalid}</ul>
+            <details>
+                <summary>{t!(i18n, timeline.all)}</summary>
+                {by_month}
+            </details>
+        </section>
+    }
+}
+
+/// The name of a series in a language, for screens and for the calendar feed.
+pub fn series_name(locale: Locale, series: &str) -> String {
+    match series {
+        "prenatal-checkup" => td_string!(locale, series.prenatal_checkup).to_string(),
+        "interview-notification" => td_string!(locale, series.interview_notification).to_string(),
+        "interview-8m" => td_string!(locale, series.interview_8m).to_string(),
+        "interview-postnatal" => td_string!(locale, series.interview_postnatal).to_string(),
+        "rsv-maternal" => td_string!(locale, series.rsv_maternal).to_string(),
+        "hepb" => td_string!(locale, series.hepb).to_string(),
+        "rota" => td_string!(locale, series.rota).to_string(),
+        "dpt-ipv-hib" => td_string!(locale, series.dpt_ipv_hib).to_string(),
+        "pcv" => td_string!(locale, series.pcv).to_string(),
+        "bcg" => td_string!(locale, series.bcg).to_string(),
+        "mr" => td_string!(locale, series.mr).to_string(),
+        "varicella" => td_string!(locale, series.varicella).to_string(),
+        "je" => td_string!(locale, series.je).to_string(),
+        "mumps" => td_string!(locale, series.mumps).to_string(),
+        "checkup-1m" => td_string!(locale, series.checkup_1m).to_string(),
+        "checkup-3m" => td_string!(locale, series.checkup_3m).to_string(),
+        "checkup-6m" => td_string!(locale, series.checkup_6m).to_string(),
+        "checkup-9m" => td_string!(locale, series.checkup_9m).to_string(),
+        "checkup-18m" => td_string!(locale, series.checkup_18m).to_string(),
+        "checkup-3y" => td_string!(locale, series.checkup_3y).to_string(),
+        "checkup-5y" => td_string!(locale, series.checkup_5y).to_string(),
+        "visit-newborn" => td_string!(locale, series.visit_newborn).to_string(),
+        "visit-infant-home" => td_string!(locale, series.visit_infant_home).to_string(),
+        // A municipality's own item: its key is the best name we have.
+        other => other.to_owned(),
+    }
+}
+
+fn status_label(i18n: I18nContext, status: Status) -> AnyView {
+    match status {
+        Status::Completed => t!(i18n, status.completed).into_any(),
+        Status::NotNeeded => t!(i18n, status.not_needed).into_any(),
+        Status::Missed => t!(i18n, status.missed).into_any(),
+        Status::Upcoming => t!(i18n, status.upcoming).into_any(),
+        Status::Due => t!(i18n, status.due).into_any(),
+        Status::Overdue => t!(i18n, status.overdue).into_any(),
+    }
+}
+
+#[component]
+fn ItemRow(
+    item: Item,
+    record: Option<RecordView>,
+    today: NaiveDate,
+    family: i64,
+    member: String,
+    staff: bool,
+    actions: Actions,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let key = item.key.to_string();
+    let series = item.series.to_string();
+    let dose = item.dose;
+    let several = !item.key.is_one_off();
+    let status = item.status;
+    let status_class = format!("status status-{}", serde_plain(status));
+    let (from, until) = (item.recommended_from, item.recommended_until);
+    let (earliest, latest) = (item.earliest, item.latest);
+    let open = !matches!(status, Status::Completed | Status::NotNeeded);
+    let record_view = record.map(|r| {
+        let who = r.recorded_by.clone();
+        let verifier = r.verified_by.clone();
+        let unverified = verifier.is_none();
+        let id = r.id;
+        let source = if r.by_staff {
+            t!(i18n, timeline.by_staff, name = move || who.clone()).into_any()
+        } else {
+            t!(i18n, timeline.reported, name = move || who.clone()).into_any()
+        };
+        view! {
+            <p class="record" data-testid="record">
+                <DateText date=r.done_on /> " · " {source}
+                {(!r.by_staff).then(|| verifier.map(|v| view! { " · " {t!(i18n, timeline.confirmed, name = move || v.clone())} }))}
+            </p>
+            <div class="record-actions">
+                <Show when=move || staff && unverified>
+                    <ActionForm action=actions.confirm attr:class="inline">
+                        <input type="hidden" name="id" value=id />
+                        <button type="submit" data-testid="confirm">{t!(i18n, timeline.confirm)}</button>
+                    </ActionForm>
+                </Show>
+                <Show when=move || r.undoable>
+                    <ActionForm action=actions.undo attr:class="inline">
+                        <input type="hidden" name="id" value=id />
+                        <button type="submit" class="link-button" data-testid="undo">{t!(i18n, timeline.undo)}</button>
+                    </ActionForm>
+                </Show>
+            </div>
+        }
+    });
+    let today_text = today.format("%Y-%m-%d").to_string();
+    let input_id = format!("done-{member}-{key}");
+    let key_field = key.clone();
+    let mark_done = open.then(move || {
+        view! {
+            <details class="mark-done">
+                <summary data-testid="mark-done">{t!(i18n, timeline.mark_done)}</summary>
+                <ActionForm action=actions.record attr:class="form compact">
+                    <input type="hidden" name="family" value=family />
+                    <input type="hidden" name="member" value=member />
+                    <input type="hidden" name="key" value=key_field />
+                    <label for=input_id.clone()>{t!(i18n, timeline.done_on)}</label>
+                    <input id=input_id type="date" name="done_on" value=today_text.clone() max=today_text required />
+                    <button type="submit" class="primary" data-testid="save-done">{t!(i18n, timeline.save)}</button>
+                </ActionForm>
+            </details>
+        }
+    });
+    view! {
+        <li class="item" data-testid="item" data-key=key data-status=serde_plain(status)>
+            <div class="item-head">
+                <strong>{move || series_name(i18n.get_locale(), series.as_str())}</strong>
+                {several.then(|| view! { " " {t!(i18n, timeline.dose, n = move || dose)} })}
+                {(!item.routine).then(|| view! { " (" {t!(i18n, timeline.voluntary)} ")" })}
+                <span class=status_class>{status_label(i18n, status)}</span>
+            </div>
+            <p class="window">
+                {t!(i18n, timeline.window, from = move || date(i18n.get_locale(), from), until = move || date(i18n.get_locale(), until))}
+            </p>
+            <Show when=move || open>
+                <p class="window muted">
+                    {t!(i18n, timeline.valid, from = move || date(i18n.get_locale(), earliest), until = move || date(i18n.get_locale(), latest))}
+                </p>
+            </Show>
+            {record_view}
+            {mark_done}
+        </li>
+    }
+}
+
+fn serde_plain(status: Status) -> &'static str {
+    match status {
+        Status::Completed => "completed",
+        Status::NotNeeded => "not_needed",
+        Status::Missed => "missed",
+        Status::Upcoming => "upcoming",
+        Status::Due => "due",
+        Status::Overdue => "overdue",
+    }
+}
+
+/// The family's private calendar feed: create, replace, turn off.
+#[component]
+fn Calendar(active: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let link = ServerAction::<CalendarLink>::new();
+    let revoke = ServerAction::<CalendarRevoke>::new();
+    let active = move || {
+        let revoked = revoke.version().get() > 0 && revoke.value().get().is_some_and(|r| r.is_ok());
+        let created = link.value().get().is_some_and(|r| r.is_ok());
+        created || (active && !revoked)
+    };
+    let shown = move || {
+        link.value().get().map(|r| match r {
+            Ok(url) => {
+                let webcal = url.replacen("http", "webcal", 1).replacen("webcals", "webcal", 1);
+                view! {
+                    <p><a href=webcal data-testid="calendar-link">{url.clone()}</a></p>
+                }
+                .into_any()
+            }
+            Err(error) => view! { <ErrorMessage error /> }.into_any(),
+        })
+    };
+    view! {
+        <section class="card">
+            <h2>{t!(i18n, timeline.calendar)}</h2>
+            <p class="muted">{t!(i18n, timeline.calendar_intro)}</p>
+            <Show when=active>
+                <p data-testid="calendar-active">{t!(i18n, timeline.calendar_active)}</p>
+            </Show>
+            {shown}
+            <ActionForm action=link attr:class="inline">
+                <button type="submit" data-testid="calendar-create">
+                    {move || if active() { t!(i18n, timeline.calendar_new).into_any() } else { t!(i18n, timeline.calendar_get).into_any() }}
+                </button>
+            </ActionForm>
+            <Show when=active>
+                <ActionForm action=revoke attr:class="inline">
+                    <button type="submit" class="link-button" data-testid="calendar-revoke">{t!(i18n, timeline.calendar_revoke)}</button>
+                </ActionForm>
+            </Show>
+        </section>
+    }
+}

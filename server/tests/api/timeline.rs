@@ -1,0 +1,205 @@
+//! The timeline over HTTP: parents report, staff confirm, both can undo; the calendar feed.
+
+use crate::helpers::{TestApp, client, world};
+use crate::on_both;
+use app::api::families::FamilyView;
+use app::api::timeline::FamilyTimelineView;
+use app::error::AppError;
+use domain::schedule::Status;
+use domain::timeline::Member;
+
+fn status(view: &FamilyTimelineView, key: &str) -> Status {
+    view.timelines[0]
+        .timeline
+        .item(key)
+        .unwrap_or_else(|| panic!("{key} in the timeline"))
+        .status
+}
+
+async fn a_parent_reports_a_checkup_staff_confirm_it_and_it_can_be_undone(app: TestApp) {
+    let w = world(&app.store).await;
+    let parent = app.log_in(&w.a.parent).await;
+    let mine: FamilyView = app.call_json(&parent, "my_family", &[]).await.unwrap();
+    let member = format!("pregnancy:{}", mine.record.pregnancies[0].id.0);
+
+    let before: FamilyTimelineView = app.call_json(&parent, "timeline", &[("family", "0")]).await.unwrap();
+    assert_eq!(before.timelines.len(), 1);
+    assert_ne!(status(&before, "prenatal-checkup-1"), Status::Completed);
+
+    let form = [
+        ("family", "0"),
+        ("member", member.as_str()),
+        ("key", "prenatal-checkup-1"),
+        ("done_on", "2026-09-20"),
+    ];
+    let r: Result<(), AppError> = app.call_json(&parent, "record_done", &form).await;
+    assert_eq!(r, Ok(()));
+    let after: FamilyTimelineView = app.call_json(&parent, "timeline", &[("family", "0")]).await.unwrap();
+    assert_eq!(status(&after, "prenatal-checkup-1"), Status::Completed);
+    let record = after
+        .records
+        .iter()
+        .find(|r| r.key == "prenatal-checkup-1")
+        .unwrap()
+        .clone();
+    assert!(!record.by_staff && record.undoable && record.verified_by.is_none());
+
+    // Staff see the same record, confirm it; the parent sees who confirmed.
+    let nurse = app.log_in(&w.a.coordinator).await;
+    let family = w.a.family.0.to_string();
+    let seen: FamilyTimelineView = app.call_json(&nurse, "timeline", &[("family", &family)]).await.unwrap();
+    assert_eq!(status(&seen, "prenatal-checkup-1"), Status::Completed);
+    let r: Result<(), AppError> = app
+        .call_json(&nurse, "confirm_record", &[("id", &record.id.to_string())])
+        .await;
+    assert_eq!(r, Ok(()));
+    let confirmed: FamilyTimelineView = app.call_json(&parent, "timeline", &[("family", "0")]).await.unwrap();
+    assert_eq!(confirmed.records[0].verified_by.as_deref(), Some("職員"));
+
+    // A parent cannot confirm; undoing removes it from the timeline (it stays on file).
+    let r: Result<(), AppError> = app
+        .call_json(&parent, "confirm_record", &[("id", &record.id.to_string())])
+        .await;
+    assert_eq!(r, Err(AppError::Forbidden));
+    let r: Result<(), AppError> = app
+        .call_json(&parent, "undo_record", &[("id", &record.id.to_string())])
+        .await;
+    assert_eq!(r, Ok(()));
+    let undone: FamilyTimelineView = app.call_json(&parent, "timeline", &[("family", "0")]).await.unwrap();
+    assert_ne!(status(&undone, "prenatal-checkup-1"), Status::Completed);
+    assert!(undone.records.is_empty());
+}
+
+async fn records_outside_ones_family_or_with_bad_input_are_refused(app: TestApp) {
+    let w = world(&app.store).await;
+    let parent = app.log_in(&w.a.parent).await;
+    let neighbour = app.store.family_record(w.a.municipality, w.a.neighbour).await.unwrap();
+    let other_member = format!("pregnancy:{}", neighbour.pregnancies[0].id.0);
+    let form = [
+        ("family", "0"),
+        ("member", other_member.as_str()),
+        ("key", "prenatal-checkup-1"),
+        ("done_on", "2026-09-20"),
+    ];
+    let r: Result<(), AppError> = app.call_json(&parent, "record_done", &form).await;
+    assert_eq!(r, Err(AppError::NotFound), "another family's pregnancy");
+    let other_family = w.a.neighbour.0.to_string();
+    let r: Result<FamilyTimelineView, AppError> =
+        app.call_json(&parent, "timeline", &[("family", &other_family)]).await;
+    assert_eq!(r, Err(AppError::NotFound));
+
+    let mine: FamilyView = app.call_json(&parent, "my_family", &[]).await.unwrap();
+    let member = format!("pregnancy:{}", mine.record.pregnancies[0].id.0);
+    for (key, done_on, field) in [
+        ("prenatal-checkup-1", "2999-01-01", "done_on"),
+        ("prenatal-checkup-1", "2026-02-30", "done_on"),
+        ("no-such-thing", "2026-09-20", "key"),
+    ] {
+        let form = [
+            ("family", "0"),
+            ("member", member.as_str()),
+            ("key", key),
+            ("done_on", done_on),
+        ];
+        match app.call_json::<()>(&parent, "record_done", &form).await {
+            Err(AppError::Invalid(i)) => assert_eq!(i.field, field),
+            other => panic!("{key} {done_on}: {other:?}"),
+        }
+    }
+
+    let nurse_b = app.log_in(&w.b.coordinator).await;
+    let family_a = w.a.family.0.to_string();
+    let r: Result<FamilyTimelineView, AppError> = app.call_json(&nurse_b, "timeline", &[("family", &family_a)]).await;
+    assert_eq!(r, Err(AppError::NotFound), "another municipality's family");
+    let r: Result<FamilyTimelineView, AppError> = app.call_json(&client(), "timeline", &[("family", "0")]).await;
+    assert_eq!(r, Err(AppError::NotSignedIn));
+}
+
+async fn the_calendar_feed_serves_upcoming_items_until_revoked(app: TestApp) {
+    let w = world(&app.store).await;
+    let parent = app.log_in(&w.a.parent).await;
+    let link: String = app.call_json(&parent, "calendar_link", &[]).await.unwrap();
+    let path = &link[link.find("/calendar/").unwrap()..];
+    let response = reqwest::get(format!("{}{path}", app.address)).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
+    let body = response.text().await.unwrap();
+    assert!(body.starts_with("BEGIN:VCALENDAR"), "{body}");
+    assert!(
+        body.contains("BEGIN:VEVENT") && body.contains("DTSTART;VALUE=DATE:"),
+        "{body}"
+    );
+    assert!(body.contains("妊婦健康診査"), "{body}");
+
+    // A new link replaces the old one; revoking ends both.
+    let newer: String = app.call_json(&parent, "calendar_link", &[]).await.unwrap();
+    assert_eq!(
+        reqwest::get(format!("{}{path}", app.address)).await.unwrap().status(),
+        404
+    );
+    let newer_path = &newer[newer.find("/calendar/").unwrap()..];
+    assert_eq!(
+        reqwest::get(format!("{}{newer_path}", app.address))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let _: () = app.call_json(&parent, "calendar_revoke", &[]).await.unwrap();
+    assert_eq!(
+        reqwest::get(format!("{}{newer_path}", app.address))
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    assert_eq!(
+        reqwest::get(format!("{}/calendar/guess.ics", app.address))
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+}
+
+async fn staff_record_a_visit_and_it_counts_as_confirmed(app: TestApp) {
+    let w = world(&app.store).await;
+    let nurse = app.log_in(&w.a.coordinator).await;
+    let family = w.a.family.0.to_string();
+    let view: FamilyTimelineView = app.call_json(&nurse, "timeline", &[("family", &family)]).await.unwrap();
+    let Member::Pregnancy(p) = view.timelines[0].member else {
+        panic!("a pregnancy timeline")
+    };
+    let member = format!("pregnancy:{}", p.0);
+    let form = [
+        ("family", family.as_str()),
+        ("member", member.as_str()),
+        ("key", "interview-notification"),
+        ("done_on", "2026-10-01"),
+    ];
+    let r: Result<(), AppError> = app.call_json(&nurse, "record_done", &form).await;
+    assert_eq!(r, Ok(()));
+    let parent = app.log_in(&w.a.parent).await;
+    let seen: FamilyTimelineView = app.call_json(&parent, "timeline", &[("family", "0")]).await.unwrap();
+    let record = seen.records.iter().find(|r| r.key == "interview-notification").unwrap();
+    assert!(record.by_staff && record.verified_by.is_some());
+    assert!(!record.undoable, "a parent cannot undo what the centre recorded");
+    let log = app
+        .store
+        .audit_of_subject(w.a.municipality, &format!("family:{}", w.a.family.0))
+        .await
+        .unwrap();
+    assert!(log.iter().any(|e| e.action == "record"));
+}
+
+on_both!(
+    a_parent_reports_a_checkup_staff_confirm_it_and_it_can_be_undone,
+    records_outside_ones_family_or_with_bad_input_are_refused,
+    the_calendar_feed_serves_upcoming_items_until_revoked,
+    staff_record_a_visit_and_it_counts_as_confirmed,
+);

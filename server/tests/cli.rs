@@ -1,0 +1,130 @@
+//! The `yorisoi` binary's subcommands, run as a user would run them.
+
+use std::process::Command;
+
+fn yorisoi() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_yorisoi"))
+}
+
+#[tokio::test]
+async fn create_admin_makes_a_municipality_and_an_admin_who_can_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/admin.db", dir.path().display());
+    let output = yorisoi()
+        .args([
+            "create-admin",
+            "--municipality-code",
+            "131016",
+            "--municipality-name",
+            "千代田区",
+        ])
+        .args(["--email", "Admin@City.example.jp", "--name", "管理 太郎"])
+        .env("DATABASE_URL", &url)
+        .env("YORISOI_ADMIN_PASSWORD", "first admin password")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+
+    let store = store::Store::open(&url, 1).await.unwrap();
+    let signed_in = store
+        .authenticate(
+            "admin@city.example.jp",
+            "first admin password",
+            None,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    let viewer = store.viewer(signed_in.unwrap()).await.unwrap().unwrap();
+    assert_eq!(viewer.role, domain::account::Role::Admin);
+    assert_eq!(
+        store.municipality_by_code("131016").await.unwrap().unwrap().name,
+        "千代田区"
+    );
+
+    // A second admin of the same municipality needs no name; the same e-mail is refused.
+    let again = yorisoi()
+        .args([
+            "create-admin",
+            "--municipality-code",
+            "131016",
+            "--email",
+            "admin@city.example.jp",
+            "--name",
+            "x",
+        ])
+        .env("DATABASE_URL", &url)
+        .env("YORISOI_ADMIN_PASSWORD", "first admin password")
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already has an account"));
+}
+
+#[test]
+fn create_admin_refuses_a_short_password_without_touching_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = yorisoi()
+        .args([
+            "create-admin",
+            "--municipality-code",
+            "131016",
+            "--municipality-name",
+            "千代田区",
+        ])
+        .args(["--email", "admin@city.example.jp", "--name", "管理 太郎"])
+        .env("DATABASE_URL", format!("sqlite://{}/admin.db", dir.path().display()))
+        .env("YORISOI_ADMIN_PASSWORD", "short")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("password"));
+    assert!(!dir.path().join("admin.db").exists());
+}
+
+#[test]
+fn schedule_answers_in_json_without_a_database() {
+    let output = yorisoi()
+        .args([
+            "schedule",
+            "--birth-date",
+            "2026-01-15",
+            "--today",
+            "2026-03-20",
+            "--done",
+            "hepb-1=2026-03-14",
+            "--json",
+        ])
+        .env("DATABASE_URL", "sqlite:///nonexistent/dir/never-created.db")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let hepb1 = json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["key"] == "hepb-1")
+        .unwrap();
+    assert_eq!(hepb1["status"], "completed");
+    assert_eq!(hepb1["done_on"], "2026-03-14");
+    // hepb-2: 27日以上の間隔 → the 28th day after the actual first dose.
+    let hepb2 = json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["key"] == "hepb-2")
+        .unwrap();
+    assert_eq!(hepb2["earliest"], "2026-04-11");
+}
+
+#[test]
+fn schedule_refuses_malformed_input_with_one_line() {
+    let output = yorisoi()
+        .args(["schedule", "--birth-date", "2026-02-30", "--json"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+}
