@@ -91,3 +91,31 @@ test('signed-out visitors are sent to the login', async ({ page }) => {
   await page.goto('/staff');
   await expect(page).toHaveURL(/\/login$/);
 });
+
+test('a parent marks a timeline item done and the centre confirms it', async ({ browser }) => {
+  const phone = await browser.newPage({ viewport: { width: 360, height: 740 }, locale: 'ja-JP' });
+  await logIn(phone, 'parent2@demo.yorisoi.jp');
+  await expect(phone).toHaveURL(/\/home$/);
+  await expect(phone.getByTestId('timeline')).toHaveCount(1);
+  const next = phone.getByTestId('next-up').getByTestId('item').first();
+  await expect(next).toBeVisible();
+  const key = (await next.getAttribute('data-key'))!;
+  await next.getByTestId('mark-done').click();
+  await next.getByTestId('save-done').click();
+  const done = phone.locator(`[data-testid="item"][data-key="${key}"][data-status="completed"]`).first();
+  await expect(done).toHaveCount(1);
+  await expect(done.getByTestId('record')).toContainText('記録');
+
+  const staff = await browser.newPage();
+  await logIn(staff, COORDINATOR);
+  await expect(staff).toHaveURL(/\/staff$/);
+  await staff.goto('/staff?q=' + encodeURIComponent('さとう'));
+  await staff.getByTestId('caseload-row').getByRole('link').first().click();
+  await hydrated(staff);
+  const item = staff.locator(`[data-testid="item"][data-key="${key}"][data-status="completed"]`).first();
+  await item.getByTestId('confirm').click();
+  await expect(staff.locator(`[data-testid="item"][data-key="${key}"]`).first().getByTestId('confirm')).toHaveCount(0);
+
+  await phone.reload();
+  await expect(phone.locator(`[data-testid="item"][data-key="${key}"]`).first().getByTestId('record')).toContainText('確認');
+});

@@ -119,7 +119,10 @@ fn MemberSection(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let soon = today.checked_add_days(SOON).unwrap_or(today);
+    let recent = today.checked_sub_days(SOON).unwrap_or(today);
+    // What was just done stays in view a while: the parent sees it counted, staff can confirm it.
     let is_next = |item: &Item| match item.status {
+        Status::Completed => item.done_on.is_some_and(|d| d >= recent),
         Status::Due | Status::Overdue => true,
         Status::Upcoming => item.recommended_from <= soon && !item.projected,
         _ => false,
