@@ -27,6 +27,8 @@ enum Command {
     CreateAdmin(cli::admin::CreateAdminArgs),
     /// Compute a timeline from the national schedule, without a database.
     Schedule(cli::schedule::ScheduleArgs),
+    /// Give a municipality its own schedule file (or go back to the national one).
+    ScheduleFile(cli::schedule_file::ScheduleFileArgs),
 }
 
 #[tokio::main]
@@ -34,6 +36,10 @@ async fn main() -> ExitCode {
     let Cli { settings, command } = Cli::parse();
     match command.unwrap_or(Command::Serve) {
         Command::Schedule(args) => cli::schedule::run(&args, server::config::today_in_japan()),
+        Command::ScheduleFile(args) => {
+            server::telemetry::init();
+            cli::schedule_file::run(&settings, &args).await
+        }
         Command::CreateAdmin(args) => {
             server::telemetry::init();
             cli::admin::run(&settings, &args).await

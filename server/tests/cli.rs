@@ -128,3 +128,90 @@ fn schedule_refuses_malformed_input_with_one_line() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
 }
+
+#[tokio::test]
+async fn a_municipality_gets_its_own_schedule_file_and_a_broken_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/schedule.db", dir.path().display());
+    let store = store::Store::open(&url, 1).await.unwrap();
+    let m = store
+        .create_municipality("131016", "千代田区", chrono_tz::Asia::Tokyo, chrono::Utc::now())
+        .await
+        .unwrap();
+    let family_of = |schedule: &domain::schedule::Schedule| {
+        let family = domain::family::FamilyRecord {
+            id: domain::ids::FamilyId(1),
+            municipality: m,
+            site: None,
+            site_name: None,
+            family_name: "x".into(),
+            family_name_kana: "エックス".into(),
+            guardians: vec![],
+            pregnancies: vec![],
+            children: vec![domain::family::Child {
+                id: domain::ids::ChildId(1),
+                pregnancy: None,
+                name: "x".into(),
+                name_kana: "エックス".into(),
+                birth_date: "2026-01-15".parse().unwrap(),
+                sex: domain::people::Sex::Unknown,
+            }],
+        };
+        domain::timeline::family_timelines(schedule, &family, &[], "2026-11-24".parse().unwrap())
+    };
+
+    let file = dir.path().join("chiyoda.toml");
+    std::fs::write(&file, "extends = \"national\"\nremove = [\"checkup-9m\"]\n").unwrap();
+    let output = yorisoi()
+        .args([
+            "schedule-file",
+            "--municipality-code",
+            "131016",
+            "--file",
+            file.to_str().unwrap(),
+        ])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let own = app::api::timeline::load::schedule(&store, m).await.unwrap();
+    assert!(family_of(&own)[0].timeline.item("checkup-9m").is_none());
+    assert!(
+        family_of(domain::schedule::Schedule::national())[0]
+            .timeline
+            .item("checkup-9m")
+            .is_some()
+    );
+
+    std::fs::write(
+        &file,
+        "extends = \"national\"\n[[series]]\nkey = \"hepb\"\nwindow = [\"not a date\", \"1y\"]\n",
+    )
+    .unwrap();
+    let broken = yorisoi()
+        .args([
+            "schedule-file",
+            "--municipality-code",
+            "131016",
+            "--file",
+            file.to_str().unwrap(),
+        ])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(!broken.status.success());
+    let still = app::api::timeline::load::schedule(&store, m).await.unwrap();
+    assert!(
+        family_of(&still)[0].timeline.item("checkup-9m").is_none(),
+        "the stored file is unchanged"
+    );
+
+    let cleared = yorisoi()
+        .args(["schedule-file", "--municipality-code", "131016", "--clear"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(cleared.status.success());
+    let national = app::api::timeline::load::schedule(&store, m).await.unwrap();
+    assert!(family_of(&national)[0].timeline.item("checkup-9m").is_some());
+}

@@ -134,3 +134,88 @@ pub async fn issue_invitation(family: i64) -> Result<InvitationView, AppError> {
         expires_on: issued.expires_at.with_timezone(&municipality.time_zone).date_naive(),
     })
 }
+
+/// Staff record a birth: the child joins the family and the pregnancy's timeline continues as the child's.
+#[server(endpoint = "record_birth")]
+pub async fn record_birth(
+    family: i64,
+    pregnancy: i64,
+    name: String,
+    name_kana: String,
+    birth_date: String,
+    sex: String,
+) -> Result<(), AppError> {
+    use super::context::{client_address, now, require_staff, today_for, use_store};
+    use domain::ids::{FamilyId, PregnancyId};
+    use domain::input::{Invalid, Problem};
+    use domain::people::{Kana, PersonName, Sex};
+    use store::families::NewChild;
+
+    let viewer = require_staff().await?;
+    let name = PersonName::parse("name", &name)?;
+    let name_kana = Kana::parse("name_kana", &name_kana)?;
+    let birth_date: NaiveDate = birth_date
+        .trim()
+        .parse()
+        .map_err(|_| Invalid::new("birth_date", Problem::NotADate))?;
+    if birth_date > today_for(&viewer).await? {
+        return Err(Invalid::new("birth_date", Problem::DateOutOfRange).into());
+    }
+    let sex: Sex = sex.parse()?;
+    let store = use_store()?;
+    let child = NewChild {
+        pregnancy: Some(PregnancyId(pregnancy)),
+        name: &name,
+        name_kana: &name_kana,
+        birth_date,
+        sex,
+    };
+    store
+        .add_child(viewer.municipality, FamilyId(family), &child, now())
+        .await?;
+    let address = client_address().await;
+    store
+        .audit(
+            viewer.municipality,
+            viewer.account,
+            "record_birth",
+            &format!("family:{family}"),
+            address.as_deref(),
+            now(),
+        )
+        .await?;
+    Ok(())
+}
+
+/// Staff record that a pregnancy ended without a birth; its reminders stop.
+#[server(endpoint = "record_loss")]
+pub async fn record_loss(family: i64, pregnancy: i64, ended_on: String) -> Result<(), AppError> {
+    use super::context::{client_address, now, require_staff, today_for, use_store};
+    use domain::ids::{FamilyId, PregnancyId};
+    use domain::input::{Invalid, Problem};
+
+    let viewer = require_staff().await?;
+    let ended_on: NaiveDate = ended_on
+        .trim()
+        .parse()
+        .map_err(|_| Invalid::new("ended_on", Problem::NotADate))?;
+    if ended_on > today_for(&viewer).await? {
+        return Err(Invalid::new("ended_on", Problem::DateOutOfRange).into());
+    }
+    let store = use_store()?;
+    store
+        .record_loss(viewer.municipality, FamilyId(family), PregnancyId(pregnancy), ended_on)
+        .await?;
+    let address = client_address().await;
+    store
+        .audit(
+            viewer.municipality,
+            viewer.account,
+            "record_loss",
+            &format!("family:{family}"),
+            address.as_deref(),
+            now(),
+        )
+        .await?;
+    Ok(())
+}

@@ -49,6 +49,8 @@ fn field_label(i18n: I18nContext, field: &str) -> AnyView {
         "name_kana" => t!(i18n, errors.field.name_kana).into_any(),
         "display_name" => t!(i18n, errors.field.display_name).into_any(),
         "done_on" => t!(i18n, errors.field.done_on).into_any(),
+        "birth_date" => t!(i18n, errors.field.birth_date).into_any(),
+        "ended_on" => t!(i18n, errors.field.ended_on).into_any(),
         _ => t!(i18n, errors.field.other).into_any(),
     }
 }

@@ -217,6 +217,30 @@ impl Store {
         Ok(ChildId(id))
     }
 
+    /// Ends an ongoing pregnancy with a loss (流産・死産): its prenatal items end gently.
+    pub async fn record_loss(
+        &self,
+        municipality: MunicipalityId,
+        family: FamilyId,
+        pregnancy: PregnancyId,
+        ended_on: NaiveDate,
+    ) -> Result<(), Error> {
+        let updated = sqlx::query(
+            "UPDATE pregnancies SET outcome = 'lost', ended_on = $1 \
+             WHERE id = $2 AND family_id = $3 AND municipality_id = $4 AND outcome = 'ongoing'",
+        )
+        .bind(time::date(ended_on))
+        .bind(pregnancy.0)
+        .bind(family.0)
+        .bind(municipality.0)
+        .execute(self.pool())
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Err(Error::NotFound);
+        }
+        Ok(())
+    }
+
     /// A whole family record — only if it belongs to `municipality`; otherwise `NotFound`,
     /// so that ids of other municipalities cannot even be probed.
     pub async fn family_record(&self, municipality: MunicipalityId, family: FamilyId) -> Result<FamilyRecord, Error> {

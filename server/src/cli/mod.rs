@@ -2,3 +2,4 @@
 
 pub mod admin;
 pub mod schedule;
+pub mod schedule_file;

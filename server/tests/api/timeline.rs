@@ -197,7 +197,68 @@ async fn staff_record_a_visit_and_it_counts_as_confirmed(app: TestApp) {
     assert!(log.iter().any(|e| e.action == "record"));
 }
 
+async fn a_birth_continues_the_timeline_as_the_childs_and_a_loss_ends_it_gently(app: TestApp) {
+    let w = world(&app.store).await;
+    let nurse = app.log_in(&w.a.coordinator).await;
+    let record = app.store.family_record(w.a.municipality, w.a.family).await.unwrap();
+    let pregnancy = record.pregnancies[0].id.0.to_string();
+    let family = w.a.family.0.to_string();
+    let birth = [
+        ("family", family.as_str()),
+        ("pregnancy", pregnancy.as_str()),
+        ("name", "鈴木 湊"),
+        ("name_kana", "すずき みなと"),
+        ("birth_date", "2026-10-30"),
+        ("sex", "male"),
+    ];
+    let parent = app.log_in(&w.a.parent).await;
+    let r: Result<(), AppError> = app.call_json(&parent, "record_birth", &birth).await;
+    assert_eq!(r, Err(AppError::Forbidden), "parents do not record births");
+    let r: Result<(), AppError> = app.call_json(&nurse, "record_birth", &birth).await;
+    assert_eq!(r, Ok(()));
+
+    let view: FamilyTimelineView = app.call_json(&parent, "timeline", &[("family", "0")]).await.unwrap();
+    assert_eq!(
+        view.timelines.len(),
+        1,
+        "the pregnancy continues as the child's timeline"
+    );
+    assert!(matches!(view.timelines[0].member, Member::Child(_)));
+    assert!(view.timelines[0].timeline.item("hepb-1").is_some());
+    assert!(view.timelines[0].timeline.item("prenatal-checkup-1").is_some());
+
+    let neighbour = app.store.family_record(w.a.municipality, w.a.neighbour).await.unwrap();
+    let loss = [
+        ("family", &w.a.neighbour.0.to_string()[..]),
+        ("pregnancy", &neighbour.pregnancies[0].id.0.to_string()[..]),
+        ("ended_on", "2026-11-01"),
+    ]
+    .map(|(k, v)| (k, v.to_owned()));
+    let loss: Vec<(&str, &str)> = loss.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r: Result<(), AppError> = app.call_json(&nurse, "record_loss", &loss).await;
+    assert_eq!(r, Ok(()));
+    let view: FamilyTimelineView = app
+        .call_json(&nurse, "timeline", &[("family", &w.a.neighbour.0.to_string())])
+        .await
+        .unwrap();
+    let prenatal: Vec<_> = view.timelines[0]
+        .timeline
+        .items
+        .iter()
+        .filter(|i| i.key.to_string().starts_with("prenatal-checkup"))
+        .collect();
+    assert!(!prenatal.is_empty());
+    assert!(
+        prenatal
+            .iter()
+            .all(|i| i.status == Status::NotNeeded || i.status == Status::Completed)
+    );
+    let again: Result<(), AppError> = app.call_json(&nurse, "record_loss", &loss).await;
+    assert_eq!(again, Err(AppError::NotFound), "only an ongoing pregnancy can end");
+}
+
 on_both!(
+    a_birth_continues_the_timeline_as_the_childs_and_a_loss_ends_it_gently,
     a_parent_reports_a_checkup_staff_confirm_it_and_it_can_be_undone,
     records_outside_ones_family_or_with_bad_input_are_refused,
     the_calendar_feed_serves_upcoming_items_until_revoked,

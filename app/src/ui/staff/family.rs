@@ -1,6 +1,6 @@
 //! `/staff/families/:id`: one family's record for staff, and issuing the parent's invitation.
 
-use crate::api::families::{FamilyView, IssueInvitation, family};
+use crate::api::families::{FamilyView, IssueInvitation, RecordBirth, RecordLoss, family};
 use crate::i18n::{t, use_i18n};
 use crate::ui::format::{DateText, ErrorMessage, StageText, signed_in};
 use crate::ui::timeline::FamilyTimeline;
@@ -22,18 +22,31 @@ pub fn FamilyPage() -> impl IntoView {
             .and_then(|id| id.parse::<i64>().ok())
             .unwrap_or(0)
     };
-    let record = Resource::new(id, family);
+    let birth = ServerAction::<RecordBirth>::new();
+    let loss = ServerAction::<RecordLoss>::new();
+    let record = Resource::new(
+        move || (id(), birth.version().get(), loss.version().get()),
+        |(id, _, _)| family(id),
+    );
+    let failure = move || {
+        [birth.value().get(), loss.value().get()]
+            .into_iter()
+            .flatten()
+            .find_map(Result::err)
+            .map(|error| view! { <ErrorMessage error /> })
+    };
     view! {
         <Title text=move || crate::i18n::td_string!(i18n.get_locale(), family.title).to_string() />
         <p><a href="/staff">{t!(i18n, family.back)}</a></p>
         <Suspense fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
-            {move || Suspend::new(async move { signed_in(record.await, |view| view! { <Record view /> }.into_any()) })}
+            {failure}
+            {move || Suspend::new(async move { signed_in(record.await, move |view| view! { <Record view birth loss /> }.into_any()) })}
         </Suspense>
     }
 }
 
 #[component]
-fn Record(view: FamilyView) -> impl IntoView {
+fn Record(view: FamilyView, birth: ServerAction<RecordBirth>, loss: ServerAction<RecordLoss>) -> impl IntoView {
     let i18n = use_i18n();
     let FamilyView { record, today } = view;
     let family_id = record.id.0;
@@ -52,9 +65,12 @@ fn Record(view: FamilyView) -> impl IntoView {
                 PregnancyOutcome::Born => t!(i18n, family.outcome_born).into_any(),
                 PregnancyOutcome::Lost => t!(i18n, family.outcome_lost).into_any(),
             };
+            let ongoing = p.outcome == PregnancyOutcome::Ongoing;
+            let pregnancy_id = p.id.0;
+            let ending = ongoing.then(|| view! { <PregnancyEnding family_id pregnancy_id birth loss /> });
             view! {
                 <tr>
-                    <td><DateText date=p.due_date /></td>
+                    <td><DateText date=p.due_date /> {ending}</td>
                     <td><DateText date=p.notified_on /></td>
                     <td>{p.fetuses}</td>
                     <td>{outcome}</td>
@@ -162,5 +178,49 @@ fn Invite(family_id: i64) -> impl IntoView {
             <button type="submit" data-testid="issue-invitation">{t!(i18n, family.invite)}</button>
         </ActionForm>
         {outcome}
+    }
+}
+
+/// Forms that end an ongoing pregnancy: with a birth (the child joins the family) or a loss.
+#[component]
+fn PregnancyEnding(
+    family_id: i64,
+    pregnancy_id: i64,
+    birth: ServerAction<RecordBirth>,
+    loss: ServerAction<RecordLoss>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = move |what: &str| format!("{what}-{pregnancy_id}");
+    view! {
+        <details class="ending">
+            <summary data-testid="record-birth">{t!(i18n, family.record_birth)}</summary>
+            <ActionForm action=birth attr:class="form compact">
+                <input type="hidden" name="family" value=family_id />
+                <input type="hidden" name="pregnancy" value=pregnancy_id />
+                <label for=id("child-name")>{t!(i18n, family.child_name)}</label>
+                <input id=id("child-name") name="name" required />
+                <label for=id("child-kana")>{t!(i18n, family.child_kana)}</label>
+                <input id=id("child-kana") name="name_kana" required />
+                <label for=id("birth-date")>{t!(i18n, family.birth_date_input)}</label>
+                <input id=id("birth-date") name="birth_date" type="date" required />
+                <label for=id("sex")>{t!(i18n, family.sex)}</label>
+                <select id=id("sex") name="sex">
+                    <option value="female">{t!(i18n, family.sex_female)}</option>
+                    <option value="male">{t!(i18n, family.sex_male)}</option>
+                    <option value="unknown">{t!(i18n, family.sex_unknown)}</option>
+                </select>
+                <button type="submit" class="primary" data-testid="save-birth">{t!(i18n, family.save)}</button>
+            </ActionForm>
+        </details>
+        <details class="ending">
+            <summary>{t!(i18n, family.record_loss)}</summary>
+            <ActionForm action=loss attr:class="form compact">
+                <input type="hidden" name="family" value=family_id />
+                <input type="hidden" name="pregnancy" value=pregnancy_id />
+                <label for=id("ended-on")>{t!(i18n, family.ended_on)}</label>
+                <input id=id("ended-on") name="ended_on" type="date" required />
+                <button type="submit" class="primary">{t!(i18n, family.save)}</button>
+            </ActionForm>
+        </details>
     }
 }
