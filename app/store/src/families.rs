@@ -85,6 +85,9 @@ impl ChildRow {
     }
 }
 
+/// id, municipality, site, site name, family name, kana.
+type FamilyHeadRow = (i64, i64, Option<i64>, Option<String>, String, String);
+
 const PREGNANCY_COLUMNS: &str = "id, family_id, due_date, notified_on, fetuses, outcome, ended_on";
 const CHILD_COLUMNS: &str = "id, family_id, pregnancy_id, name, name_kana, birth_date, sex";
 
@@ -244,7 +247,7 @@ impl Store {
     /// A whole family record — only if it belongs to `municipality`; otherwise `NotFound`,
     /// so that ids of other municipalities cannot even be probed.
     pub async fn family_record(&self, municipality: MunicipalityId, family: FamilyId) -> Result<FamilyRecord, Error> {
-        let head: Option<(i64, i64, Option<i64>, Option<String>, String, String)> = sqlx::query_as(
+        let head: Option<FamilyHeadRow> = sqlx::query_as(
             "SELECT f.id, f.municipality_id, f.site_id, s.name, f.family_name, f.family_name_kana \
              FROM families f LEFT JOIN sites s ON s.id = f.site_id WHERE f.id = $1 AND f.municipality_id = $2",
         )
