@@ -119,3 +119,20 @@ test('a parent marks a timeline item done and the centre confirms it', async ({ 
   await phone.reload();
   await expect(phone.locator(`[data-testid="item"][data-key="${key}"]`).first().getByTestId('record')).toContainText('確認');
 });
+
+test('a coordinator records a birth and the timeline continues as the child', async ({ page }) => {
+  await logIn(page, COORDINATOR);
+  await expect(page).toHaveURL(/\/staff$/);
+  await page.goto('/staff?q=' + encodeURIComponent('すずき'));
+  await page.getByTestId('caseload-row').getByRole('link').first().click();
+  await hydrated(page);
+  await expect(page.getByTestId('timeline').getByRole('heading', { level: 2 })).toContainText('妊娠');
+  await page.getByTestId('record-birth').first().click();
+  await page.getByLabel('お子さんの名前').fill('鈴木 湊');
+  await page.getByLabel('フリガナ').first().fill('すずき みなと');
+  const today = new Date().toISOString().slice(0, 10);
+  await page.getByLabel('生年月日').first().fill(today);
+  await page.getByTestId('save-birth').click();
+  await expect(page.getByTestId('timeline').getByRole('heading', { level: 2 })).toHaveText('鈴木 湊');
+  await expect(page.locator('[data-testid="item"][data-key="hepb-1"]')).toHaveCount(1);
+});

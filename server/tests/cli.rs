@@ -161,7 +161,11 @@ async fn a_municipality_gets_its_own_schedule_file_and_a_broken_one_is_refused()
     };
 
     let file = dir.path().join("chiyoda.toml");
-    std::fs::write(&file, "extends = \"national\"\nremove = [\"checkup-9m\"]\n").unwrap();
+    std::fs::write(
+        &file,
+        "extends = \"national\"\nremove = [\"checkup-9m\"]\n[[series]]\nkey = \"checkup-3m\"\nplace = \"千代田保健所\"\n",
+    )
+    .unwrap();
     let output = yorisoi()
         .args([
             "schedule-file",
@@ -176,6 +180,8 @@ async fn a_municipality_gets_its_own_schedule_file_and_a_broken_one_is_refused()
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let own = app::api::timeline::load::schedule(&store, m).await.unwrap();
     assert!(family_of(&own)[0].timeline.item("checkup-9m").is_none());
+    assert_eq!(own.place("checkup-3m"), Some("千代田保健所"));
+    assert_eq!(own.place("checkup-1m"), None);
     assert!(
         family_of(domain::schedule::Schedule::national())[0]
             .timeline

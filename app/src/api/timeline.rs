@@ -28,6 +28,8 @@ pub struct FamilyTimelineView {
     pub today: NaiveDate,
     pub timelines: Vec<MemberTimeline>,
     pub records: Vec<RecordView>,
+    /// Where items happen, by series, when the municipality's schedule says.
+    pub places: Vec<(String, String)>,
     pub calendar_active: bool,
 }
 
@@ -162,9 +164,19 @@ pub async fn family_timeline(family: i64) -> Result<FamilyTimelineView, AppError
             verified_by: r.verified_by_name,
         })
         .collect();
+    let mut places: Vec<(String, String)> = Vec::new();
+    for item in loaded.timelines.iter().flat_map(|t| &t.timeline.items) {
+        let series = item.series.as_str();
+        if let Some(place) = loaded.schedule.place(series)
+            && !places.iter().any(|(s, _)| s == series)
+        {
+            places.push((series.to_owned(), place.to_owned()));
+        }
+    }
     Ok(FamilyTimelineView {
         family,
         today,
+        places,
         timelines: loaded.timelines,
         records,
         calendar_active: store.has_calendar_feed(family).await?,

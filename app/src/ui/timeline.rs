@@ -85,7 +85,8 @@ fn Timelines(data: FamilyTimelineView, staff: bool, actions: Actions) -> impl In
                 .filter(|r| tl.sources.contains(&r.member))
                 .cloned()
                 .collect::<Vec<_>>();
-            view! { <MemberSection tl records today family=family.0 staff actions /> }
+            let places = places.clone();
+            view! { <MemberSection tl records places today family=family.0 staff actions /> }
         })
         .collect_view();
     view! {
@@ -112,6 +113,7 @@ fn title_view(i18n: I18nContext, title: &Title) -> AnyView {
 fn MemberSection(
     tl: MemberTimeline,
     records: Vec<RecordView>,
+    places: Vec<(String, String)>,
     today: NaiveDate,
     family: i64,
     staff: bool,
@@ -130,7 +132,11 @@ fn MemberSection(
     let member = member_param(tl.member);
     let row = |item: Item| {
         let record = records.iter().rev().find(|r| r.key == item.key.to_string()).cloned();
-        view! { <ItemRow item record today family member=member.clone() staff actions /> }
+        let place = places
+            .iter()
+            .find(|(s, _)| s == item.series.as_str())
+            .map(|(_, p)| p.clone());
+        view! { <ItemRow item record place today family member=member.clone() staff actions /> }
     };
     let next: Vec<Item> = tl.timeline.items.iter().filter(|i| is_next(i)).cloned().collect();
     let nothing_soon = next.is_empty();
@@ -235,6 +241,7 @@ fn status_label(i18n: I18nContext, status: Status) -> AnyView {
 fn ItemRow(
     item: Item,
     record: Option<RecordView>,
+    place: Option<String>,
     today: NaiveDate,
     family: i64,
     member: String,
@@ -316,6 +323,7 @@ fn ItemRow(
                     {t!(i18n, timeline.valid, from = move || date(i18n.get_locale(), earliest), until = move || date(i18n.get_locale(), latest))}
                 </p>
             </Show>
+            {place.map(|place| view! { <p class="place" data-testid="place">{t!(i18n, timeline.place)} ": " {place}</p> })}
             {record_view}
             {mark_done}
         </li>

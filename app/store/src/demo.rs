@@ -55,6 +55,23 @@ pub const LOGINS: [DemoLogin; 6] = [
     },
 ];
 
+/// The demo city's own knowledge laid over the national schedule: where its group checkups happen.
+const DEMO_SCHEDULE: &str = r#"extends = "national"
+name = "よりそい市"
+
+[[series]]
+key = "checkup-3m"
+place = "北部保健センター（集団健診）"
+
+[[series]]
+key = "checkup-18m"
+place = "こども家庭センター 本庁舎（集団健診）"
+
+[[series]]
+key = "checkup-3y"
+place = "こども家庭センター 本庁舎（集団健診）"
+"#;
+
 const FAMILY_NAMES: [(&str, &str); 36] = [
     ("佐藤", "サトウ"),
     ("鈴木", "スズキ"),
@@ -135,6 +152,7 @@ impl Store {
         let municipality = self
             .create_municipality(MUNICIPALITY_CODE, MUNICIPALITY_NAME, chrono_tz::Asia::Tokyo, now)
             .await?;
+        self.set_schedule_overlay(municipality, Some(DEMO_SCHEDULE)).await?;
         let sites = [
             self.create_site(municipality, "こども家庭センター 本庁舎", now).await?,
             self.create_site(municipality, "北部保健センター", now).await?,

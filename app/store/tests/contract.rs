@@ -504,6 +504,15 @@ async fn demo_data_seeds_once_with_every_stage(store: support::Db) {
         .unwrap()
         .unwrap();
     assert_eq!(store.sites(m.id).await.unwrap().len(), 2);
+    let own = store
+        .schedule_overlay(m.id)
+        .await
+        .unwrap()
+        .expect("the demo city has its own schedule file");
+    let schedule = domain::schedule::Schedule::national()
+        .overlay(&own)
+        .expect("the demo schedule file is valid");
+    assert!(schedule.place("checkup-3m").is_some());
     let mut stages = (0, 0);
     for page in 1..=2 {
         for e in store.caseload(m.id, "", page, today()).await.unwrap().entries {

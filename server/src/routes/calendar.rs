@@ -66,8 +66,12 @@ async fn build(store: &Store, token: &str) -> Result<Option<String>, ()> {
                 .recommended_until
                 .checked_add_days(Days::new(1))
                 .unwrap_or(item.recommended_until);
+            let mut event = Event::new();
+            if let Some(place) = loaded.schedule.place(item.series.as_str()) {
+                event.location(place);
+            }
             calendar.push(
-                Event::new()
+                event
                     .uid(&format!("{}-{}-{}@yorisoi", family.0, whose_id(&tl.member), item.key))
                     .summary(&format!("{summary}（{whose}）"))
                     .starts(item.recommended_from)

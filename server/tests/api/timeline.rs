@@ -117,7 +117,17 @@ async fn records_outside_ones_family_or_with_bad_input_are_refused(app: TestApp)
 
 async fn the_calendar_feed_serves_upcoming_items_until_revoked(app: TestApp) {
     let w = world(&app.store).await;
+    let overlay = "extends = \"national\"\n[[series]]\nkey = \"prenatal-checkup\"\nplace = \"かかりつけの産婦人科\"\n";
+    app.store
+        .set_schedule_overlay(w.a.municipality, Some(overlay))
+        .await
+        .unwrap();
     let parent = app.log_in(&w.a.parent).await;
+    let view: FamilyTimelineView = app.call_json(&parent, "timeline", &[("family", "0")]).await.unwrap();
+    assert_eq!(
+        view.places,
+        [("prenatal-checkup".to_owned(), "かかりつけの産婦人科".to_owned())]
+    );
     let link: String = app.call_json(&parent, "calendar_link", &[]).await.unwrap();
     let path = &link[link.find("/calendar/").unwrap()..];
     let response = reqwest::get(format!("{}{path}", app.address)).await.unwrap();
@@ -135,6 +145,7 @@ async fn the_calendar_feed_serves_upcoming_items_until_revoked(app: TestApp) {
         "{body}"
     );
     assert!(body.contains("妊婦健康診査"), "{body}");
+    assert!(body.contains("LOCATION:かかりつけの産婦人科"), "{body}");
 
     // A new link replaces the old one; revoking ends both.
     let newer: String = app.call_json(&parent, "calendar_link", &[]).await.unwrap();

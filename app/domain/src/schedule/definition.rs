@@ -286,6 +286,8 @@ struct RawSeries {
     products: Option<BTreeMap<String, RawProduct>>,
     doses: Option<Vec<RawDose>>,
     start_age: Option<StartAge>,
+    /// Where it happens, when the municipality knows (e.g. a group checkup's venue). Shown, not planned with.
+    place: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -333,7 +335,8 @@ impl RawSeries {
             option,
             products,
             doses,
-            start_age
+            start_age,
+            place
         );
     }
 }
@@ -412,6 +415,15 @@ impl Schedule {
     /// (胎児の数の届出). Municipalities differ: the 8-month interview or the postnatal contact.
     pub fn second_benefit_form(&self) -> Option<&SeriesKey> {
         self.second_benefit_form.as_ref()
+    }
+
+    /// Where a series happens, if the schedule file says (a municipality's own knowledge).
+    pub fn place(&self, series: &str) -> Option<&str> {
+        self.raw
+            .series
+            .iter()
+            .find(|s| s.key == series)
+            .and_then(|s| s.place.as_deref())
     }
 
     /// The keys of every series, in the schedule's order.
