@@ -1,6 +1,10 @@
 //! Yorisoi's web app: the route table, pages and server functions, built for the server (`ssr`)
 //! and for the browser (`hydrate`).
 
+// Leptos views are deeply nested types; without `erase_components` (as in release builds) the
+// timeline page needs more than the default query depth of 128.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 pub mod error;

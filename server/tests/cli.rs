@@ -155,6 +155,7 @@ async fn a_municipality_gets_its_own_schedule_file_and_a_broken_one_is_refused()
                 name_kana: "エックス".into(),
                 birth_date: "2026-01-15".parse().unwrap(),
                 sex: domain::people::Sex::Unknown,
+                options: Default::default(),
             }],
         };
         domain::timeline::family_timelines(schedule, &family, &[], "2026-11-24".parse().unwrap())

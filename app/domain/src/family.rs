@@ -55,6 +55,8 @@ pub struct Child {
     pub name_kana: String,
     pub birth_date: NaiveDate,
     pub sex: Sex,
+    /// Vaccine products chosen for this child (rotavirus monovalent or pentavalent, PCV20 or PCV15).
+    pub options: crate::schedule::Options,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -247,6 +249,7 @@ mod tests {
             name_kana: "ハナ".into(),
             birth_date: d(born),
             sex: Sex::Female,
+            options: Default::default(),
         }
     }
 

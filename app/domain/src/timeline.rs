@@ -38,6 +38,8 @@ pub struct MemberTimeline {
     pub title: Title,
     /// Whose records count here (a born child's timeline also counts its pregnancy's).
     pub sources: Vec<Member>,
+    /// The child's vaccine products (none for a pregnancy's own timeline).
+    pub options: Option<Options>,
     pub timeline: Timeline,
 }
 
@@ -56,7 +58,6 @@ pub fn family_timelines(
             .filter_map(|r| schedule.key(&r.key).ok().map(|key| Record::new(key, r.done_on)))
             .collect()
     };
-    let options = Options::default();
     let mut timelines = Vec::new();
     let mut continued: Vec<ChildId> = Vec::new();
     for p in &family.pregnancies {
@@ -98,11 +99,21 @@ pub fn family_timelines(
                 vec![Member::Pregnancy(p.id)],
             ),
         };
-        let timeline = plan(schedule, &subject, &records_of(&members), &options, today);
+        let options = first_child
+            .filter(|_| matches!(member, Member::Child(_)))
+            .map(|c| c.options);
+        let timeline = plan(
+            schedule,
+            &subject,
+            &records_of(&members),
+            &options.unwrap_or_default(),
+            today,
+        );
         timelines.push(MemberTimeline {
             member,
             title,
             sources: members,
+            options,
             timeline,
         });
     }
@@ -112,7 +123,7 @@ pub fn family_timelines(
             schedule,
             &Subject::child(c.birth_date),
             &records_of(&[member]),
-            &options,
+            &c.options,
             today,
         );
         timelines.push(MemberTimeline {
@@ -122,6 +133,7 @@ pub fn family_timelines(
                 birth_date: c.birth_date,
             },
             sources: vec![member],
+            options: Some(c.options),
             timeline,
         });
     }
@@ -173,6 +185,7 @@ mod tests {
             name_kana: "コ".into(),
             birth_date: d(born),
             sex: Sex::Unknown,
+            options: Options::default(),
         }
     }
 
@@ -250,5 +263,37 @@ mod tests {
             [Member::Child(ChildId(1)), Member::Child(ChildId(2))]
         );
         assert!(t.iter().all(|t| t.timeline.item("mr-1").is_some()));
+    }
+
+    #[test]
+    fn a_childs_product_choice_changes_its_doses() {
+        let mut pentavalent = child(1, None, "2026-09-01");
+        pentavalent.options = Options::from_text("rota=pentavalent").unwrap();
+        let t = family_timelines(
+            Schedule::national(),
+            &family(vec![], vec![pentavalent]),
+            &[],
+            d("2026-11-24"),
+        );
+        assert!(t[0].timeline.item("rota-3").is_some());
+        let t = family_timelines(
+            Schedule::national(),
+            &family(vec![], vec![child(1, None, "2026-09-01")]),
+            &[],
+            d("2026-11-24"),
+        );
+        assert!(
+            t[0].timeline.item("rota-3").is_none(),
+            "monovalent by default: two doses"
+        );
+    }
+
+    #[test]
+    fn product_options_read_back_from_their_text() {
+        let o = Options::from_text(" rota=pentavalent , pcv=pcv15 ").unwrap();
+        assert_eq!(Options::from_text(&o.to_text()).unwrap(), o);
+        assert_eq!(Options::default().to_text(), "");
+        assert!(Options::from_text("rota=unknown").is_err());
+        assert!(Options::from_text("colour=blue").is_err());
     }
 }

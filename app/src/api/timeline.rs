@@ -327,3 +327,42 @@ pub async fn calendar_revoke() -> Result<(), AppError> {
     use_store()?.revoke_calendar_feed(family).await?;
     Ok(())
 }
+
+/// Records which vaccine product a child gets (e.g. rotavirus pentavalent: three doses, not two).
+/// Staff of the municipality, or the child's own parent, may set it.
+#[server(endpoint = "set_product")]
+pub async fn set_product(family: i64, child: i64, option: String, value: String) -> Result<(), AppError> {
+    use super::context::{client_address, now, require_viewer, use_store};
+    use domain::ids::ChildId;
+    use domain::input::{Invalid, Problem};
+    let viewer = require_viewer().await?;
+    let family = family_for(&viewer, family)?;
+    let store = use_store()?;
+    let record = store.family_record(viewer.municipality, family).await?;
+    let current = record
+        .children
+        .iter()
+        .find(|c| c.id == ChildId(child))
+        .ok_or(AppError::NotFound)?;
+    let mut options = current.options;
+    options
+        .set(option.trim(), value.trim())
+        .map_err(|_| Invalid::new("product", Problem::Malformed))?;
+    store
+        .set_child_options(viewer.municipality, family, ChildId(child), &options)
+        .await?;
+    if viewer.is_staff() {
+        let address = client_address().await;
+        store
+            .audit(
+                viewer.municipality,
+                viewer.account,
+                "set_product",
+                &format!("family:{}", family.0),
+                address.as_deref(),
+                now(),
+            )
+            .await?;
+    }
+    Ok(())
+}

@@ -51,6 +51,7 @@ fn field_label(i18n: I18nContext, field: &str) -> AnyView {
         "done_on" => t!(i18n, errors.field.done_on).into_any(),
         "birth_date" => t!(i18n, errors.field.birth_date).into_any(),
         "ended_on" => t!(i18n, errors.field.ended_on).into_any(),
+        "product" => t!(i18n, errors.field.product).into_any(),
         _ => t!(i18n, errors.field.other).into_any(),
     }
 }

@@ -2,13 +2,13 @@
 //! with recording, confirming and undoing.
 
 use crate::api::timeline::{
-    CalendarLink, CalendarRevoke, ConfirmRecord, FamilyTimelineView, RecordDone, RecordView, UndoRecord,
+    CalendarLink, CalendarRevoke, ConfirmRecord, FamilyTimelineView, RecordDone, RecordView, SetProduct, UndoRecord,
     family_timeline, member_param,
 };
 use crate::i18n::{Locale, t, td_string, use_i18n};
 use crate::ui::format::{DateText, ErrorMessage, date};
 use chrono::{Datelike, Days, NaiveDate};
-use domain::schedule::{Item, Status};
+use domain::schedule::{Item, Options, ProductOption, Status};
 use domain::timeline::{MemberTimeline, Title};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -23,6 +23,7 @@ struct Actions {
     record: ServerAction<RecordDone>,
     undo: ServerAction<UndoRecord>,
     confirm: ServerAction<ConfirmRecord>,
+    product: ServerAction<SetProduct>,
 }
 
 /// A family's timelines. `family` 0 means the signed-in parent's own family.
@@ -33,6 +34,7 @@ pub fn FamilyTimeline(family: i64, staff: bool) -> impl IntoView {
         record: ServerAction::new(),
         undo: ServerAction::new(),
         confirm: ServerAction::new(),
+        product: ServerAction::new(),
     };
     let view = Resource::new(
         move || {
@@ -40,6 +42,7 @@ pub fn FamilyTimeline(family: i64, staff: bool) -> impl IntoView {
                 actions.record.version().get(),
                 actions.undo.version().get(),
                 actions.confirm.version().get(),
+                actions.product.version().get(),
             )
         },
         move |_| family_timeline(family),
@@ -49,6 +52,7 @@ pub fn FamilyTimeline(family: i64, staff: bool) -> impl IntoView {
             actions.record.value().get(),
             actions.undo.value().get(),
             actions.confirm.value().get(),
+            actions.product.value().get(),
         ]
         .into_iter()
         .flatten()
@@ -75,6 +79,7 @@ fn Timelines(data: FamilyTimelineView, staff: bool, actions: Actions) -> impl In
         today,
         timelines,
         records,
+        places,
         calendar_active,
     } = data;
     let sections = timelines
@@ -178,9 +183,16 @@ fn MemberSection(
             }
         })
         .collect_view();
+    let products = match (tl.member, tl.options) {
+        (domain::timeline::Member::Child(child), Some(options)) => {
+            Some(view! { <Products family child=child.0 options product=actions.product /> })
+        }
+        _ => None,
+    };
     view! {
         <section class="card timeline" data-testid="timeline">
             <h2>{title_view(i18n, &tl.title)}</h2>
+            {products}
             <h3>{t!(i18n, timeline.next_up)}</h3>
             <Show when=move || nothing_soon>
                 <p class="muted">{t!(i18n, timeline.nothing_soon)}</p>
@@ -193,6 +205,7 @@ fn MemberSection(
             </details>
         </section>
     }
+    .into_any()
 }
 
 /// The name of a series in a language, for screens and for the calendar feed.
@@ -328,6 +341,7 @@ fn ItemRow(
             {mark_done}
         </li>
     }
+    .into_any()
 }
 
 fn serde_plain(status: Status) -> &'static str {
@@ -383,5 +397,37 @@ fn Calendar(active: bool) -> impl IntoView {
                 </ActionForm>
             </Show>
         </section>
+    }
+}
+
+/// Which vaccine products a child gets; the choice changes the doses shown.
+#[component]
+fn Products(family: i64, child: i64, options: Options, product: ServerAction<SetProduct>) -> impl IntoView {
+    let i18n = use_i18n();
+    let choice = |option: ProductOption, label: AnyView| {
+        let current = options.product(option);
+        let choices = option
+            .products()
+            .iter()
+            .map(|p| view! { <option value=*p selected=*p == current>{*p}</option> })
+            .collect_view();
+        let id = format!("product-{child}-{}", option.name());
+        view! {
+            <ActionForm action=product attr:class="product">
+                <input type="hidden" name="family" value=family />
+                <input type="hidden" name="child" value=child />
+                <input type="hidden" name="option" value=option.name() />
+                <label for=id.clone()>{label}</label>
+                <select id=id name="value" data-testid=format!("product-{}", option.name())>{choices}</select>
+                <button type="submit">{t!(i18n, timeline.save)}</button>
+            </ActionForm>
+        }
+    };
+    view! {
+        <details class="products">
+            <summary>{t!(i18n, timeline.products)}</summary>
+            {choice(ProductOption::Rota, t!(i18n, timeline.product_rota).into_any())}
+            {choice(ProductOption::Pcv, t!(i18n, timeline.product_pcv).into_any())}
+        </details>
     }
 }

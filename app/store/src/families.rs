@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::family::{CaseloadEntry, CaseloadPage, Child, FamilyRecord, Guardian, Pregnancy, PregnancyOutcome, Stage};
 use domain::ids::{ChildId, FamilyId, MunicipalityId, PregnancyId, SiteId};
 use domain::people::{Kana, PersonName, Sex, to_katakana};
+use domain::schedule::Options;
 use std::collections::HashMap;
 
 pub struct NewFamily<'a> {
@@ -64,6 +65,7 @@ struct ChildRow {
     name_kana: String,
     birth_date: String,
     sex: String,
+    product_options: String,
 }
 
 impl ChildRow {
@@ -80,6 +82,8 @@ impl ChildRow {
                     .sex
                     .parse()
                     .map_err(|_| Error::Corrupt(format!("sex {:?}", self.sex)))?,
+                options: Options::from_text(&self.product_options)
+                    .map_err(|e| Error::Corrupt(format!("product options {:?}: {e}", self.product_options)))?,
             },
         ))
     }
@@ -89,7 +93,7 @@ impl ChildRow {
 type FamilyHeadRow = (i64, i64, Option<i64>, Option<String>, String, String);
 
 const PREGNANCY_COLUMNS: &str = "id, family_id, due_date, notified_on, fetuses, outcome, ended_on";
-const CHILD_COLUMNS: &str = "id, family_id, pregnancy_id, name, name_kana, birth_date, sex";
+const CHILD_COLUMNS: &str = "id, family_id, pregnancy_id, name, name_kana, birth_date, sex, product_options";
 
 /// The caseload's search: family, child or guardian names, in writing or kana (hiragana matches katakana).
 const CASELOAD_FILTER: &str = "f.municipality_id = $1 AND ($2 = '' \
@@ -218,6 +222,29 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(ChildId(id))
+    }
+
+    /// Records the vaccine products chosen for a child (they change its doses).
+    pub async fn set_child_options(
+        &self,
+        municipality: MunicipalityId,
+        family: FamilyId,
+        child: ChildId,
+        options: &Options,
+    ) -> Result<(), Error> {
+        let updated = sqlx::query(
+            "UPDATE children SET product_options = $1 WHERE id = $2 AND family_id = $3 AND municipality_id = $4",
+        )
+        .bind(options.to_text())
+        .bind(child.0)
+        .bind(family.0)
+        .bind(municipality.0)
+        .execute(self.pool())
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Err(Error::NotFound);
+        }
+        Ok(())
     }
 
     /// Ends an ongoing pregnancy with a loss (流産・死産): its prenatal items end gently.

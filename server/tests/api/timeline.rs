@@ -237,6 +237,37 @@ async fn a_birth_continues_the_timeline_as_the_childs_and_a_loss_ends_it_gently(
     assert!(matches!(view.timelines[0].member, Member::Child(_)));
     assert!(view.timelines[0].timeline.item("hepb-1").is_some());
     assert!(view.timelines[0].timeline.item("prenatal-checkup-1").is_some());
+    assert!(
+        view.timelines[0].timeline.item("rota-3").is_none(),
+        "monovalent by default"
+    );
+
+    // The parent says the child gets the pentavalent rotavirus vaccine: a third dose appears.
+    let Member::Child(child) = view.timelines[0].member else {
+        unreachable!()
+    };
+    let child = child.0.to_string();
+    let choose = [
+        ("family", "0"),
+        ("child", child.as_str()),
+        ("option", "rota"),
+        ("value", "pentavalent"),
+    ];
+    let r: Result<(), AppError> = app.call_json(&parent, "set_product", &choose).await;
+    assert_eq!(r, Ok(()));
+    let view: FamilyTimelineView = app.call_json(&parent, "timeline", &[("family", "0")]).await.unwrap();
+    assert!(view.timelines[0].timeline.item("rota-3").is_some());
+    let wrong = [
+        ("family", "0"),
+        ("child", child.as_str()),
+        ("option", "rota"),
+        ("value", "hexavalent"),
+    ];
+    let r: Result<(), AppError> = app.call_json(&parent, "set_product", &wrong).await;
+    assert!(
+        matches!(r, Err(AppError::Invalid(ref i)) if i.field == "product"),
+        "{r:?}"
+    );
 
     let neighbour = app.store.family_record(w.a.municipality, w.a.neighbour).await.unwrap();
     let loss = [

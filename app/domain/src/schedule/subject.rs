@@ -210,6 +210,27 @@ pub enum OptionError {
 
 impl Options {
     /// Sets one choice by name, as in `rota=pentavalent`.
+    /// `rota=pentavalent,pcv=pcv15` as stored; defaults are left out. Reads back with [`Options::from_text`].
+    pub fn to_text(&self) -> String {
+        let defaults = Options::default();
+        let mut parts = Vec::new();
+        for option in [ProductOption::Rota, ProductOption::Pcv] {
+            if self.product(option) != defaults.product(option) {
+                parts.push(format!("{}={}", option.name(), self.product(option)));
+            }
+        }
+        parts.join(",")
+    }
+
+    pub fn from_text(text: &str) -> Result<Options, OptionError> {
+        let mut options = Options::default();
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (name, value) = part.split_once('=').unwrap_or((part, ""));
+            options.set(name, value)?;
+        }
+        Ok(options)
+    }
+
     pub fn set(&mut self, name: &str, value: &str) -> Result<(), OptionError> {
         let option: ProductOption = name.parse()?;
         let unknown = || OptionError::UnknownProduct {
