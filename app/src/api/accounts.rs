@@ -65,7 +65,7 @@ pub async fn create_staff(
     profession: String,
     site: String,
 ) -> Result<(), AppError> {
-    use super::context::{client_address, now, require_admin, use_store};
+    use super::context::{now, require_admin, use_store};
     use domain::ids::SiteId;
     use domain::input::{Invalid, Problem};
     use domain::people::{Email, NewPassword, PersonName};
@@ -104,16 +104,6 @@ pub async fn create_staff(
             now(),
         )
         .await?;
-    let address = client_address().await;
-    store
-        .audit(
-            admin.municipality,
-            admin.account,
-            "create_staff",
-            &format!("account:{}", account.0),
-            address.as_deref(),
-            now(),
-        )
-        .await?;
+    super::context::audit(&admin, "create_staff", &format!("account:{}", account.0)).await?;
     Ok(())
 }

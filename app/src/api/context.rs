@@ -50,6 +50,22 @@ pub async fn client_address() -> Option<String> {
         .map(|ConnectInfo(addr)| addr.ip().to_string())
 }
 
+/// Appends to the audit log who (the viewer) did what to which record, from where and when.
+pub async fn audit(viewer: &Viewer, action: &str, subject: &str) -> Result<(), AppError> {
+    let address = client_address().await;
+    use_store()?
+        .audit(
+            viewer.municipality,
+            viewer.account,
+            action,
+            subject,
+            address.as_deref(),
+            now(),
+        )
+        .await?;
+    Ok(())
+}
+
 /// Starts a signed-in session, with a fresh session id so that a planted cookie cannot be reused.
 pub async fn sign_in(account: AccountId) -> Result<(), AppError> {
     let session = session().await?;

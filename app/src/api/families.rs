@@ -41,7 +41,7 @@ pub async fn my_family() -> Result<FamilyView, AppError> {
 /// a parent only their own.
 #[server(endpoint = "family")]
 pub async fn family(id: i64) -> Result<FamilyView, AppError> {
-    use super::context::{client_address, now, require_viewer, today_for, use_store};
+    use super::context::{require_viewer, today_for, use_store};
     let viewer = require_viewer().await?;
     let id = domain::ids::FamilyId(id);
     let store = use_store()?;
@@ -51,17 +51,7 @@ pub async fn family(id: i64) -> Result<FamilyView, AppError> {
         return Err(AppError::NotFound);
     }
     if viewer.is_staff() {
-        let address = client_address().await;
-        store
-            .audit(
-                viewer.municipality,
-                viewer.account,
-                "read",
-                &format!("family:{}", id.0),
-                address.as_deref(),
-                now(),
-            )
-            .await?;
+        super::context::audit(&viewer, "read", &format!("family:{}", id.0)).await?;
     }
     Ok(FamilyView {
         record,
@@ -86,7 +76,7 @@ pub async fn caseload(search: String, page: u32) -> Result<CaseloadPage, AppErro
 /// Issues a one-time invitation code for a family of the coordinator's municipality.
 #[server(endpoint = "issue_invitation")]
 pub async fn issue_invitation(family: i64) -> Result<InvitationView, AppError> {
-    use super::context::{client_address, now, require_staff, server_context};
+    use super::context::{now, require_staff, server_context};
     use domain::invitation::InvitationCode;
     let viewer = require_staff().await?;
     let context = server_context()?;
@@ -101,18 +91,7 @@ pub async fn issue_invitation(family: i64) -> Result<InvitationView, AppError> {
             now(),
         )
         .await?;
-    let address = client_address().await;
-    context
-        .store
-        .audit(
-            viewer.municipality,
-            viewer.account,
-            "issue_invitation",
-            &format!("family:{family}"),
-            address.as_deref(),
-            now(),
-        )
-        .await?;
+    super::context::audit(&viewer, "issue_invitation", &format!("family:{family}")).await?;
     let municipality = context.store.municipality(viewer.municipality).await?;
     let link = format!(
         "{}/join?code={}",
@@ -145,7 +124,7 @@ pub async fn record_birth(
     birth_date: String,
     sex: String,
 ) -> Result<(), AppError> {
-    use super::context::{client_address, now, require_staff, today_for, use_store};
+    use super::context::{now, require_staff, today_for, use_store};
     use domain::ids::{FamilyId, PregnancyId};
     use domain::input::{Invalid, Problem};
     use domain::people::{Kana, PersonName, Sex};
@@ -173,24 +152,14 @@ pub async fn record_birth(
     store
         .add_child(viewer.municipality, FamilyId(family), &child, now())
         .await?;
-    let address = client_address().await;
-    store
-        .audit(
-            viewer.municipality,
-            viewer.account,
-            "record_birth",
-            &format!("family:{family}"),
-            address.as_deref(),
-            now(),
-        )
-        .await?;
+    super::context::audit(&viewer, "record_birth", &format!("family:{family}")).await?;
     Ok(())
 }
 
 /// Staff record that a pregnancy ended without a birth; its reminders stop.
 #[server(endpoint = "record_loss")]
 pub async fn record_loss(family: i64, pregnancy: i64, ended_on: String) -> Result<(), AppError> {
-    use super::context::{client_address, now, require_staff, today_for, use_store};
+    use super::context::{require_staff, today_for, use_store};
     use domain::ids::{FamilyId, PregnancyId};
     use domain::input::{Invalid, Problem};
 
@@ -206,16 +175,6 @@ pub async fn record_loss(family: i64, pregnancy: i64, ended_on: String) -> Resul
     store
         .record_loss(viewer.municipality, FamilyId(family), PregnancyId(pregnancy), ended_on)
         .await?;
-    let address = client_address().await;
-    store
-        .audit(
-            viewer.municipality,
-            viewer.account,
-            "record_loss",
-            &format!("family:{family}"),
-            address.as_deref(),
-            now(),
-        )
-        .await?;
+    super::context::audit(&viewer, "record_loss", &format!("family:{family}")).await?;
     Ok(())
 }

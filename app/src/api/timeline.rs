@@ -130,7 +130,7 @@ fn family_for(viewer: &domain::account::Viewer, family: i64) -> Result<FamilyId,
 
 #[server(endpoint = "timeline")]
 pub async fn family_timeline(family: i64) -> Result<FamilyTimelineView, AppError> {
-    use super::context::{client_address, now, require_viewer, today_for, use_store};
+    use super::context::{require_viewer, today_for, use_store};
     use store::timeline::Source;
     let viewer = require_viewer().await?;
     let family = family_for(&viewer, family)?;
@@ -138,17 +138,7 @@ pub async fn family_timeline(family: i64) -> Result<FamilyTimelineView, AppError
     let today = today_for(&viewer).await?;
     let loaded = load::family(&store, viewer.municipality, family, today).await?;
     if viewer.is_staff() {
-        let address = client_address().await;
-        store
-            .audit(
-                viewer.municipality,
-                viewer.account,
-                "read_timeline",
-                &format!("family:{}", family.0),
-                address.as_deref(),
-                now(),
-            )
-            .await?;
+        super::context::audit(&viewer, "read_timeline", &format!("family:{}", family.0)).await?;
     }
     let records = loaded
         .records
@@ -186,7 +176,7 @@ pub async fn family_timeline(family: i64) -> Result<FamilyTimelineView, AppError
 /// Marks an item done on a date: reported by a parent, or recorded (and so confirmed) by staff.
 #[server(endpoint = "record_done")]
 pub async fn record_done(family: i64, member: String, key: String, done_on: String) -> Result<(), AppError> {
-    use super::context::{client_address, now, require_viewer, today_for, use_store};
+    use super::context::{now, require_viewer, today_for, use_store};
     use domain::input::{Invalid, Problem};
     use store::timeline::Source;
     let viewer = require_viewer().await?;
@@ -223,17 +213,7 @@ pub async fn record_done(family: i64, member: String, key: String, done_on: Stri
         )
         .await?;
     if viewer.is_staff() {
-        let address = client_address().await;
-        store
-            .audit(
-                viewer.municipality,
-                viewer.account,
-                "record",
-                &format!("family:{}", family.0),
-                address.as_deref(),
-                now(),
-            )
-            .await?;
+        super::context::audit(&viewer, "record", &format!("family:{}", family.0)).await?;
     }
     Ok(())
 }
@@ -241,30 +221,20 @@ pub async fn record_done(family: i64, member: String, key: String, done_on: Stri
 /// Staff confirm what a parent reported.
 #[server(endpoint = "confirm_record")]
 pub async fn confirm_record(id: i64) -> Result<(), AppError> {
-    use super::context::{client_address, now, require_staff, use_store};
+    use super::context::{now, require_staff, use_store};
     let viewer = require_staff().await?;
     let store = use_store()?;
     let family = store
         .verify_record(viewer.municipality, id, viewer.account, now())
         .await?;
-    let address = client_address().await;
-    store
-        .audit(
-            viewer.municipality,
-            viewer.account,
-            "confirm_record",
-            &format!("family:{}", family.0),
-            address.as_deref(),
-            now(),
-        )
-        .await?;
+    super::context::audit(&viewer, "confirm_record", &format!("family:{}", family.0)).await?;
     Ok(())
 }
 
 /// Undoes a record (kept on file as removed). Parents may undo only what they reported themselves.
 #[server(endpoint = "undo_record")]
 pub async fn undo_record(id: i64) -> Result<(), AppError> {
-    use super::context::{client_address, now, require_viewer, use_store};
+    use super::context::{now, require_viewer, use_store};
     use store::timeline::Source;
     let viewer = require_viewer().await?;
     let store = use_store()?;
@@ -283,17 +253,7 @@ pub async fn undo_record(id: i64) -> Result<(), AppError> {
         .remove_record(viewer.municipality, viewer.family, id, viewer.account, now())
         .await?;
     if viewer.is_staff() {
-        let address = client_address().await;
-        store
-            .audit(
-                viewer.municipality,
-                viewer.account,
-                "undo_record",
-                &format!("family:{}", family.0),
-                address.as_deref(),
-                now(),
-            )
-            .await?;
+        super::context::audit(&viewer, "undo_record", &format!("family:{}", family.0)).await?;
     }
     Ok(())
 }
@@ -332,7 +292,7 @@ pub async fn calendar_revoke() -> Result<(), AppError> {
 /// Staff of the municipality, or the child's own parent, may set it.
 #[server(endpoint = "set_product")]
 pub async fn set_product(family: i64, child: i64, option: String, value: String) -> Result<(), AppError> {
-    use super::context::{client_address, now, require_viewer, use_store};
+    use super::context::{require_viewer, use_store};
     use domain::ids::ChildId;
     use domain::input::{Invalid, Problem};
     let viewer = require_viewer().await?;
@@ -352,17 +312,7 @@ pub async fn set_product(family: i64, child: i64, option: String, value: String)
         .set_child_options(viewer.municipality, family, ChildId(child), &options)
         .await?;
     if viewer.is_staff() {
-        let address = client_address().await;
-        store
-            .audit(
-                viewer.municipality,
-                viewer.account,
-                "set_product",
-                &format!("family:{}", family.0),
-                address.as_deref(),
-                now(),
-            )
-            .await?;
+        super::context::audit(&viewer, "set_product", &format!("family:{}", family.0)).await?;
     }
     Ok(())
 }

@@ -267,7 +267,7 @@ fn ItemRow(
     let dose = item.dose;
     let several = !item.key.is_one_off();
     let status = item.status;
-    let status_class = format!("status status-{}", serde_plain(status));
+    let status_class = format!("status status-{}", status.as_str());
     let (from, until) = (item.recommended_from, item.recommended_until);
     let (earliest, latest) = (item.earliest, item.latest);
     let open = !matches!(status, Status::Completed | Status::NotNeeded);
@@ -321,7 +321,7 @@ fn ItemRow(
         }
     });
     view! {
-        <li class="item" data-testid="item" data-key=key data-status=serde_plain(status)>
+        <li class="item" data-testid="item" data-key=key data-status=status.as_str()>
             <div class="item-head">
                 <strong>{move || series_name(i18n.get_locale(), series.as_str())}</strong>
                 {several.then(|| view! { " " {t!(i18n, timeline.dose, n = move || dose)} })}
@@ -342,17 +342,6 @@ fn ItemRow(
         </li>
     }
     .into_any()
-}
-
-fn serde_plain(status: Status) -> &'static str {
-    match status {
-        Status::Completed => "completed",
-        Status::NotNeeded => "not_needed",
-        Status::Missed => "missed",
-        Status::Upcoming => "upcoming",
-        Status::Due => "due",
-        Status::Overdue => "overdue",
-    }
 }
 
 /// The family's private calendar feed: create, replace, turn off.

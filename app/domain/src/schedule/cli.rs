@@ -8,7 +8,7 @@ use super::definition::{Schedule, ScheduleError};
 use super::engine::plan;
 use super::key::KeyError;
 use super::subject::{OptionError, Options, Record, Subject, SubjectError};
-use super::timeline::{Status, Timeline};
+use super::timeline::Timeline;
 
 /// The arguments of `yorisoi schedule`, as typed. The caller reads the `--schedule` file.
 #[derive(Debug, Clone, Copy, Default)]
@@ -145,17 +145,6 @@ pub fn render_json(timeline: &Timeline) -> String {
     serde_json::to_string_pretty(timeline).expect("a timeline holds only strings, numbers, booleans and dates")
 }
 
-fn status_word(status: Status) -> &'static str {
-    match status {
-        Status::Completed => "completed",
-        Status::NotNeeded => "not_needed",
-        Status::Missed => "missed",
-        Status::Upcoming => "upcoming",
-        Status::Due => "due",
-        Status::Overdue => "overdue",
-    }
-}
-
 /// A table for reading in a terminal, followed by the records that do not count.
 pub fn render_table(timeline: &Timeline) -> String {
     let mut out = String::new();
@@ -185,7 +174,7 @@ pub fn render_table(timeline: &Timeline) -> String {
             out,
             "{:width$}  {:10}  {:10}  {}..{}  {:10}  {:10}  {}",
             item.key.to_string(),
-            status_word(item.status),
+            item.status.as_str(),
             item.earliest.to_string(),
             item.recommended_from,
             item.recommended_until,

@@ -27,6 +27,20 @@ pub enum Status {
     Overdue,
 }
 
+impl Status {
+    /// The contract's word for the status, as in the JSON.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Status::Completed => "completed",
+            Status::NotNeeded => "not_needed",
+            Status::Missed => "missed",
+            Status::Upcoming => "upcoming",
+            Status::Due => "due",
+            Status::Overdue => "overdue",
+        }
+    }
+}
+
 /// One event of a timeline, with exactly the contract's fields.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Item {
