@@ -84,17 +84,24 @@ pub async fn join(
         name: &name,
         name_kana: &name_kana,
     };
-    match store.join_with_invitation(&code, &guardian, now()).await? {
+    let address = super::context::client_address().await;
+    match store
+        .join_with_invitation(&code, &guardian, address.as_deref(), now())
+        .await?
+    {
         Ok(account) => {
             sign_in(account).await?;
             leptos_axum::redirect("/home");
             Ok(())
         }
-        Err(refused) => Err(AppError::Conflict(match refused {
-            JoinRefused::UnknownCode => Conflict::InvitationUnknown,
-            JoinRefused::AlreadyUsed => Conflict::InvitationUsed,
-            JoinRefused::Expired => Conflict::InvitationExpired,
-            JoinRefused::EmailTaken => Conflict::EmailTaken,
-        })),
+        Err(refused) => Err(match refused {
+            JoinRefused::Throttled(r) => AppError::TooManyAttempts {
+                retry_after_seconds: r.retry_after_seconds,
+            },
+            JoinRefused::UnknownCode => AppError::Conflict(Conflict::InvitationUnknown),
+            JoinRefused::AlreadyUsed => AppError::Conflict(Conflict::InvitationUsed),
+            JoinRefused::Expired => AppError::Conflict(Conflict::InvitationExpired),
+            JoinRefused::EmailTaken => AppError::Conflict(Conflict::EmailTaken),
+        }),
     }
 }

@@ -167,7 +167,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Result<AccountId, LoginRefused>, Error> {
         let email = email.trim().to_lowercase();
-        let keys = throttle::keys(&email, address);
+        let keys = throttle::Keys::login(&email, address);
         if let Some(refusal) = self.throttle_refusal(&keys, now).await? {
             return Ok(Err(LoginRefused::Throttled(refusal)));
         }
@@ -185,7 +185,7 @@ impl Store {
         };
         match found {
             Some((id, _)) if verified => {
-                self.throttle_clear(&keys.account).await?;
+                self.throttle_clear(keys.primary()).await?;
                 Ok(Ok(AccountId(id)))
             }
             _ => {

@@ -281,6 +281,7 @@ impl Store {
                             name: &guardian_name,
                             name_kana: &guardian_kana,
                         },
+                        None,
                         now,
                     )
                     .await?;

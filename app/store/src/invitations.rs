@@ -1,5 +1,6 @@
 //! Invitations: a coordinator issues a code for a family; a parent redeems it once to join.
 
+use crate::throttle::{Keys, Refusal};
 use crate::{Error, Store, time};
 use chrono::{DateTime, Duration, Utc};
 use domain::ids::{AccountId, FamilyId, MunicipalityId};
@@ -31,6 +32,8 @@ pub struct NewGuardian<'a> {
 /// Why a code could not be redeemed; each has its own message for the parent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JoinRefused {
+    /// Too many unknown codes from this address lately: guessing is slowed down.
+    Throttled(Refusal),
     UnknownCode,
     Expired,
     AlreadyUsed,
@@ -69,6 +72,24 @@ impl Store {
 
     /// Redeems a code: creates the guardian's account inside the code's family, all or nothing.
     pub async fn join_with_invitation(
+        &self,
+        code: &InvitationCode,
+        guardian: &NewGuardian<'_>,
+        address: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Result<AccountId, JoinRefused>, Error> {
+        let keys = Keys::invitation(address);
+        if let Some(refusal) = self.throttle_refusal(&keys, now).await? {
+            return Ok(Err(JoinRefused::Throttled(refusal)));
+        }
+        let joined = self.redeem(code, guardian, now).await?;
+        if joined == Err(JoinRefused::UnknownCode) {
+            self.throttle_failure(&keys, now).await?;
+        }
+        Ok(joined)
+    }
+
+    async fn redeem(
         &self,
         code: &InvitationCode,
         guardian: &NewGuardian<'_>,

@@ -8,6 +8,8 @@ const MEMORY: Duration = Duration::hours(1);
 /// Failures allowed before any wait: a few typos per account; a busy clinic's shared address gets more.
 const FREE_PER_ACCOUNT: i64 = 5;
 const FREE_PER_ADDRESS: i64 = 20;
+/// Wrong invitation codes allowed per address before waits begin (typos happen; guessing must not).
+const FREE_INVITATION_GUESSES: i64 = 10;
 const LONGEST_WAIT: Duration = Duration::minutes(15);
 
 /// A refused attempt and how long until the next one is heard.
@@ -16,15 +18,28 @@ pub struct Refusal {
     pub retry_after_seconds: i64,
 }
 
-pub(crate) struct Keys {
-    pub account: String,
-    pub address: Option<String>,
-}
+/// The counters an attempt is checked against, each with its number of free failures.
+pub(crate) struct Keys(Vec<(String, i64)>);
 
-pub(crate) fn keys(email: &str, address: Option<&str>) -> Keys {
-    Keys {
-        account: format!("account:{email}"),
-        address: address.map(|a| format!("address:{a}")),
+impl Keys {
+    /// Sign-in: per account and per network address.
+    pub(crate) fn login(email: &str, address: Option<&str>) -> Keys {
+        let mut keys = vec![(format!("account:{email}"), FREE_PER_ACCOUNT)];
+        keys.extend(address.map(|a| (format!("address:{a}"), FREE_PER_ADDRESS)));
+        Keys(keys)
+    }
+
+    /// Redeeming invitation codes: per network address, so codes cannot be guessed at speed.
+    pub(crate) fn invitation(address: Option<&str>) -> Keys {
+        Keys(vec![(
+            format!("invitation:{}", address.unwrap_or("unknown")),
+            FREE_INVITATION_GUESSES,
+        )])
+    }
+
+    /// The first key: the one a success clears (the account, for a sign-in).
+    pub(crate) fn primary(&self) -> &str {
+        &self.0[0].0
     }
 }
 
@@ -41,7 +56,7 @@ pub fn wait_after(failures: i64, free: i64) -> Duration {
 impl Store {
     pub(crate) async fn throttle_refusal(&self, keys: &Keys, now: DateTime<Utc>) -> Result<Option<Refusal>, Error> {
         let mut latest: Option<DateTime<Utc>> = None;
-        for key in std::iter::once(&keys.account).chain(keys.address.as_ref()) {
+        for (key, _) in &keys.0 {
             let row: Option<(String,)> = sqlx::query_as("SELECT blocked_until FROM login_throttle WHERE key = $1")
                 .bind(key)
                 .fetch_optional(self.pool())
@@ -59,9 +74,7 @@ impl Store {
     pub(crate) async fn throttle_failure(&self, keys: &Keys, now: DateTime<Utc>) -> Result<(), Error> {
         let forget_before = time::instant(now - MEMORY);
         let at = time::instant(now);
-        let pairs = std::iter::once((&keys.account, FREE_PER_ACCOUNT))
-            .chain(keys.address.as_ref().map(|a| (a, FREE_PER_ADDRESS)));
-        for (key, free) in pairs {
+        for (key, free) in &keys.0 {
             // One statement counts the failure atomically, even with several servers.
             let (failures,): (i64,) = sqlx::query_as(
                 "INSERT INTO login_throttle (key, failures, last_failure_at, blocked_until) VALUES ($1, 1, $2, $2) \
@@ -75,7 +88,7 @@ impl Store {
             .bind(&forget_before)
             .fetch_one(self.pool())
             .await?;
-            let until = time::instant(now + wait_after(failures, free));
+            let until = time::instant(now + wait_after(failures, *free));
             sqlx::query("UPDATE login_throttle SET blocked_until = $1 WHERE key = $2")
                 .bind(until)
                 .bind(key)

@@ -351,7 +351,7 @@ async fn an_invitation_lets_one_parent_join_their_family_once(store: support::Db
     };
 
     let joined = store
-        .join_with_invitation(&code(7), &guardian, now())
+        .join_with_invitation(&code(7), &guardian, None, now())
         .await
         .unwrap()
         .unwrap();
@@ -368,11 +368,11 @@ async fn an_invitation_lets_one_parent_join_their_family_once(store: support::Db
         ..guardian
     };
     assert_eq!(
-        store.join_with_invitation(&code(7), &again, now()).await.unwrap(),
+        store.join_with_invitation(&code(7), &again, None, now()).await.unwrap(),
         Err(JoinRefused::AlreadyUsed)
     );
     assert_eq!(
-        store.join_with_invitation(&code(8), &again, now()).await.unwrap(),
+        store.join_with_invitation(&code(8), &again, None, now()).await.unwrap(),
         Err(JoinRefused::UnknownCode)
     );
 }
@@ -395,7 +395,10 @@ async fn an_expired_or_taken_invitation_creates_nothing(store: support::Db) {
         name_kana: &kana,
     };
     assert_eq!(
-        store.join_with_invitation(&code(1), &guardian, now()).await.unwrap(),
+        store
+            .join_with_invitation(&code(1), &guardian, None, now())
+            .await
+            .unwrap(),
         Err(JoinRefused::EmailTaken)
     );
 
@@ -407,7 +410,7 @@ async fn an_expired_or_taken_invitation_creates_nothing(store: support::Db) {
     // The failed attempt rolled back: the code is still unused and works.
     assert!(
         store
-            .join_with_invitation(&code(1), &guardian, now())
+            .join_with_invitation(&code(1), &guardian, None, now())
             .await
             .unwrap()
             .is_ok()
@@ -420,7 +423,10 @@ async fn an_expired_or_taken_invitation_creates_nothing(store: support::Db) {
         ..guardian
     };
     assert_eq!(
-        store.join_with_invitation(&code(2), &guardian, late).await.unwrap(),
+        store
+            .join_with_invitation(&code(2), &guardian, None, late)
+            .await
+            .unwrap(),
         Err(JoinRefused::Expired)
     );
     assert!(
@@ -535,7 +541,43 @@ async fn demo_data_seeds_once_with_every_stage(store: support::Db) {
     }
 }
 
+async fn guessing_invitation_codes_is_slowed_down_per_address(store: support::Db) {
+    let m = municipality(&store, "100001").await;
+    let f = family(&store, m, "森", "モリ").await;
+    let issuer = staff(&store, m, "nurse@example.jp", Role::Coordinator).await;
+    store.issue_invitation(m, f, issuer, code(9), now()).await.unwrap();
+    let email = Email::parse("guesser@example.jp").unwrap();
+    let hash = hash_password(&NewPassword::parse("guesser password").unwrap()).unwrap();
+    let name = PersonName::parse("n", "森 舞").unwrap();
+    let kana = Kana::parse("k", "モリ マイ").unwrap();
+    let guardian = NewGuardian {
+        email: &email,
+        password_hash: &hash,
+        name: &name,
+        name_kana: &kana,
+    };
+    for n in 10..21 {
+        let r = store
+            .join_with_invitation(&code(n), &guardian, Some("198.51.100.7"), now())
+            .await
+            .unwrap();
+        assert_eq!(r, Err(JoinRefused::UnknownCode));
+    }
+    // Even the right code waits now, from that address; another address is not held up.
+    let r = store
+        .join_with_invitation(&code(9), &guardian, Some("198.51.100.7"), now())
+        .await
+        .unwrap();
+    assert!(matches!(r, Err(JoinRefused::Throttled(_))), "{r:?}");
+    let r = store
+        .join_with_invitation(&code(9), &guardian, Some("198.51.100.8"), now())
+        .await
+        .unwrap();
+    assert!(r.is_ok(), "{r:?}");
+}
+
 contract_tests!(
+    guessing_invitation_codes_is_slowed_down_per_address,
     a_family_record_holds_its_pregnancies_and_children,
     a_family_of_another_municipality_is_not_found,
     the_caseload_lists_only_the_municipality_and_searches_names_and_kana,

@@ -222,6 +222,7 @@ async fn town(store: &Store, code: &str, tag: &str) -> Town {
                 name: &name,
                 name_kana: &kana,
             },
+            None,
             now,
         )
         .await
