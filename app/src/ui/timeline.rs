@@ -220,6 +220,7 @@ pub fn series_name(locale: Locale, series: &str) -> String {
         "rota" => td_string!(locale, series.rota).to_string(),
         "dpt-ipv-hib" => td_string!(locale, series.dpt_ipv_hib).to_string(),
         "pcv" => td_string!(locale, series.pcv).to_string(),
+        "hib" => td_string!(locale, series.hib).to_string(),
         "bcg" => td_string!(locale, series.bcg).to_string(),
         "mr" => td_string!(locale, series.mr).to_string(),
         "varicella" => td_string!(locale, series.varicella).to_string(),

@@ -121,7 +121,7 @@ pub(crate) struct Product {
     pub dose_count: Option<usize>,
 }
 
-/// The numbers of the PCV start-age rules (定期接種実施要領 第2の5).
+/// The numbers of the start-age rules (定期接種実施要領 第2の5): PCV, and the legacy Hib series.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct StartAge {
@@ -130,9 +130,11 @@ pub(crate) struct StartAge {
     pub primary_interval: Gap,
     pub primary_deadline: Point,
     pub primary_recommended_until: Point,
-    pub third_primary_skipped_if_second_after: Point,
+    /// PCV only: a second primary after this point skips the third.
+    pub third_primary_skipped_if_second_after: Option<Point>,
     pub booster_interval: Gap,
-    pub booster_not_before: Point,
+    /// PCV only: the booster is not given before this point, whatever the interval.
+    pub booster_not_before: Option<Point>,
     pub branches: Vec<Branch>,
 }
 
@@ -144,7 +146,10 @@ pub(crate) struct Branch {
     pub first_dose_until: Point,
     pub primary: usize,
     pub booster: bool,
+    /// The booster's standard period as an age.
     pub booster_recommended: Option<Span>,
+    /// The booster's standard period after the last primary dose (Hib: 7–13月).
+    pub booster_recommended_after: Option<GapSpan>,
 }
 
 /// One series of the schedule: a vaccine, a checkup, an interview or a visit.
@@ -163,6 +168,8 @@ pub(crate) struct Series {
     pub products: BTreeMap<String, Product>,
     pub doses: Vec<Dose>,
     pub start_age: Option<StartAge>,
+    /// Planned only for a child with a record of it (the legacy Hib series of the 4種混合 era).
+    pub only_if_recorded: bool,
 }
 
 impl Series {
@@ -286,6 +293,7 @@ struct RawSeries {
     products: Option<BTreeMap<String, RawProduct>>,
     doses: Option<Vec<RawDose>>,
     start_age: Option<StartAge>,
+    only_if_recorded: Option<bool>,
     /// Where it happens, when the municipality knows (e.g. a group checkup's venue). Shown, not planned with.
     place: Option<String>,
 }
@@ -336,6 +344,7 @@ impl RawSeries {
             products,
             doses,
             start_age,
+            only_if_recorded,
             place
         );
     }
@@ -552,6 +561,7 @@ fn compile_series(raw: &RawSeries) -> Result<Series, ScheduleError> {
         products,
         doses,
         start_age: raw.start_age.clone(),
+        only_if_recorded: raw.only_if_recorded.unwrap_or(false),
     })
 }
 

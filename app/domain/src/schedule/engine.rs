@@ -27,6 +27,9 @@ pub fn plan(
         let Some(anchor) = planner.anchor(series) else {
             continue;
         };
+        if series.only_if_recorded && !records.iter().any(|record| record.key.series() == &series.key) {
+            continue;
+        }
         let series_items = match &series.start_age {
             Some(start_age) => pcv::plan_series(&mut planner, series, start_age, anchor),
             None => planner.plan_series(series, anchor),

@@ -5,6 +5,11 @@
 //! Primary doses not given by 生後24月 are skipped (the booster is still allowed), and a second
 //! primary after 生後12月 skips the third. Doses are numbered in the order given, so for a start
 //! at 7–12 months `pcv-3` is the booster and `pcv-4` is `not_needed`.
+//!
+//! The legacy Hib series (4種混合 era) follows the same rules with its own numbers: a first dose
+//! through 生後7月 → 3 primary + booster; through 生後12月 → 2 primary + booster; through 生後60月
+//! → 1 dose. Primary doses not given by 生後12月 are skipped; the booster is ≥7月 after the last
+//! primary, with no age floor and a standard period counted from that primary (7–13月).
 
 use chrono::NaiveDate;
 
@@ -60,9 +65,12 @@ impl Rules<'_> {
             return None;
         }
         let primaries = doses.len();
-        let skip_third_after = self.start_age.third_primary_skipped_if_second_after.resolve(self.birth);
-        let needed = match doses.get(1) {
-            Some(second) if branch.primary >= 3 && second.date > skip_third_after => 2,
+        let skip_third_after = self
+            .start_age
+            .third_primary_skipped_if_second_after
+            .map(|point| point.resolve(self.birth));
+        let needed = match (doses.get(1), skip_third_after) {
+            (Some(second), Some(after)) if branch.primary >= 3 && second.date > after => 2,
             _ => branch.primary,
         };
         if primaries < needed {
@@ -97,16 +105,19 @@ impl Rules<'_> {
                 projected,
             ),
             Role::Booster => {
-                let earliest = self
+                let floor = self
                     .start_age
-                    .booster_interval
-                    .after(last.date)
-                    .max(self.start_age.booster_not_before.resolve(self.birth))
-                    .max(self.legal_from);
-                let recommended = self
-                    .branch(first.date)
+                    .booster_not_before
+                    .map_or(self.legal_from, |point| point.resolve(self.birth).max(self.legal_from));
+                let earliest = self.start_age.booster_interval.after(last.date).max(floor);
+                let branch = self.branch(first.date);
+                let by_age = branch
                     .and_then(|branch| branch.booster_recommended)
                     .map(|span| (span.from.resolve(self.birth), span.until.resolve(self.birth)));
+                let after_primary = branch
+                    .and_then(|branch| branch.booster_recommended_after)
+                    .map(|span| (span.from.after(last.date), span.until.after(last.date)));
+                let recommended = by_age.or(after_primary);
                 Dates::new(
                     earliest,
                     (recommended.map(|(from, _)| from), recommended.map(|(_, until)| until)),

@@ -4,6 +4,7 @@
 mod cli;
 mod data;
 mod dates;
+mod hib;
 mod live;
 mod pcv;
 mod pregnancy;
