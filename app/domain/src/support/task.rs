@@ -1,0 +1,409 @@
+//! The task list: what a coordinator or a site has to do next, derived from the timelines, the
+//! planned visits and the support plans. Nothing here is stored; tasks disappear when done.
+
+use super::interview::InterviewKind;
+use super::visit::{HomeVisit, VisitKind};
+use crate::ids::{AccountId, FamilyId, SiteId};
+use crate::schedule::dates::add_days;
+use crate::schedule::{Kind, Status};
+use crate::timeline::{Member, MemberTimeline};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Items that ended longer ago than this no longer make tasks (they are history, and the figures
+/// count them); recent misses are the ones a call can still rescue.
+pub const LOOKBACK_DAYS: i64 = 180;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "task")]
+pub enum TaskKind {
+    /// A home visit to make (one every family gets, or one a plan added).
+    Visit { visit: VisitKind },
+    /// A 伴走型 contact that has not happened yet.
+    Interview { interview: InterviewKind },
+    /// A support plan whose review falls due.
+    PlanReview,
+    /// A checkup the timeline shows as missed or overdue: confirm the child's state (未受診者把握).
+    MissedCheckup,
+    /// A parent's consultation waiting for the centre's reply.
+    Consultation { consultation: i64 },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Task {
+    pub kind: TaskKind,
+    pub family: FamilyId,
+    pub family_name: String,
+    pub site: Option<SiteId>,
+    pub member: Option<Member>,
+    /// The timeline item, when the task comes from one.
+    pub item: Option<String>,
+    /// The last day it should be done (or the review date).
+    pub due: NaiveDate,
+    pub scheduled_on: Option<NaiveDate>,
+    pub assignee: Option<AccountId>,
+    pub assignee_name: Option<String>,
+}
+
+impl Task {
+    pub fn is_late(&self, today: NaiveDate) -> bool {
+        self.due < today
+    }
+}
+
+/// Who the list is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "scope", content = "id")]
+pub enum Scope {
+    /// Tasks assigned to this coordinator.
+    Mine(AccountId),
+    /// Tasks of the families of one site, assigned or not.
+    Site(SiteId),
+    /// The whole municipality.
+    All,
+}
+
+impl Scope {
+    pub fn includes(&self, task: &Task) -> bool {
+        match self {
+            Scope::Mine(account) => task.assignee == Some(*account),
+            Scope::Site(site) => task.site == Some(*site),
+            Scope::All => true,
+        }
+    }
+}
+
+/// What a family contributes to the task list, before assignments are known.
+pub struct FamilyFacts<'a> {
+    pub family: FamilyId,
+    pub family_name: &'a str,
+    pub site: Option<SiteId>,
+    pub timelines: &'a [MemberTimeline],
+    /// Every visit on record for the family, planned or done.
+    pub visits: &'a [HomeVisit],
+}
+
+/// The family's tasks from its timelines and visits, as of `today`.
+pub fn family_tasks(facts: &FamilyFacts<'_>, today: NaiveDate) -> Vec<Task> {
+    let horizon = add_days(today, -LOOKBACK_DAYS);
+    let task = |kind, member, item: Option<String>, due| Task {
+        kind,
+        family: facts.family,
+        family_name: facts.family_name.to_owned(),
+        site: facts.site,
+        member,
+        item,
+        due,
+        scheduled_on: None,
+        assignee: None,
+        assignee_name: None,
+    };
+    let mut tasks = Vec::new();
+    for timeline in facts.timelines {
+        for item in &timeline.timeline.items {
+            let pending = matches!(item.status, Status::Due | Status::Overdue | Status::Missed);
+            if item.projected || !pending || item.latest < horizon {
+                continue;
+            }
+            let key = item.key.to_string();
+            let kind = match item.kind {
+                Kind::HomeVisit => match VisitKind::of_timeline_key(item.series.as_str()) {
+                    Some(visit) => TaskKind::Visit { visit },
+                    None => continue,
+                },
+                Kind::Interview => match interview_of_key(item.series.as_str()) {
+                    Some(interview) => TaskKind::Interview { interview },
+                    None => continue,
+                },
+                Kind::Checkup if item.status != Status::Due => TaskKind::MissedCheckup,
+                _ => continue,
+            };
+            let mut t = task(kind, Some(timeline.member), Some(key), item.latest);
+            if let TaskKind::Visit { visit } = kind {
+                // A visit already planned for this child carries its assignment and date.
+                let planned = facts
+                    .visits
+                    .iter()
+                    .find(|v| v.kind == visit && v.is_open() && member_of_visit(v) == Some(timeline.member));
+                if let Some(v) = planned {
+                    t.scheduled_on = v.scheduled_on;
+                    t.assignee = v.assigned_to;
+                    t.assignee_name = v.assigned_name.clone();
+                }
+                // A visit recorded but not yet reflected on the timeline is done.
+                if facts
+                    .visits
+                    .iter()
+                    .any(|v| v.kind == visit && !v.is_open() && member_of_visit(v) == Some(timeline.member))
+                {
+                    continue;
+                }
+            }
+            tasks.push(t);
+        }
+    }
+    // Visits that only a plan or a worry calls for.
+    for v in facts
+        .visits
+        .iter()
+        .filter(|v| v.is_open() && v.kind.timeline_key().is_none())
+    {
+        let mut t = task(TaskKind::Visit { visit: v.kind }, member_of_visit(v), None, v.due_by);
+        t.scheduled_on = v.scheduled_on;
+        t.assignee = v.assigned_to;
+        t.assignee_name = v.assigned_name.clone();
+        tasks.push(t);
+    }
+    tasks
+}
+
+fn interview_of_key(series: &str) -> Option<InterviewKind> {
+    InterviewKind::ALL.iter().copied().find(|k| k.timeline_key() == series)
+}
+
+fn member_of_visit(v: &HomeVisit) -> Option<Member> {
+    match (v.child, v.pregnancy) {
+        (Some(c), _) => Some(Member::Child(c)),
+        (None, Some(p)) => Some(Member::Pregnancy(p)),
+        (None, None) => None,
+    }
+}
+
+/// A plan review as a task, once it is within [`super::risk::REVIEW_NOTICE_DAYS`].
+pub fn plan_review_task(
+    family: FamilyId,
+    family_name: &str,
+    site: Option<SiteId>,
+    review_on: NaiveDate,
+    responsible: Option<(AccountId, String)>,
+    today: NaiveDate,
+) -> Option<Task> {
+    if review_on > add_days(today, super::risk::REVIEW_NOTICE_DAYS) {
+        return None;
+    }
+    let (assignee, assignee_name) = responsible.map_or((None, None), |(a, n)| (Some(a), Some(n)));
+    Some(Task {
+        kind: TaskKind::PlanReview,
+        family,
+        family_name: family_name.to_owned(),
+        site,
+        member: None,
+        item: None,
+        due: review_on,
+        scheduled_on: None,
+        assignee,
+        assignee_name,
+    })
+}
+
+/// A consultation waiting for a reply, due the day the parent started waiting.
+pub fn consultation_task(
+    consultation: &crate::consultation::Consultation,
+    site: Option<SiteId>,
+    waiting_since: NaiveDate,
+) -> Task {
+    Task {
+        kind: TaskKind::Consultation {
+            consultation: consultation.id,
+        },
+        family: consultation.family,
+        family_name: consultation.family_name.clone(),
+        site,
+        member: consultation.member,
+        item: None,
+        due: waiting_since,
+        scheduled_on: None,
+        assignee: consultation.assigned_to,
+        assignee_name: consultation.assigned_name.clone(),
+    }
+}
+
+/// Earliest due first; the list a coordinator works down.
+pub fn sort(tasks: &mut [Task]) {
+    tasks.sort_by(|a, b| a.due.cmp(&b.due).then(a.family.cmp(&b.family)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::family::{Child, FamilyRecord};
+    use crate::ids::{ChildId, MunicipalityId};
+    use crate::people::Sex;
+    use crate::schedule::{Options, Schedule};
+    use crate::timeline::{MemberRecord, family_timelines};
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    const CHILD: ChildId = ChildId(7);
+
+    fn family_with_child(birth: &str) -> FamilyRecord {
+        FamilyRecord {
+            id: FamilyId(1),
+            municipality: MunicipalityId(1),
+            site: Some(SiteId(3)),
+            site_name: None,
+            family_name: "山田".into(),
+            family_name_kana: "ヤマダ".into(),
+            guardians: vec![],
+            pregnancies: vec![],
+            children: vec![Child {
+                id: CHILD,
+                pregnancy: None,
+                name: "花".into(),
+                name_kana: "ハナ".into(),
+                birth_date: d(birth),
+                sex: Sex::Female,
+                options: Options::default(),
+            }],
+        }
+    }
+
+    fn tasks_on(birth: &str, records: &[(&str, &str)], visits: &[HomeVisit], today: &str) -> Vec<Task> {
+        let family = family_with_child(birth);
+        let records: Vec<MemberRecord> = records
+            .iter()
+            .map(|(key, on)| MemberRecord {
+                member: Member::Child(CHILD),
+                key: (*key).into(),
+                done_on: d(on),
+            })
+            .collect();
+        let timelines = family_timelines(Schedule::national(), &family, &records, d(today));
+        let facts = FamilyFacts {
+            family: family.id,
+            family_name: "山田",
+            site: family.site,
+            timelines: &timelines,
+            visits,
+        };
+        let mut tasks = family_tasks(&facts, d(today));
+        sort(&mut tasks);
+        tasks
+    }
+
+    fn kinds(tasks: &[Task]) -> Vec<TaskKind> {
+        tasks.iter().map(|t| t.kind).collect()
+    }
+
+    fn visit(kind: VisitKind, due: &str, visited: Option<&str>) -> HomeVisit {
+        HomeVisit {
+            id: 1,
+            kind,
+            pregnancy: None,
+            child: Some(CHILD),
+            due_by: d(due),
+            assigned_to: Some(AccountId(5)),
+            assigned_name: Some("保健 花子".into()),
+            scheduled_on: Some(d("2026-11-30")),
+            visited_on: visited.map(d),
+            findings: String::new(),
+            epds: None,
+        }
+    }
+
+    #[test]
+    fn a_newborn_brings_both_visits_and_the_postnatal_interview() {
+        let tasks = tasks_on("2026-11-10", &[], &[], "2026-11-24");
+        let k = kinds(&tasks);
+        assert!(
+            k.contains(&TaskKind::Visit {
+                visit: VisitKind::Newborn
+            }),
+            "{k:?}"
+        );
+        assert!(
+            k.contains(&TaskKind::Visit {
+                visit: VisitKind::InfantHome
+            }),
+            "{k:?}"
+        );
+        assert!(
+            k.contains(&TaskKind::Interview {
+                interview: InterviewKind::Postnatal
+            }),
+            "{k:?}"
+        );
+        let newborn = tasks
+            .iter()
+            .find(|t| {
+                t.kind
+                    == TaskKind::Visit {
+                        visit: VisitKind::Newborn,
+                    }
+            })
+            .unwrap();
+        // 新生児訪問: the 28-day window of the national schedule.
+        assert_eq!(newborn.due, d("2026-12-08"));
+        assert_eq!(newborn.member, Some(Member::Child(CHILD)));
+        assert!(tasks.windows(2).all(|w| w[0].due <= w[1].due));
+    }
+
+    #[test]
+    fn a_recorded_visit_ends_its_task_and_a_planned_one_carries_its_assignee() {
+        let done = tasks_on("2026-11-10", &[("visit-newborn", "2026-11-20")], &[], "2026-11-24");
+        assert!(!kinds(&done).contains(&TaskKind::Visit {
+            visit: VisitKind::Newborn
+        }));
+        let planned = [visit(VisitKind::InfantHome, "2027-03-09", None)];
+        let tasks = tasks_on("2026-11-10", &[], &planned, "2026-11-24");
+        let infant = tasks
+            .iter()
+            .find(|t| {
+                t.kind
+                    == TaskKind::Visit {
+                        visit: VisitKind::InfantHome,
+                    }
+            })
+            .unwrap();
+        assert_eq!(infant.assignee, Some(AccountId(5)));
+        assert_eq!(infant.scheduled_on, Some(d("2026-11-30")));
+        let visited = [visit(VisitKind::InfantHome, "2027-03-09", Some("2026-11-22"))];
+        let tasks = tasks_on("2026-11-10", &[], &visited, "2026-11-24");
+        assert!(!kinds(&tasks).contains(&TaskKind::Visit {
+            visit: VisitKind::InfantHome
+        }));
+    }
+
+    #[test]
+    fn a_missed_checkup_is_a_task_until_it_is_long_past() {
+        // Born 2026-03-01: the 3–4 month checkup window closed in summer.
+        let tasks = tasks_on("2026-03-01", &[], &[], "2026-11-24");
+        assert!(kinds(&tasks).contains(&TaskKind::MissedCheckup));
+        let attended = tasks_on("2026-03-01", &[("checkup-3m", "2026-06-15")], &[], "2026-11-24");
+        assert!(!attended.iter().any(|t| t.item.as_deref() == Some("checkup-3m")));
+        // A five-year-old's missed 1-month checkup is history, not a task.
+        let old = tasks_on("2021-06-01", &[], &[], "2026-11-24");
+        assert!(!old.iter().any(|t| t.item.as_deref() == Some("checkup-1m")), "{old:?}");
+    }
+
+    #[test]
+    fn follow_up_visits_come_from_the_plan_and_scopes_filter() {
+        let follow = [visit(VisitKind::ParentingSupport, "2026-12-05", None)];
+        let tasks = tasks_on("2024-01-10", &[], &follow, "2026-11-24");
+        let t = tasks
+            .iter()
+            .find(|t| {
+                t.kind
+                    == TaskKind::Visit {
+                        visit: VisitKind::ParentingSupport,
+                    }
+            })
+            .unwrap();
+        assert_eq!(t.due, d("2026-12-05"));
+        assert!(Scope::Mine(AccountId(5)).includes(t));
+        assert!(!Scope::Mine(AccountId(6)).includes(t));
+        assert!(Scope::Site(SiteId(3)).includes(t));
+        assert!(!Scope::Site(SiteId(4)).includes(t));
+        assert!(Scope::All.includes(t));
+    }
+
+    #[test]
+    fn plan_reviews_appear_two_weeks_ahead() {
+        let on = |review: &str| plan_review_task(FamilyId(1), "山田", None, d(review), None, d("2026-11-24"));
+        assert!(on("2026-12-08").is_some());
+        assert!(on("2026-12-09").is_none());
+        assert!(on("2026-11-01").unwrap().is_late(d("2026-11-24")));
+    }
+}
