@@ -72,7 +72,7 @@ impl Store {
         if !staff.role.is_staff() {
             return Err(Error::Conflict("not_a_staff_role"));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO accounts (municipality_id, email, password_hash, role, display_name, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",

@@ -7,11 +7,15 @@ use domain::ids::{AccountId, MunicipalityId};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
     pub actor: AccountId,
+    pub actor_name: String,
     pub action: String,
     pub subject: String,
     pub address: Option<String>,
     pub at: DateTime<Utc>,
 }
+
+/// The most recent entries shown at once.
+const AUDIT_PAGE: i64 = 500;
 
 impl Store {
     pub async fn audit(
@@ -43,18 +47,46 @@ impl Store {
         municipality: MunicipalityId,
         subject: &str,
     ) -> Result<Vec<AuditEntry>, Error> {
-        let rows: Vec<(i64, String, String, Option<String>, String)> = sqlx::query_as(
-            "SELECT actor_id, action, subject, address, at FROM audit_log \
-             WHERE municipality_id = $1 AND subject = $2 ORDER BY at DESC, id DESC",
-        )
-        .bind(municipality.0)
-        .bind(subject)
-        .fetch_all(self.pool())
-        .await?;
+        self.audit_where(municipality, "l.subject = $2", subject.to_owned(), AUDIT_PAGE)
+            .await
+    }
+
+    /// What one staff member read and changed, newest first.
+    pub async fn audit_of_actor(
+        &self,
+        municipality: MunicipalityId,
+        actor: AccountId,
+    ) -> Result<Vec<AuditEntry>, Error> {
+        self.audit_where(municipality, "l.actor_id = $2", actor.0, AUDIT_PAGE)
+            .await
+    }
+
+    async fn audit_where<T>(
+        &self,
+        municipality: MunicipalityId,
+        filter: &str,
+        value: T,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>, Error>
+    where
+        T: for<'q> sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any> + Send + 'static,
+    {
+        let sql = format!(
+            "SELECT l.actor_id, a.display_name, l.action, l.subject, l.address, l.at FROM audit_log l \
+             JOIN accounts a ON a.id = l.actor_id WHERE l.municipality_id = $1 AND {filter} \
+             ORDER BY l.at DESC, l.id DESC LIMIT $3"
+        );
+        let rows: Vec<(i64, String, String, String, Option<String>, String)> = sqlx::query_as(&sql)
+            .bind(municipality.0)
+            .bind(value)
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await?;
         rows.into_iter()
-            .map(|(actor, action, subject, address, at)| {
+            .map(|(actor, actor_name, action, subject, address, at)| {
                 Ok(AuditEntry {
                     actor: AccountId(actor),
+                    actor_name,
                     action,
                     subject,
                     address,

@@ -2,13 +2,23 @@
 
 use crate::accounts::{NewStaff, hash_password};
 use crate::families::{NewChild, NewFamily, NewPregnancy};
+use crate::interviews::NewInterview;
 use crate::invitations::NewGuardian;
+use crate::network::NewInstitution;
+use crate::plans::NewFlag;
+use crate::visits::{PlannedVisit, VisitReport};
 use crate::{Error, Store};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use domain::account::{Profession, Role};
-use domain::ids::AccountId;
+use domain::ids::{AccountId, ChildId, FamilyId, MunicipalityId, PregnancyId};
 use domain::invitation::InvitationCode;
 use domain::people::{Email, Kana, NewPassword, PersonName, Sex};
+use domain::support::epds::Epds;
+use domain::support::interview::{ChecklistTopic, HomeSupport, InterviewKind};
+use domain::support::network::{InstitutionKind, ReferralStatus};
+use domain::support::risk::{FlagOrigin, RiskCategory};
+use domain::support::visit::VisitKind;
+use domain::timeline::Member;
 
 pub const MUNICIPALITY_CODE: &str = "999990";
 pub const MUNICIPALITY_NAME: &str = "よりそい市";
@@ -143,7 +153,124 @@ fn days_after(today: NaiveDate, days: u64) -> NaiveDate {
     today.checked_add_days(Days::new(days)).unwrap_or(today)
 }
 
+/// Related institutions of the demo city (fictional names and numbers).
+const INSTITUTIONS: [(InstitutionKind, &str, &str); 6] = [
+    (InstitutionKind::Hospital, "よりそい市民病院 産婦人科", "000-0000-0001"),
+    (InstitutionKind::PublicHealthCentre, "よりそい保健所", "000-0000-0002"),
+    (
+        InstitutionKind::ChildGuidanceCentre,
+        "よりそい児童相談所",
+        "000-0000-0003",
+    ),
+    (InstitutionKind::Nursery, "ひだまり保育園", "000-0000-0004"),
+    (
+        InstitutionKind::PostpartumCare,
+        "産後ケアハウス こもれび",
+        "000-0000-0005",
+    ),
+    (
+        InstitutionKind::FamilySupportCentre,
+        "よりそい市ファミリー・サポート・センター",
+        "000-0000-0006",
+    ),
+];
+
+/// What the demo's staff-side records are made from, for one family.
+struct DemoFamily<'a> {
+    municipality: MunicipalityId,
+    family: FamilyId,
+    index: usize,
+    pregnancy: PregnancyId,
+    notified_on: NaiveDate,
+    born: Option<(ChildId, NaiveDate)>,
+    nurse: AccountId,
+    institutions: &'a [(InstitutionKind, i64)],
+    now: DateTime<Utc>,
+}
+
 impl Store {
+    /// Interviews for most families (one flagged 特定妊婦), newborn visits with an EPDS for the
+    /// infants (one that flags, with a referral to postpartum care).
+    async fn seed_demo_support(&self, f: DemoFamily<'_>) -> Result<(), Error> {
+        let flag = (f.index == 7).then_some(NewFlag {
+            category: RiskCategory::SpecifiedPregnancy,
+            origin: FlagOrigin::Interview,
+            reason: "支援者がいない・経済的な不安",
+            raised_on: f.notified_on,
+        });
+        if f.index % 5 != 4 {
+            let checklist: &[ChecklistTopic] = if f.index == 7 {
+                &[ChecklistTopic::NoHelper, ChecklistTopic::MoneyOrHousing]
+            } else {
+                &[]
+            };
+            let interview = NewInterview {
+                kind: InterviewKind::Notification,
+                member: Member::Pregnancy(f.pregnancy),
+                held_on: f.notified_on,
+                home_support: if f.index == 7 {
+                    HomeSupport::None
+                } else {
+                    HomeSupport::Enough
+                },
+                checklist,
+                health: "",
+                worries: "",
+                questionnaire_returned: false,
+                interview_requested: false,
+                benefit_form_handed: true,
+                flag,
+            };
+            self.add_interview(f.municipality, f.family, f.nurse, &interview, f.now)
+                .await?;
+        }
+        let Some((child, birth_date)) = f.born.filter(|_| f.index % 6 == 3) else {
+            return Ok(());
+        };
+        let visit = PlannedVisit {
+            kind: VisitKind::Newborn,
+            member: Some(Member::Child(child)),
+            due_by: days_after(birth_date, 28),
+            assigned_to: Some(f.nurse),
+            scheduled_on: Some(days_after(birth_date, 20)),
+        };
+        let visit = self
+            .plan_visit(f.municipality, f.family, f.nurse, &visit, f.now)
+            .await?;
+        // Printed option positions: all "best" answers score 0; family 9's answers total 13.
+        let chosen = if f.index == 9 {
+            [1, 1, 1, 1, 1, 1, 2, 1, 2, 3]
+        } else {
+            [0, 0, 3, 0, 3, 3, 3, 3, 3, 3]
+        };
+        let report = VisitReport {
+            visited_on: days_after(birth_date, 20),
+            findings: "体重増加良好。授乳は母乳中心。",
+            epds: Epds::from_chosen(chosen).ok(),
+        };
+        self.record_visit(f.municipality, f.family, visit, f.nurse, &report, f.now)
+            .await?;
+        if f.index == 9
+            && let Some((_, postpartum_care)) = f
+                .institutions
+                .iter()
+                .find(|(k, _)| *k == InstitutionKind::PostpartumCare)
+        {
+            self.refer(
+                f.municipality,
+                f.family,
+                *postpartum_care,
+                "産後ケア（通所型）の利用を提案",
+                ReferralStatus::Referred,
+                days_after(birth_date, 21),
+                f.nurse,
+                f.now,
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
     /// Seeds the demo municipality unless it exists already; returns whether it seeded.
     pub async fn seed_demo(&self, today: NaiveDate, now: DateTime<Utc>) -> Result<bool, Error> {
         if self.municipality_by_code(MUNICIPALITY_CODE).await?.is_some() {
@@ -165,7 +292,7 @@ impl Store {
             (2, "助産 みどり", Role::Coordinator, 1, Profession::Midwife),
             (3, "支援 ひかる", Role::Coordinator, 1, Profession::SupportSpecialist),
         ];
-        let mut first_staff: Option<AccountId> = None;
+        let mut staff_ids: Vec<AccountId> = Vec::new();
         for (login, name, role, site, profession) in staff {
             let email = parse(Email::parse(LOGINS[login].email))?;
             let account = self
@@ -182,9 +309,20 @@ impl Store {
                     now,
                 )
                 .await?;
-            first_staff.get_or_insert(account);
+            staff_ids.push(account);
         }
-        let issuer = first_staff.ok_or(Error::NotFound)?;
+        let issuer = *staff_ids.first().ok_or(Error::NotFound)?;
+        let nurse = *staff_ids.get(1).ok_or(Error::NotFound)?;
+        let mut institutions = Vec::new();
+        for (kind, name, phone) in INSTITUTIONS {
+            let institution = NewInstitution {
+                kind,
+                name,
+                phone,
+                note: "",
+            };
+            institutions.push((kind, self.add_institution(municipality, &institution, now).await?));
+        }
 
         for (i, (name, kana)) in FAMILY_NAMES.iter().enumerate() {
             let family_name = parse(PersonName::parse("family_name", name))?;
@@ -205,22 +343,24 @@ impl Store {
             let child_name = parse(PersonName::parse("name", &format!("{name} {child_name}")))?;
             let child_kana = parse(Kana::parse("name_kana", &format!("{kana} {child_kana}")))?;
             // Six stages, spread over the list: early and late pregnancy, newborn, infant, toddler, preschool.
-            match i % 6 {
+            let (pregnancy, notified_on, born) = match i % 6 {
                 0 | 1 => {
                     let weeks = if i % 6 == 0 { 8 + n % 5 } else { 24 + n % 12 };
                     let due_date = days_after(today, 280 - weeks * 7 - n % 7);
                     let notified_on = days_before(today, 7 * (weeks - 7));
-                    self.add_pregnancy(
-                        municipality,
-                        family,
-                        &NewPregnancy {
-                            due_date,
-                            notified_on,
-                            fetuses: 1,
-                        },
-                        now,
-                    )
-                    .await?;
+                    let pregnancy = self
+                        .add_pregnancy(
+                            municipality,
+                            family,
+                            &NewPregnancy {
+                                due_date,
+                                notified_on,
+                                fetuses: 1,
+                            },
+                            now,
+                        )
+                        .await?;
+                    (pregnancy, notified_on, None)
                 }
                 stage => {
                     let age_days = match stage {
@@ -243,21 +383,35 @@ impl Store {
                             now,
                         )
                         .await?;
-                    self.add_child(
-                        municipality,
-                        family,
-                        &NewChild {
-                            pregnancy: Some(pregnancy),
-                            name: &child_name,
-                            name_kana: &child_kana,
-                            birth_date,
-                            sex,
-                        },
-                        now,
-                    )
-                    .await?;
+                    let child = self
+                        .add_child(
+                            municipality,
+                            family,
+                            &NewChild {
+                                pregnancy: Some(pregnancy),
+                                name: &child_name,
+                                name_kana: &child_kana,
+                                birth_date,
+                                sex,
+                            },
+                            now,
+                        )
+                        .await?;
+                    (pregnancy, notified_on, Some((child, birth_date)))
                 }
-            }
+            };
+            self.seed_demo_support(DemoFamily {
+                municipality,
+                family,
+                index: i,
+                pregnancy,
+                notified_on,
+                born,
+                nurse,
+                institutions: &institutions,
+                now,
+            })
+            .await?;
             // Demo parent logins: an infant's family (index 3) and an early pregnancy (index 0).
             let login = match i {
                 3 => Some(LOGINS[4].email),

@@ -29,7 +29,7 @@ pub struct NewChild<'a> {
 }
 
 #[derive(sqlx::FromRow)]
-struct PregnancyRow {
+pub(crate) struct PregnancyRow {
     id: i64,
     family_id: i64,
     due_date: String,
@@ -40,7 +40,7 @@ struct PregnancyRow {
 }
 
 impl PregnancyRow {
-    fn into_domain(self) -> Result<(FamilyId, Pregnancy), Error> {
+    pub(crate) fn into_domain(self) -> Result<(FamilyId, Pregnancy), Error> {
         Ok((
             FamilyId(self.family_id),
             Pregnancy {
@@ -57,7 +57,7 @@ impl PregnancyRow {
 }
 
 #[derive(sqlx::FromRow)]
-struct ChildRow {
+pub(crate) struct ChildRow {
     id: i64,
     family_id: i64,
     pregnancy_id: Option<i64>,
@@ -69,7 +69,7 @@ struct ChildRow {
 }
 
 impl ChildRow {
-    fn into_domain(self) -> Result<(FamilyId, Child), Error> {
+    pub(crate) fn into_domain(self) -> Result<(FamilyId, Child), Error> {
         Ok((
             FamilyId(self.family_id),
             Child {
@@ -92,8 +92,8 @@ impl ChildRow {
 /// id, municipality, site, site name, family name, kana.
 type FamilyHeadRow = (i64, i64, Option<i64>, Option<String>, String, String);
 
-const PREGNANCY_COLUMNS: &str = "id, family_id, due_date, notified_on, fetuses, outcome, ended_on";
-const CHILD_COLUMNS: &str = "id, family_id, pregnancy_id, name, name_kana, birth_date, sex, product_options";
+pub(crate) const PREGNANCY_COLUMNS: &str = "id, family_id, due_date, notified_on, fetuses, outcome, ended_on";
+pub(crate) const CHILD_COLUMNS: &str = "id, family_id, pregnancy_id, name, name_kana, birth_date, sex, product_options";
 
 /// The caseload's search: family, child or guardian names, in writing or kana (hiragana matches katakana).
 const CASELOAD_FILTER: &str = "f.municipality_id = $1 AND ($2 = '' \
@@ -140,7 +140,7 @@ impl Store {
         Ok(FamilyId(id))
     }
 
-    async fn require_site(&self, municipality: MunicipalityId, site: SiteId) -> Result<(), Error> {
+    pub(crate) async fn require_site(&self, municipality: MunicipalityId, site: SiteId) -> Result<(), Error> {
         let owned: Option<(i64,)> = sqlx::query_as("SELECT id FROM sites WHERE id = $1 AND municipality_id = $2")
             .bind(site.0)
             .bind(municipality.0)
@@ -149,7 +149,7 @@ impl Store {
         owned.map(|_| ()).ok_or(Error::NotFound)
     }
 
-    async fn require_family(&self, municipality: MunicipalityId, family: FamilyId) -> Result<(), Error> {
+    pub(crate) async fn require_family(&self, municipality: MunicipalityId, family: FamilyId) -> Result<(), Error> {
         let owned: Option<(i64,)> = sqlx::query_as("SELECT id FROM families WHERE id = $1 AND municipality_id = $2")
             .bind(family.0)
             .bind(municipality.0)
@@ -190,7 +190,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<ChildId, Error> {
         self.require_family(municipality, family).await?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         if let Some(pregnancy) = child.pregnancy {
             let updated = sqlx::query(
                 "UPDATE pregnancies SET outcome = 'born', ended_on = $1 \

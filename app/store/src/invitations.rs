@@ -97,7 +97,7 @@ impl Store {
     ) -> Result<Result<AccountId, JoinRefused>, Error> {
         let hash = code_hash(code);
         let at = time::instant(now);
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         // The conditional update is the claim: of two parents racing with one code, one wins.
         let claimed: Option<(i64, i64, i64)> = sqlx::query_as(
             "UPDATE invitations SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1 \

@@ -5,15 +5,22 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod consultations;
 pub mod demo;
 mod error;
 pub mod families;
+pub mod interviews;
 pub mod invitations;
 pub mod municipalities;
+pub mod network;
+pub mod overview;
+pub mod plans;
+pub mod push;
 pub mod sessions;
 pub mod throttle;
 pub mod time;
 pub mod timeline;
+pub mod visits;
 
 pub use error::Error;
 
@@ -100,6 +107,16 @@ impl Store {
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// A transaction that reads before it writes. On SQLite it takes the write lock at `BEGIN`:
+    /// a deferred transaction that has read cannot wait for the lock (the busy timeout does not
+    /// apply to that upgrade) and fails at once with "database is locked" while another writes.
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, Error> {
+        Ok(match self.engine() {
+            Engine::Sqlite => self.pool().begin_with("BEGIN IMMEDIATE").await?,
+            Engine::Postgres => self.pool().begin().await?,
+        })
     }
 
     /// Cheap liveness probe for the health endpoint.

@@ -51,6 +51,47 @@ type RecordRow = (
     Option<String>,
 );
 
+/// The insert behind [`Store::add_record`], for callers that already checked the member and hold a
+/// transaction (a recorded visit or interview completes its timeline item in the same commit).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn insert_record(
+    conn: &mut sqlx::AnyConnection,
+    municipality: MunicipalityId,
+    family: FamilyId,
+    member: Member,
+    key: &str,
+    done_on: NaiveDate,
+    source: Source,
+    by: AccountId,
+    now: DateTime<Utc>,
+) -> Result<i64, Error> {
+    let (pregnancy, child) = match member {
+        Member::Pregnancy(p) => (Some(p.0), None),
+        Member::Child(c) => (None, Some(c.0)),
+    };
+    let at = time::instant(now);
+    let verified = (source == Source::Staff).then_some(by.0);
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO timeline_records (municipality_id, family_id, pregnancy_id, child_id, item_key, done_on, source, \
+                                       recorded_by, recorded_at, verified_by, verified_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    )
+    .bind(municipality.0)
+    .bind(family.0)
+    .bind(pregnancy)
+    .bind(child)
+    .bind(key)
+    .bind(time::date(done_on))
+    .bind(source.as_str())
+    .bind(by.0)
+    .bind(&at)
+    .bind(verified)
+    .bind(verified.map(|_| at.clone()))
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
 fn hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
@@ -115,46 +156,9 @@ impl Store {
         by: AccountId,
         now: DateTime<Utc>,
     ) -> Result<i64, Error> {
-        let (table, member_id) = match member {
-            Member::Pregnancy(p) => ("pregnancies", p.0),
-            Member::Child(c) => ("children", c.0),
-        };
-        let owned: Option<(i64,)> = sqlx::query_as(&format!(
-            "SELECT id FROM {table} WHERE id = $1 AND family_id = $2 AND municipality_id = $3"
-        ))
-        .bind(member_id)
-        .bind(family.0)
-        .bind(municipality.0)
-        .fetch_optional(self.pool())
-        .await?;
-        if owned.is_none() {
-            return Err(Error::NotFound);
-        }
-        let (pregnancy, child) = match member {
-            Member::Pregnancy(p) => (Some(p.0), None),
-            Member::Child(c) => (None, Some(c.0)),
-        };
-        let at = time::instant(now);
-        let verified = (source == Source::Staff).then_some(by.0);
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO timeline_records (municipality_id, family_id, pregnancy_id, child_id, item_key, done_on, source, \
-                                           recorded_by, recorded_at, verified_by, verified_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-        )
-        .bind(municipality.0)
-        .bind(family.0)
-        .bind(pregnancy)
-        .bind(child)
-        .bind(key)
-        .bind(time::date(done_on))
-        .bind(source.as_str())
-        .bind(by.0)
-        .bind(&at)
-        .bind(verified)
-        .bind(verified.map(|_| at.clone()))
-        .fetch_one(self.pool())
-        .await?;
-        Ok(id)
+        self.require_member(municipality, family, member).await?;
+        let mut conn = self.pool().acquire().await?;
+        insert_record(&mut conn, municipality, family, member, key, done_on, source, by, now).await
     }
 
     /// Staff confirm a parent's record (職員確認).
@@ -228,7 +232,7 @@ impl Store {
         token: &str,
         now: DateTime<Utc>,
     ) -> Result<(), Error> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM calendar_feeds WHERE family_id = $1")
             .bind(family.0)
             .execute(&mut *tx)

@@ -2,16 +2,31 @@
 
 mod support;
 
-use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use chrono::{Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use domain::account::{Profession, Role};
+use domain::consultation::{Author, ClientKey, ContactMode, MessageText, Outcome, Topic, Urgency};
 use domain::family::Stage;
-use domain::ids::{FamilyId, MunicipalityId};
+use domain::ids::{AccountId, ChildId, FamilyId, MunicipalityId, PregnancyId, SiteId};
 use domain::invitation::InvitationCode;
 use domain::people::{Email, Kana, NewPassword, PersonName, Sex};
+use domain::support::epds::Epds;
+use domain::support::interview::{ChecklistTopic, HomeSupport, InterviewKind};
+use domain::support::network::{Institution, InstitutionKind, ReferralStatus};
+use domain::support::risk::{FlagOrigin, PlanStatus, RiskCategory};
+use domain::support::visit::VisitKind;
+use domain::timeline::Member;
+use std::sync::Arc;
 use store::Store;
 use store::accounts::{LoginRefused, NewStaff, hash_password};
+use store::consultations::{NewConsultation, NewSlots, Which};
 use store::families::{NewChild, NewFamily, NewPregnancy};
+use store::interviews::NewInterview;
 use store::invitations::{JoinRefused, NewGuardian};
+use store::network::NewInstitution;
+use store::plans::{NewFlag, PlanContents};
+use store::timeline::Source;
+use store::visits::{PlannedVisit, VisitReport};
+use tokio::sync::Barrier;
 
 fn now() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 24, 3, 0, 0).unwrap()
@@ -71,6 +86,104 @@ async fn staff(store: &Store, m: MunicipalityId, email: &str, role: Role) -> dom
 
 fn code(n: u8) -> InvitationCode {
     InvitationCode::from_random([n; 12])
+}
+
+/// A coordinator with a name of their own, to tell who did what.
+async fn staff_named(store: &Store, m: MunicipalityId, email: &str, name: &str) -> AccountId {
+    let email = Email::parse(email).unwrap();
+    let hash = hash_password(&NewPassword::parse("staff password 1").unwrap()).unwrap();
+    store
+        .create_staff(
+            &NewStaff {
+                municipality: m,
+                email: &email,
+                password_hash: &hash,
+                display_name: name,
+                role: Role::Coordinator,
+                site: None,
+                profession: Profession::PublicHealthNurse,
+            },
+            now(),
+        )
+        .await
+        .unwrap()
+}
+
+async fn pregnancy(store: &Store, m: MunicipalityId, f: FamilyId, notified_on: &str, due_date: &str) -> PregnancyId {
+    store
+        .add_pregnancy(
+            m,
+            f,
+            &NewPregnancy {
+                due_date: d(due_date),
+                notified_on: d(notified_on),
+                fetuses: 1,
+            },
+            now(),
+        )
+        .await
+        .unwrap()
+}
+
+async fn child(store: &Store, m: MunicipalityId, f: FamilyId, name: &str, kana: &str, born: &str) -> ChildId {
+    let name = PersonName::parse("n", name).unwrap();
+    let kana = Kana::parse("k", kana).unwrap();
+    store
+        .add_child(
+            m,
+            f,
+            &NewChild {
+                pregnancy: None,
+                name: &name,
+                name_kana: &kana,
+                birth_date: d(born),
+                sex: Sex::Female,
+            },
+            now(),
+        )
+        .await
+        .unwrap()
+}
+
+/// An EPDS from the printed option positions (see `Epds::from_chosen`).
+fn epds(chosen: [u8; 10]) -> Epds {
+    Epds::from_chosen(chosen).unwrap()
+}
+
+/// A 新生児訪問 for a child, due four weeks after a birth on 2026-11-10.
+fn newborn_visit(c: ChildId, assigned_to: Option<AccountId>) -> PlannedVisit {
+    PlannedVisit {
+        kind: VisitKind::Newborn,
+        member: Some(Member::Child(c)),
+        due_by: d("2026-12-08"),
+        assigned_to,
+        scheduled_on: None,
+    }
+}
+
+fn visit_report(visited_on: &str, epds: Option<Epds>) -> VisitReport<'static> {
+    VisitReport {
+        visited_on: d(visited_on),
+        findings: "授乳は順調",
+        epds,
+    }
+}
+
+fn manual_flag(raised_on: &str) -> NewFlag<'static> {
+    NewFlag {
+        category: RiskCategory::NeedsSupport,
+        origin: FlagOrigin::Manual,
+        reason: "支援者がいない",
+        raised_on: d(raised_on),
+    }
+}
+
+#[track_caller]
+fn assert_not_found<T: std::fmt::Debug>(result: Result<T, store::Error>, what: &str) {
+    assert!(
+        matches!(result, Err(store::Error::NotFound)),
+        "{what}: expected NotFound, got {result:?}"
+    );
 }
 
 async fn a_family_record_holds_its_pregnancies_and_children(store: support::Db) {
@@ -576,6 +689,1786 @@ async fn guessing_invitation_codes_is_slowed_down_per_address(store: support::Db
     assert!(r.is_ok(), "{r:?}");
 }
 
+async fn an_interview_completes_its_timeline_item_and_stays_in_its_municipality(store: support::Db) {
+    let a = municipality(&store, "100001").await;
+    let b = municipality(&store, "100002").await;
+    let f = family(&store, a, "山田", "ヤマダ").await;
+    let neighbours = family(&store, a, "佐藤", "サトウ").await;
+    let p = pregnancy(&store, a, f, "2026-11-20", "2027-06-15").await;
+    let neighbours_p = pregnancy(&store, a, neighbours, "2026-11-01", "2027-06-01").await;
+    let nurse = staff_named(&store, a, "nurse@example.jp", "保健師 田中").await;
+    let foreign = staff(&store, b, "b@example.jp", Role::Coordinator).await;
+    let checklist = [ChecklistTopic::NoHelper, ChecklistTopic::MoneyOrHousing];
+    let interview = NewInterview {
+        kind: InterviewKind::Notification,
+        member: Member::Pregnancy(p),
+        held_on: d("2026-11-20"),
+        home_support: HomeSupport::None,
+        checklist: &checklist,
+        health: "つわりが強い",
+        worries: "実家が遠い",
+        questionnaire_returned: false,
+        interview_requested: true,
+        benefit_form_handed: true,
+        flag: Some(NewFlag {
+            category: RiskCategory::SpecifiedPregnancy,
+            origin: FlagOrigin::Interview,
+            reason: "若年・支援者なし",
+            raised_on: d("2026-11-20"),
+        }),
+    };
+
+    let id = store.add_interview(a, f, nurse, &interview, now()).await.unwrap();
+
+    let listed = store.interviews(a, f).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    let i = &listed[0];
+    assert_eq!(
+        (i.id, i.kind, i.pregnancy, i.child, i.held_on),
+        (id, InterviewKind::Notification, Some(p), None, d("2026-11-20"))
+    );
+    assert_eq!((i.interviewer, i.interviewer_name.as_str()), (nurse, "保健師 田中"));
+    assert_eq!(
+        (i.home_support, i.checklist.as_slice()),
+        (HomeSupport::None, &checklist[..])
+    );
+    assert_eq!((i.health.as_str(), i.worries.as_str()), ("つわりが強い", "実家が遠い"));
+    assert_eq!(
+        (i.questionnaire_returned, i.interview_requested, i.benefit_form_handed),
+        (false, true, true)
+    );
+    let records = store.timeline_records(a, f).await.unwrap();
+    assert_eq!(records.len(), 1);
+    assert_eq!(
+        (
+            records[0].member,
+            records[0].key.as_str(),
+            records[0].done_on,
+            records[0].source
+        ),
+        (
+            Member::Pregnancy(p),
+            "interview-notification",
+            d("2026-11-20"),
+            Source::Staff
+        )
+    );
+    assert_eq!(records[0].verified_by_name.as_deref(), Some("保健師 田中"));
+    let flags = store.risk_flags(a, f).await.unwrap();
+    assert_eq!(
+        flags
+            .iter()
+            .map(|f| (f.category, f.origin, f.raised_on))
+            .collect::<Vec<_>>(),
+        [(RiskCategory::SpecifiedPregnancy, FlagOrigin::Interview, d("2026-11-20"))],
+        "the risk decided at the interview is flagged with it"
+    );
+    let plans = store.support_plans(a, f).await.unwrap();
+    assert_eq!(
+        plans
+            .iter()
+            .map(|p| (p.status, p.review_on, p.responsible))
+            .collect::<Vec<_>>(),
+        [(PlanStatus::Active, d("2026-11-27"), Some(nurse))]
+    );
+
+    assert_not_found(
+        store.add_interview(b, f, foreign, &interview, now()).await,
+        "another municipality's family",
+    );
+    let someone_elses = NewInterview {
+        member: Member::Pregnancy(neighbours_p),
+        ..interview
+    };
+    assert_not_found(
+        store.add_interview(a, f, nurse, &someone_elses, now()).await,
+        "a pregnancy of another family",
+    );
+    assert!(store.interviews(b, f).await.unwrap().is_empty());
+    assert!(store.interviews(a, neighbours).await.unwrap().is_empty());
+    assert_eq!(store.interviews(a, f).await.unwrap().len(), 1);
+    assert_eq!(store.timeline_records(a, f).await.unwrap().len(), 1);
+    assert_eq!(
+        store.risk_flags(a, f).await.unwrap().len(),
+        1,
+        "refused interviews flag nothing"
+    );
+    assert!(store.risk_flags(a, neighbours).await.unwrap().is_empty());
+}
+
+async fn a_flag_opens_one_plan_reviewed_a_week_later_and_is_cleared_once(store: support::Db) {
+    let a = municipality(&store, "100001").await;
+    let b = municipality(&store, "100002").await;
+    let f = family(&store, a, "山田", "ヤマダ").await;
+    let nurse = staff_named(&store, a, "nurse@example.jp", "保健師 田中").await;
+    let foreign = staff(&store, b, "b@example.jp", Role::Coordinator).await;
+    let specified = NewFlag {
+        category: RiskCategory::SpecifiedPregnancy,
+        origin: FlagOrigin::Interview,
+        reason: "若年・支援者なし",
+        raised_on: d("2026-11-20"),
+    };
+
+    let (first, opened) = store.raise_flag(a, f, nurse, &specified, now()).await.unwrap();
+    let (second, opened_again) = store
+        .raise_flag(a, f, nurse, &manual_flag("2026-11-22"), now())
+        .await
+        .unwrap();
+
+    let plan = opened.expect("the first flag opens a plan");
+    assert_eq!(opened_again, None, "a family with an active plan gets no second one");
+    let plans = store.support_plans(a, f).await.unwrap();
+    assert_eq!(plans.len(), 1);
+    let p = &plans[0];
+    assert_eq!(
+        (p.id, p.status, p.review_on, p.revision),
+        (plan, PlanStatus::Active, d("2026-11-27"), 1)
+    );
+    assert_eq!(
+        (p.responsible, p.responsible_name.as_deref()),
+        (Some(nurse), Some("保健師 田中"))
+    );
+    assert_eq!(p.history.len(), 1);
+    let flags = store.risk_flags(a, f).await.unwrap();
+    assert_eq!(
+        flags.iter().map(|f| f.id).collect::<Vec<_>>(),
+        [second, first],
+        "newest first"
+    );
+    assert_eq!(
+        (flags[1].category, flags[1].origin, flags[1].reason.as_str()),
+        (
+            RiskCategory::SpecifiedPregnancy,
+            FlagOrigin::Interview,
+            "若年・支援者なし"
+        )
+    );
+    assert_eq!(flags[1].raised_by_name, "保健師 田中");
+
+    assert_not_found(
+        store.raise_flag(b, f, foreign, &specified, now()).await,
+        "raising on another municipality's family",
+    );
+    assert_not_found(
+        store.clear_flag(b, f, first, foreign, "x", today()).await,
+        "clearing another municipality's flag",
+    );
+    assert!(store.risk_flags(b, f).await.unwrap().is_empty());
+    assert!(store.support_plans(b, f).await.unwrap().is_empty());
+    assert_eq!(store.risk_flags(a, f).await.unwrap().len(), 2);
+
+    store
+        .clear_flag(a, f, second, nurse, "転居先が決まった", today())
+        .await
+        .unwrap();
+    assert_not_found(
+        store.clear_flag(a, f, second, nurse, "again", today()).await,
+        "a cleared flag",
+    );
+    let flags = store.risk_flags(a, f).await.unwrap();
+    assert_eq!(
+        flags.iter().map(|f| f.id).collect::<Vec<_>>(),
+        [first, second],
+        "current first"
+    );
+    assert_eq!(
+        (flags[1].cleared_on, flags[1].clear_reason.as_deref()),
+        (Some(today()), Some("転居先が決まった"))
+    );
+    assert_eq!(flags[0].cleared_on, None);
+}
+
+async fn a_plan_revision_keeps_its_history_and_refuses_a_stale_form(store: support::Db) {
+    let a = municipality(&store, "100001").await;
+    let b = municipality(&store, "100002").await;
+    let f = family(&store, a, "山田", "ヤマダ").await;
+    let neighbours = family(&store, a, "佐藤", "サトウ").await;
+    let nurse = staff_named(&store, a, "nurse@example.jp", "保健師 田中").await;
+    let lead = staff_named(&store, a, "lead@example.jp", "主任 佐々木").await;
+    let foreign = staff(&store, b, "b@example.jp", Role::Coordinator).await;
+    let v1 = PlanContents {
+        status: PlanStatus::Active,
+        goals: "産後の休養を確保する",
+        services: "産後ケア事業",
+        responsible: Some(nurse),
+        institutions: "市民病院",
+        review_on: d("2026-12-01"),
+    };
+    let plan = store.create_plan(a, f, nurse, &v1, now()).await.unwrap();
+    let v2 = PlanContents {
+        goals: "育児の相談先をつくる",
+        responsible: Some(lead),
+        review_on: d("2026-12-15"),
+        ..v1
+    };
+
+    store
+        .revise_plan(a, f, plan, 1, lead, &v2, now() + Duration::hours(1))
+        .await
+        .unwrap();
+    let stale = PlanContents {
+        goals: "古いフォーム",
+        ..v1
+    };
+    let refused = store
+        .revise_plan(a, f, plan, 1, nurse, &stale, now() + Duration::hours(2))
+        .await;
+
+    assert!(
+        matches!(refused, Err(store::Error::Conflict("plan_changed"))),
+        "{refused:?}"
+    );
+    let plans = store.support_plans(a, f).await.unwrap();
+    assert_eq!(plans.len(), 1);
+    let p = &plans[0];
+    assert_eq!(
+        (p.id, p.revision, p.goals.as_str(), p.review_on),
+        (plan, 2, "育児の相談先をつくる", d("2026-12-15"))
+    );
+    assert_eq!(
+        (p.responsible, p.responsible_name.as_deref()),
+        (Some(lead), Some("主任 佐々木"))
+    );
+    assert_eq!(
+        p.history
+            .iter()
+            .map(|h| (h.revision, h.goals.as_str(), h.saved_by_name.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            (2, "育児の相談先をつくる", "主任 佐々木"),
+            (1, "産後の休養を確保する", "保健師 田中")
+        ],
+        "history newest first"
+    );
+    assert_eq!(p.history[0].saved_at, now() + Duration::hours(1));
+
+    let foreign_responsible = PlanContents {
+        responsible: Some(foreign),
+        ..v2
+    };
+    assert_not_found(
+        store.create_plan(a, f, nurse, &foreign_responsible, now()).await,
+        "creating with another municipality's responsible",
+    );
+    assert_not_found(
+        store
+            .revise_plan(a, f, plan, 2, nurse, &foreign_responsible, now())
+            .await,
+        "revising with another municipality's responsible",
+    );
+    let unassigned = PlanContents {
+        responsible: None,
+        ..v2
+    };
+    assert_not_found(
+        store.revise_plan(b, f, plan, 2, foreign, &unassigned, now()).await,
+        "revising another municipality's plan",
+    );
+    assert_not_found(
+        store.create_plan(b, f, foreign, &unassigned, now()).await,
+        "creating on another municipality's family",
+    );
+    assert_not_found(
+        store.revise_plan(a, neighbours, plan, 2, nurse, &v2, now()).await,
+        "a plan of another family",
+    );
+    assert!(store.support_plans(b, f).await.unwrap().is_empty());
+    let plans = store.support_plans(a, f).await.unwrap();
+    assert_eq!(
+        (plans.len(), plans[0].revision),
+        (1, 2),
+        "refused saves changed nothing"
+    );
+
+    // Closing the plan takes it off the active list; the next flag opens a fresh one.
+    let closed = PlanContents {
+        status: PlanStatus::Closed,
+        ..v2
+    };
+    store.revise_plan(a, f, plan, 2, nurse, &closed, now()).await.unwrap();
+    assert!(store.active_plans(a).await.unwrap().is_empty());
+    let (_, opened) = store
+        .raise_flag(a, f, nurse, &manual_flag("2026-12-20"), now())
+        .await
+        .unwrap();
+    let reopened = opened.expect("no active plan any more");
+    let plans = store.support_plans(a, f).await.unwrap();
+    assert_eq!(
+        plans.iter().map(|p| (p.id, p.status)).collect::<Vec<_>>(),
+        [(reopened, PlanStatus::Active), (plan, PlanStatus::Closed)]
+    );
+}
+
+async fn planning_a_newborn_visit_again_replans_the_open_one(store: support::Db) {
+    let a = municipality(&store, "100001").await;
+    let b = municipality(&store, "100002").await;
+    let f = family(&store, a, "山田", "ヤマダ").await;
+    let neighbours = family(&store, a, "佐藤", "サトウ").await;
+    let hana = child(&store, a, f, "山田 花", "ヤマダ ハナ", "2026-11-10").await;
+    let aoi = child(&store, a, f, "山田 葵", "ヤマダ アオイ", "2026-11-10").await;
+    let nurse = staff_named(&store, a, "nurse@example.jp", "保健師 田中").await;
+    let midwife = staff_named(&store, a, "midwife@example.jp", "助産師 高橋").await;
+    let foreign = staff(&store, b, "b@example.jp", Role::Coordinator).await;
+    let follow_up = PlannedVisit {
+        kind: VisitKind::FollowUp,
+        ..newborn_visit(hana, Some(nurse))
+    };
+
+    let first = store
+        .plan_visit(a, f, nurse, &newborn_visit(hana, Some(nurse)), now())
+        .await
+        .unwrap();
+    let replanned = PlannedVisit {
+        due_by: d("2026-12-10"),
+        scheduled_on: Some(d("2026-12-01")),
+        ..newborn_visit(hana, Some(midwife))
+    };
+    let again = store.plan_visit(a, f, nurse, &replanned, now()).await.unwrap();
+    let twin = store
+        .plan_visit(a, f, nurse, &newborn_visit(aoi, None), now())
+        .await
+        .unwrap();
+    let infant_home = store
+        .plan_visit(
+            a,
+            f,
+            nurse,
+            &PlannedVisit {
+                kind: VisitKind::InfantHome,
+                ..newborn_visit(hana, None)
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    let follow_1 = store.plan_visit(a, f, nurse, &follow_up, now()).await.unwrap();
+    let follow_2 = store.plan_visit(a, f, nurse, &follow_up, now()).await.unwrap();
+
+    assert_eq!(again, first, "the open newborn visit is re-planned");
+    assert_ne!(twin, first, "each child has their own visit");
+    assert_ne!(infant_home, first, "another kind is another visit");
+    assert_ne!(follow_1, follow_2, "visits a plan adds are never merged");
+    let visits = store.home_visits(a, f).await.unwrap();
+    assert_eq!(visits.len(), 5);
+    let v = visits.iter().find(|v| v.id == first).unwrap();
+    assert_eq!(
+        (v.kind, v.child, v.pregnancy, v.due_by, v.scheduled_on),
+        (
+            VisitKind::Newborn,
+            Some(hana),
+            None,
+            d("2026-12-10"),
+            Some(d("2026-12-01"))
+        )
+    );
+    assert_eq!(
+        (v.assigned_to, v.assigned_name.as_deref()),
+        (Some(midwife), Some("助産師 高橋"))
+    );
+    assert!(v.is_open());
+    let all = store.all_home_visits(a).await.unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[&f].len(), 5);
+
+    assert_not_found(
+        store
+            .plan_visit(a, f, nurse, &newborn_visit(hana, Some(foreign)), now())
+            .await,
+        "an assignee of another municipality",
+    );
+    assert_not_found(
+        store.plan_visit(b, f, foreign, &newborn_visit(hana, None), now()).await,
+        "another municipality's family",
+    );
+    assert_not_found(
+        store
+            .plan_visit(a, neighbours, nurse, &newborn_visit(hana, None), now())
+            .await,
+        "a child of another family",
+    );
+    assert!(store.home_visits(b, f).await.unwrap().is_empty());
+    assert!(store.all_home_visits(b).await.unwrap().is_empty());
+    assert!(store.home_visits(a, neighbours).await.unwrap().is_empty());
+    let visits = store.home_visits(a, f).await.unwrap();
+    assert_eq!(visits.len(), 5);
+    let v = visits.iter().find(|v| v.id == first).unwrap();
+    assert_eq!(v.assigned_to, Some(midwife), "a refused re-plan changed nothing");
+}
+
+async fn recording_a_visit_completes_its_item_and_a_flagging_epds_opens_a_plan(store: support::Db) {
+    let a = municipality(&store, "100001").await;
+    let b = municipality(&store, "100002").await;
+    let f = family(&store, a, "山田", "ヤマダ").await;
+    let neighbours = family(&store, a, "佐藤", "サトウ").await;
+    let hana = child(&store, a, f, "山田 花", "ヤマダ ハナ", "2026-11-10").await;
+    let nurse = staff_named(&store, a, "nurse@example.jp", "保健師 田中").await;
+    let foreign = staff(&store, b, "b@example.jp", Role::Coordinator).await;
+    let visit = store
+        .plan_visit(a, f, nurse, &newborn_visit(hana, Some(nurse)), now())
+        .await
+        .unwrap();
+    // The last printed option everywhere: 3 points on items 1, 2 and 4, none elsewhere.
+    let nine = epds([3; 10]);
+    assert_eq!((nine.total(), nine.self_harm_positive()), (9, false));
+    let report = visit_report("2026-11-20", Some(nine));
+
+    assert_not_found(
+        store.record_visit(b, f, visit, foreign, &report, now()).await,
+        "another municipality recording the visit",
+    );
+    assert_not_found(
+        store.record_visit(a, neighbours, visit, nurse, &report, now()).await,
+        "the visit under another family",
+    );
+    assert!(store.home_visits(a, f).await.unwrap()[0].is_open());
+
+    let recorded = store.record_visit(a, f, visit, nurse, &report, now()).await.unwrap();
+
+    assert_eq!(recorded.visit, visit);
+    let (flag, opened) = recorded.flag.expect("a total of 9 flags");
+    let plan = opened.expect("the family had no plan");
+    let records = store.timeline_records(a, f).await.unwrap();
+    assert_eq!(
+        records
+            .iter()
+            .map(|r| (r.member, r.key.as_str(), r.done_on, r.source, r.recorded_by))
+            .collect::<Vec<_>>(),
+        [(
+            Member::Child(hana),
+            "visit-newborn",
+            d("2026-11-20"),
+            Source::Staff,
+            nurse
+        )]
+    );
+    let visits = store.home_visits(a, f).await.unwrap();
+    assert_eq!(
+        (visits[0].visited_on, visits[0].findings.as_str(), visits[0].epds),
+        (Some(d("2026-11-20")), "授乳は順調", Some(nine))
+    );
+    let flags = store.risk_flags(a, f).await.unwrap();
+    assert_eq!(flags.len(), 1);
+    assert_eq!(
+        (flags[0].id, flags[0].category, flags[0].origin, flags[0].raised_on),
+        (flag, RiskCategory::NeedsSupport, FlagOrigin::Epds, d("2026-11-20"))
+    );
+    assert!(flags[0].reason.contains('9'), "{}", flags[0].reason);
+    let plans = store.support_plans(a, f).await.unwrap();
+    assert_eq!(plans.len(), 1);
+    assert_eq!(
+        (plans[0].id, plans[0].review_on, plans[0].responsible),
+        (plan, d("2026-11-27"), Some(nurse))
+    );
+
+    assert_not_found(
+        store.record_visit(a, f, visit, nurse, &report, now()).await,
+        "a visit already recorded",
+    );
+    assert_eq!(store.timeline_records(a, f).await.unwrap().len(), 1);
+    assert_eq!(store.risk_flags(a, f).await.unwrap().len(), 1);
+    assert!(store.timeline_records(a, neighbours).await.unwrap().is_empty());
+}
+
+async fn an_epds_under_nine_raises_no_flag_but_any_thought_of_self_harm_does(store: support::Db) {
+    let a = municipality(&store, "100001").await;
+    let b = municipality(&store, "100002").await;
+    let f = family(&store, a, "山田", "ヤマダ").await;
+    let hana = child(&store, a, f, "山田 花", "ヤマダ ハナ", "2026-11-10").await;
+    let nurse = staff_named(&store, a, "nurse@example.jp", "保健師 田中").await;
+    let foreign = staff(&store, b, "b@example.jp", Role::Coordinator).await;
+    // Items 1 and 2 at 3 points, item 4 at 2: a total of 8, item 10 at zero.
+    let eight = epds([3, 3, 3, 2, 3, 3, 3, 3, 3, 3]);
+    assert_eq!((eight.total(), eight.flags()), (8, false));
+    // Only item 10 above zero (its third printed option): a total of 1.
+    let self_harm = epds([0, 0, 3, 0, 3, 3, 3, 3, 3, 2]);
+    assert_eq!((self_harm.total(), self_harm.score(10)), (1, 1));
+    let newborn = store
+        .plan_visit(a, f, nurse, &newborn_visit(hana, None), now())
+        .await
+        .unwrap();
+    let follow_up = store
+        .plan_visit(
+            a,
+            f,
+            nurse,
+            &PlannedVisit {
+                kind: VisitKind::FollowUp,
+                ..newborn_visit(hana, None)
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+
+    let calm = store
+        .record_visit(a, f, newborn, nurse, &visit_report("2026-11-18", Some(eight)), now())
+        .await
+        .unwrap();
+
+    assert_eq!(calm.flag, None);
+    assert!(store.risk_flags(a, f).await.unwrap().is_empty());
+    assert!(store.support_plans(a, f).await.unwrap().is_empty());
+    assert!(store.active_plans(a).await.unwrap().is_empty());
+    assert_not_found(
+        store
+            .record_visit(
+                b,
+                f,
+                follow_up,
+                foreign,
+                &visit_report("2026-11-24", Some(self_harm)),
+                now(),
+            )
+            .await,
+        "another municipality recording the visit",
+    );
+
+    let worrying = store
+        .record_visit(
+            a,
+            f,
+            follow_up,
+            nurse,
+            &visit_report("2026-11-24", Some(self_harm)),
+            now(),
+        )
+        .await
+        .unwrap();
+
+    let (_, opened) = worrying.flag.expect("item 10 flags whatever the total");
+    assert!(opened.is_some());
+    let flags = store.risk_flags(a, f).await.unwrap();
+    assert_eq!(flags.len(), 1);
+    assert_eq!(flags[0].origin, FlagOrigin::Epds);
+    assert!(flags[0].reason.contains("10"), "{}", flags[0].reason);
+    let keys: Vec<String> = store
+        .timeline_records(a, f)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.key)
+        .collect();
+    assert_eq!(keys, ["visit-newborn"], "a follow-up visit completes no timeline item");
+    assert!(store.risk_flags(b, f).await.unwrap().is_empty());
+    assert!(store.active_plans(b).await.unwrap().is_empty());
+    assert!(store.all_home_visits(b).await.unwrap().is_empty());
+}
+
+async fn an_institution_name_is_unique_within_its_municipality_only(store: support::Db) {
+    let a = municipality(&store, "100001").await;
+    let b = municipality(&store, "100002").await;
+    let hospital = NewInstitution {
+        kind: InstitutionKind::Hospital,
+        name: "市民病院",
+        phone: "03-0000-0000",
+        note: "産科・精神科あり",
+    };
+    let care = NewInstitution {
+        kind: InstitutionKind::PostpartumCare,
+        name: "助産院 こもれび",
+        phone: "",
+        note: "",
+    };
+
+    let care_id = store.add_institution(a, &care, now()).await.unwrap();
+    let hospital_id = store.add_institution(a, &hospital, now()).await.unwrap();
+    let duplicate = store
+        .add_institution(
+            a,
+            &NewInstitution {
+                kind: InstitutionKind::Other,
+                ..hospital
+            },
+            now(),
+        )
+        .await;
+    let elsewhere = store.add_institution(b, &hospital, now()).await.unwrap();
+
+    assert!(
+        matches!(duplicate, Err(store::Error::Conflict("institution_exists"))),
+        "{duplicate:?}"
+    );
+    assert_eq!(
+        store.institutions(a).await.unwrap(),
+        [
+            Institution {
+                id: hospital_id,
+                kind: InstitutionKind::Hospital,
+                name: "市民病院".into(),
+                phone: "03-0000-0000".into(),
+                note: "産科・精神科あり".into(),
+            },
+            Institution {
+                id: care_id,
+                kind: InstitutionKind::PostpartumCare,
+                name: "助産院 こもれび".into(),
+                phone: String::new(),
+                note: String::new(),
+            },
+        ],
+        "by kind, then name"
+    );
+    let theirs = store.institutions(b).await.unwrap();
+    assert_eq!(theirs.iter().map(|i| i.id).collect::<Vec<_>>(), [elsewhere]);
+}
+
+async fn a_referral_follows_its_status_and_refuses_another_municipalitys_ids(store: support::Db) {
+    let a = municipality(&store, "100001").await;
+    let b = municipality(&store, "100002").await;
+    let f = family(&store, a, "山田", "ヤマダ").await;
+    let neighbours = family(&store, a, "佐藤", "サトウ").await;
+    let nurse = staff_named(&store, a, "nurse@example.jp", "保健師 田中").await;
+    let foreign = staff(&store, b, "b@example.jp", Role::Coordinator).await;
+    let institution = |kind, name| NewInstitution {
+        kind,
+        name,
+        phone: "",
+        note: "",
+    };
+    let hospital = store
+        .add_institution(a, &institution(InstitutionKind::Hospital, "市民病院"), now())
+        .await
+        .unwrap();
+    let care = store
+        .add_institution(
+            a,
+            &institution(InstitutionKind::PostpartumCare, "助産院 こもれび"),
+            now(),
+        )
+        .await
+        .unwrap();
+    let theirs = store
+        .add_institution(b, &institution(InstitutionKind::Hospital, "隣市病院"), now())
+        .await
+        .unwrap();
+
+    let first = store
+        .refer(
+            a,
+            f,
+            hospital,
+            "精神科受診の調整",
+            ReferralStatus::Referred,
+            d("2026-11-10"),
+            nurse,
+            now(),
+        )
+        .await
+        .unwrap();
+    let second = store
+        .refer(
+            a,
+            f,
+            care,
+            "産後ケアの利用",
+            ReferralStatus::Proposed,
+            d("2026-11-20"),
+            nurse,
+            now(),
+        )
+        .await
+        .unwrap();
+    store
+        .update_referral(a, f, first, ReferralStatus::Accepted, "12月2日に初診", now())
+        .await
+        .unwrap();
+
+    let listed = store.referrals(a, f).await.unwrap();
+    assert_eq!(
+        listed.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [second, first],
+        "newest first"
+    );
+    let r = &listed[1];
+    assert_eq!(
+        (r.institution, r.institution_name.as_str(), r.institution_kind),
+        (hospital, "市民病院", InstitutionKind::Hospital)
+    );
+    assert_eq!(
+        (r.reason.as_str(), r.status, r.outcome.as_str(), r.referred_on),
+        (
+            "精神科受診の調整",
+            ReferralStatus::Accepted,
+            "12月2日に初診",
+            d("2026-11-10")
+        )
+    );
+    assert_eq!(r.referred_by_name, "保健師 田中");
+    assert_eq!(
+        (listed[0].status, listed[0].outcome.as_str()),
+        (ReferralStatus::Proposed, "")
+    );
+
+    let refer =
+        |m, f, institution, by| store.refer(m, f, institution, "x", ReferralStatus::Proposed, today(), by, now());
+    assert_not_found(refer(a, f, theirs, nurse).await, "another municipality's institution");
+    assert_not_found(refer(b, f, theirs, foreign).await, "another municipality's family");
+    assert_not_found(refer(b, f, hospital, foreign).await, "both of another municipality");
+    assert_not_found(
+        store
+            .update_referral(b, f, first, ReferralStatus::Declined, "x", now())
+            .await,
+        "another municipality's referral",
+    );
+    assert_not_found(
+        store
+            .update_referral(a, neighbours, first, ReferralStatus::Declined, "x", now())
+            .await,
+        "a referral of another family",
+    );
+    assert!(store.referrals(b, f).await.unwrap().is_empty());
+    let listed = store.referrals(a, f).await.unwrap();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(
+        listed[1].status,
+        ReferralStatus::Accepted,
+        "refused updates changed nothing"
+    );
+}
+
+async fn the_overview_gathers_every_family_of_the_municipality_and_no_other(store: support::Db) {
+    let a = municipality(&store, "100001").await;
+    let b = municipality(&store, "100002").await;
+    let nurse = staff_named(&store, a, "nurse@example.jp", "保健師 田中").await;
+    let foreign = staff(&store, b, "b@example.jp", Role::Coordinator).await;
+    let kato = family(&store, a, "加藤", "カトウ").await;
+    let abe = family(&store, a, "阿部", "アベ").await;
+    let p = pregnancy(&store, a, kato, "2026-10-01", "2027-05-20").await;
+    let aoi = child(&store, a, abe, "阿部 葵", "アベ アオイ", "2026-10-30").await;
+    let ueda = family(&store, b, "上田", "ウエダ").await;
+    let theirs = pregnancy(&store, b, ueda, "2026-10-05", "2027-05-01").await;
+    store
+        .add_record(
+            a,
+            abe,
+            Member::Child(aoi),
+            "checkup-1m",
+            d("2026-11-24"),
+            Source::Staff,
+            nurse,
+            now(),
+        )
+        .await
+        .unwrap();
+    let undone = store
+        .add_record(
+            a,
+            kato,
+            Member::Pregnancy(p),
+            "checkup-pregnancy-1",
+            d("2026-11-02"),
+            Source::Staff,
+            nurse,
+            now(),
+        )
+        .await
+        .unwrap();
+    store.remove_record(a, None, undone, nurse, now()).await.unwrap();
+    store
+        .add_record(
+            b,
+            ueda,
+            Member::Pregnancy(theirs),
+            "checkup-pregnancy-1",
+            d("2026-11-02"),
+            Source::Staff,
+            foreign,
+            now(),
+        )
+        .await
+        .unwrap();
+    store
+        .raise_flag(a, kato, nurse, &manual_flag("2026-11-20"), now())
+        .await
+        .unwrap();
+    store
+        .raise_flag(b, ueda, foreign, &manual_flag("2026-11-21"), now())
+        .await
+        .unwrap();
+
+    let families = store.all_family_records(a).await.unwrap();
+    let records = store.all_timeline_records(a).await.unwrap();
+    let plans = store.active_plans(a).await.unwrap();
+
+    assert_eq!(
+        families
+            .iter()
+            .map(|f| (f.id, f.family_name_kana.as_str()))
+            .collect::<Vec<_>>(),
+        [(abe, "アベ"), (kato, "カトウ")],
+        "by kana"
+    );
+    assert_eq!(families[0].children.iter().map(|c| c.id).collect::<Vec<_>>(), [aoi]);
+    assert!(families[0].pregnancies.is_empty());
+    assert_eq!(families[1].pregnancies.iter().map(|p| p.id).collect::<Vec<_>>(), [p]);
+    assert!(families[1].children.is_empty());
+    assert_eq!(records.len(), 1, "the undone record is left out");
+    assert_eq!(
+        records[&abe]
+            .iter()
+            .map(|r| (r.member, r.key.as_str(), r.done_on))
+            .collect::<Vec<_>>(),
+        [(Member::Child(aoi), "checkup-1m", d("2026-11-24"))]
+    );
+    assert_eq!(plans.len(), 1);
+    assert_eq!((plans[0].family, plans[0].review_on), (kato, d("2026-11-27")));
+    assert_eq!(plans[0].responsible, Some((nurse, "保健師 田中".to_owned())));
+
+    let their_families = store.all_family_records(b).await.unwrap();
+    assert_eq!(their_families.iter().map(|f| f.id).collect::<Vec<_>>(), [ueda]);
+    assert_eq!(their_families[0].pregnancies[0].id, theirs);
+    let their_records = store.all_timeline_records(b).await.unwrap();
+    assert_eq!(their_records.keys().copied().collect::<Vec<_>>(), [ueda]);
+    let their_plans = store.active_plans(b).await.unwrap();
+    assert_eq!(their_plans.iter().map(|p| p.family).collect::<Vec<_>>(), [ueda]);
+}
+
+async fn the_figures_count_notification_interviews_and_screenings_of_the_municipality_only(store: support::Db) {
+    let a = municipality(&store, "100001").await;
+    let b = municipality(&store, "100002").await;
+    let north = store.create_site(a, "北部拠点", now()).await.unwrap();
+    let nurse = staff_named(&store, a, "nurse@example.jp", "保健師 田中").await;
+    let foreign = staff(&store, b, "b@example.jp", Role::Coordinator).await;
+    let name = PersonName::parse("n", "加藤").unwrap();
+    let kana = Kana::parse("k", "カトウ").unwrap();
+    let kato = store
+        .create_family(
+            a,
+            &NewFamily {
+                site: Some(north),
+                family_name: &name,
+                family_name_kana: &kana,
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    let abe = family(&store, a, "阿部", "アベ").await;
+    let ueda = family(&store, b, "上田", "ウエダ").await;
+    let interviewed = pregnancy(&store, a, kato, "2026-10-01", "2027-05-20").await;
+    let waiting = pregnancy(&store, a, abe, "2026-11-02", "2027-06-10").await;
+    let theirs = pregnancy(&store, b, ueda, "2026-10-05", "2027-05-01").await;
+    let interview = |kind, member| NewInterview {
+        kind,
+        member,
+        held_on: d("2026-11-20"),
+        home_support: HomeSupport::Enough,
+        checklist: &[],
+        health: "",
+        worries: "",
+        questionnaire_returned: false,
+        interview_requested: false,
+        benefit_form_handed: false,
+        flag: None,
+    };
+    store
+        .add_interview(
+            a,
+            kato,
+            nurse,
+            &interview(InterviewKind::Notification, Member::Pregnancy(interviewed)),
+            now(),
+        )
+        .await
+        .unwrap();
+    store
+        .add_interview(
+            a,
+            abe,
+            nurse,
+            &interview(InterviewKind::EightMonth, Member::Pregnancy(waiting)),
+            now(),
+        )
+        .await
+        .unwrap();
+    store
+        .add_interview(
+            b,
+            ueda,
+            foreign,
+            &interview(InterviewKind::Notification, Member::Pregnancy(theirs)),
+            now(),
+        )
+        .await
+        .unwrap();
+    let kato_baby = child(&store, a, kato, "加藤 凛", "カトウ リン", "2026-11-10").await;
+    let ueda_baby = child(&store, b, ueda, "上田 蓮", "ウエダ レン", "2026-11-10").await;
+    let screened = [
+        (
+            a,
+            kato,
+            nurse,
+            newborn_visit(kato_baby, None),
+            "2026-11-20",
+            Some(epds([0; 10])),
+        ),
+        (
+            a,
+            abe,
+            nurse,
+            PlannedVisit {
+                kind: VisitKind::FollowUp,
+                member: None,
+                due_by: d("2026-12-01"),
+                assigned_to: None,
+                scheduled_on: None,
+            },
+            "2026-11-22",
+            Some(epds([3, 3, 3, 2, 3, 3, 3, 3, 3, 3])),
+        ),
+        (
+            a,
+            abe,
+            nurse,
+            PlannedVisit {
+                kind: VisitKind::ParentingSupport,
+                member: None,
+                due_by: d("2026-12-01"),
+                assigned_to: None,
+                scheduled_on: None,
+            },
+            "2026-11-23",
+            None,
+        ),
+        (
+            b,
+            ueda,
+            foreign,
+            newborn_visit(ueda_baby, None),
+            "2026-11-21",
+            Some(epds([0; 10])),
+        ),
+    ];
+    for (m, f, by, planned, on, taken) in screened {
+        let visit = store.plan_visit(m, f, by, &planned, now()).await.unwrap();
+        store
+            .record_visit(m, f, visit, by, &visit_report(on, taken), now())
+            .await
+            .unwrap();
+    }
+    // A visit still to be made has no screening yet.
+    store
+        .plan_visit(
+            a,
+            abe,
+            nurse,
+            &PlannedVisit {
+                kind: VisitKind::FollowUp,
+                member: None,
+                due_by: d("2026-12-20"),
+                assigned_to: None,
+                scheduled_on: None,
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+
+    let mut notifications = store.notifications(a).await.unwrap();
+    let mut screenings = store.screenings(a).await.unwrap();
+
+    notifications.sort_by_key(|n| n.notified_on);
+    assert_eq!(
+        notifications
+            .iter()
+            .map(|n| (n.site, n.notified_on, n.due_date, n.interviewed))
+            .collect::<Vec<_>>(),
+        [
+            (Some(north), d("2026-10-01"), d("2027-05-20"), true),
+            (None, d("2026-11-02"), d("2027-06-10"), false),
+        ],
+        "only the notification interview counts"
+    );
+    screenings.sort_by_key(|s| s.taken_on);
+    assert_eq!(
+        screenings
+            .iter()
+            .map(|s| (s.site, s.taken_on, s.flagged))
+            .collect::<Vec<_>>(),
+        [(Some(north), d("2026-11-20"), true), (None, d("2026-11-22"), false)]
+    );
+    let theirs = store.notifications(b).await.unwrap();
+    assert_eq!(
+        theirs
+            .iter()
+            .map(|n| (n.notified_on, n.interviewed))
+            .collect::<Vec<_>>(),
+        [(d("2026-10-05"), true)]
+    );
+    let their_screenings = store.screenings(b).await.unwrap();
+    assert_eq!(
+        their_screenings.iter().map(|s| s.taken_on).collect::<Vec<_>>(),
+        [d("2026-11-21")]
+    );
+}
+
+async fn an_actors_audit_trail_names_them_and_stays_in_their_municipality(store: support::Db) {
+    let a = municipality(&store, "100001").await;
+    let b = municipality(&store, "100002").await;
+    let nurse = staff_named(&store, a, "nurse@example.jp", "保健師 田中").await;
+    let lead = staff_named(&store, a, "lead@example.jp", "主任 佐々木").await;
+    let foreign = staff(&store, b, "b@example.jp", Role::Coordinator).await;
+    let at = |s| now() + Duration::seconds(s);
+    store
+        .audit(a, nurse, "read", "family:1", Some("10.0.0.1"), at(0))
+        .await
+        .unwrap();
+    store.audit(a, lead, "read", "family:1", None, at(1)).await.unwrap();
+    store.audit(a, nurse, "update", "plan:3", None, at(2)).await.unwrap();
+    store.audit(b, foreign, "read", "family:9", None, at(3)).await.unwrap();
+
+    let trail = store.audit_of_actor(a, nurse).await.unwrap();
+
+    assert_eq!(
+        trail
+            .iter()
+            .map(|e| (e.action.as_str(), e.subject.as_str(), e.at))
+            .collect::<Vec<_>>(),
+        [("update", "plan:3", at(2)), ("read", "family:1", at(0))],
+        "only the nurse's entries, newest first"
+    );
+    assert!(
+        trail.iter().all(|e| e.actor == nurse && e.actor_name == "保健師 田中"),
+        "{trail:?}"
+    );
+    assert_eq!(
+        (trail[0].address.as_deref(), trail[1].address.as_deref()),
+        (None, Some("10.0.0.1"))
+    );
+    assert_eq!(
+        store.audit_of_actor(a, lead).await.unwrap()[0].actor_name,
+        "主任 佐々木"
+    );
+    assert!(store.audit_of_actor(b, nurse).await.unwrap().is_empty());
+    assert!(store.audit_of_actor(a, foreign).await.unwrap().is_empty());
+    assert_eq!(store.audit_of_actor(b, foreign).await.unwrap().len(), 1);
+}
+
+/// A parent of the family, joined with an invitation the way a real one is.
+async fn guardian(store: &Store, m: MunicipalityId, f: FamilyId, n: u8, email: &str, name: &str) -> AccountId {
+    let issuer = staff(store, m, &format!("issuer{n}@example.jp"), Role::Coordinator).await;
+    store.issue_invitation(m, f, issuer, code(n), now()).await.unwrap();
+    let email = Email::parse(email).unwrap();
+    let hash = hash_password(&NewPassword::parse("guardian password").unwrap()).unwrap();
+    let name = PersonName::parse("n", name).unwrap();
+    let kana = Kana::parse("k", "ヤマダ ハナコ").unwrap();
+    let new = NewGuardian {
+        email: &email,
+        password_hash: &hash,
+        name: &name,
+        name_kana: &kana,
+    };
+    store
+        .join_with_invitation(&code(n), &new, None, now())
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+fn text(s: &str) -> MessageText {
+    MessageText::parse(s).unwrap()
+}
+
+fn key(s: &str) -> ClientKey {
+    ClientKey::parse(s).unwrap()
+}
+
+/// A local time in the municipality's zone (Asia/Tokyo in these tests).
+fn local(s: &str) -> NaiveDateTime {
+    s.parse().unwrap()
+}
+
+fn at(s: &str) -> chrono::DateTime<Utc> {
+    s.parse().unwrap()
+}
+
+/// Opens a feeding consultation about no one in particular; the key names the first message.
+async fn consult(store: &Store, m: MunicipalityId, f: FamilyId, by: AccountId, client_key: &str) -> i64 {
+    store
+        .open_consultation(
+            m,
+            f,
+            by,
+            &NewConsultation {
+                member: None,
+                topic: Topic::Feeding,
+                mode: ContactMode::Phone,
+                urgency: Urgency::Whenever,
+                preferred_times: "",
+                message: &text("ミルクの量が心配です"),
+                client_key: &key(client_key),
+            },
+            now(),
+        )
+        .await
+        .unwrap()
+}
+
+/// Publishes one slot per local start time, 30 minutes at the site, and returns their ids in order.
+async fn publish(store: &Store, m: MunicipalityId, site: SiteId, by: AccountId, starts: &[&str]) -> Vec<i64> {
+    let starts: Vec<NaiveDateTime> = starts.iter().map(|s| local(s)).collect();
+    let published = store
+        .publish_slots(
+            m,
+            by,
+            &NewSlots {
+                site,
+                coordinator: Some(by),
+                starts: &starts,
+                minutes: 30,
+                mode: ContactMode::AtSite,
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(published, starts.len());
+    let all = store.slots(m, at("2000-01-01T00:00:00Z"), false).await.unwrap();
+    starts
+        .iter()
+        .map(|s| {
+            all.iter()
+                .find(|slot| slot.starts_at == *s && slot.site == site)
+                .unwrap()
+                .id
+        })
+        .collect()
+}
+
+async fn booked_by(store: &Store, m: MunicipalityId, slot: i64) -> Option<i64> {
+    let all = store.slots(m, at("2000-01-01T00:00:00Z"), false).await.unwrap();
+    all.iter().find(|s| s.id == slot).expect("slot listed").booked_by
+}
+
+#[track_caller]
+fn assert_conflict<T: std::fmt::Debug>(result: Result<T, store::Error>, name: &str) {
+    assert!(
+        matches!(result, Err(store::Error::Conflict(n)) if n == name),
+        "expected Conflict({name}), got {result:?}"
+    );
+}
+
+async fn a_consultation_opens_with_its_first_message_and_stays_in_its_family_and_municipality(store: support::Db) {
+    let m = municipality(&store, "100001").await;
+    let other = municipality(&store, "100002").await;
+    let f = family(&store, m, "山田", "ヤマダ").await;
+    let neighbours = family(&store, m, "鈴木", "スズキ").await;
+    let c = child(&store, m, f, "山田 陽菜", "ヤマダ ヒナ", "2026-10-01").await;
+    let p = pregnancy(&store, m, f, "2026-09-01", "2027-04-01").await;
+    let foreign_child = child(&store, m, neighbours, "鈴木 蓮", "スズキ レン", "2026-09-15").await;
+    let parent = guardian(&store, m, f, 1, "hanako@example.jp", "山田 花子").await;
+
+    let new = NewConsultation {
+        member: Some(Member::Child(c)),
+        topic: Topic::Feeding,
+        mode: ContactMode::Phone,
+        urgency: Urgency::SoonIsBetter,
+        preferred_times: "平日の午前",
+        message: &text("ミルクの量が心配です"),
+        client_key: &key("open-0001"),
+    };
+    let id = store.open_consultation(m, f, parent, &new, now()).await.unwrap();
+
+    let listed = store.consultations(m, Which::Family(f)).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    let opened = &listed[0];
+    assert_eq!((opened.id, opened.family, opened.family_name.as_str()), (id, f, "山田"));
+    assert_eq!(opened.member, Some(Member::Child(c)));
+    assert_eq!(
+        (opened.topic, opened.mode, opened.urgency),
+        (Topic::Feeding, ContactMode::Phone, Urgency::SoonIsBetter)
+    );
+    assert_eq!(opened.preferred_times, "平日の午前");
+    assert_eq!(
+        (opened.assigned_to, opened.closed, opened.booking.as_ref()),
+        (None, None, None)
+    );
+    assert_eq!(opened.opened_at, now());
+    assert_eq!(opened.messages.len(), 1);
+    let first = &opened.messages[0];
+    assert_eq!(
+        (first.author, first.author_name.as_str(), first.body.as_str()),
+        (Author::Guardian, "山田 花子", "ミルクの量が心配です")
+    );
+    assert_eq!((first.sent_at, first.client_key.as_str()), (now(), "open-0001"));
+    // The parent has read what they wrote; nothing from the centre yet, and the centre owes a reply.
+    assert_eq!(
+        (opened.guardian_read_at, opened.staff_read_at, opened.staff_changed_at),
+        (Some(now()), None, None)
+    );
+    assert!(!opened.unread_by_guardian());
+    assert!(opened.waiting_for_staff());
+    assert_eq!(opened.waiting_since(), Some(now()));
+    assert_eq!(&store.consultation(m, id).await.unwrap(), opened);
+
+    // About a pregnancy, an hour later: listed first.
+    let later = now() + Duration::hours(1);
+    let about_pregnancy = store
+        .open_consultation(
+            m,
+            f,
+            parent,
+            &NewConsultation {
+                member: Some(Member::Pregnancy(p)),
+                client_key: &key("open-0002"),
+                ..new
+            },
+            later,
+        )
+        .await
+        .unwrap();
+    let listed = store.consultations(m, Which::Family(f)).await.unwrap();
+    assert_eq!(
+        listed.iter().map(|c| c.id).collect::<Vec<_>>(),
+        vec![about_pregnancy, id]
+    );
+    assert_eq!(listed[0].member, Some(Member::Pregnancy(p)));
+
+    // Another municipality sees nothing and cannot open one for this family.
+    assert_not_found(
+        store.consultation(other, id).await,
+        "a consultation read from another municipality",
+    );
+    assert!(store.consultations(other, Which::Family(f)).await.unwrap().is_empty());
+    assert!(store.consultations(other, Which::One(id)).await.unwrap().is_empty());
+    assert_not_found(
+        store.open_consultation(other, f, parent, &new, now()).await,
+        "a consultation opened in another municipality",
+    );
+    // A child of another family is refused, and nothing is stored.
+    assert_not_found(
+        store
+            .open_consultation(
+                m,
+                f,
+                parent,
+                &NewConsultation {
+                    member: Some(Member::Child(foreign_child)),
+                    client_key: &key("open-0003"),
+                    ..new
+                },
+                now(),
+            )
+            .await,
+        "a consultation about another family's child",
+    );
+    assert_eq!(store.consultations(m, Which::Family(f)).await.unwrap().len(), 2);
+    assert!(
+        store
+            .consultations(m, Which::Family(neighbours))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn a_retried_message_is_stored_once_and_a_staff_reply_is_news_until_the_parent_reads_it(store: support::Db) {
+    let m = municipality(&store, "100001").await;
+    let other = municipality(&store, "100002").await;
+    let f = family(&store, m, "山田", "ヤマダ").await;
+    let parent = guardian(&store, m, f, 1, "hanako@example.jp", "山田 花子").await;
+    let nurse = staff_named(&store, m, "sato@example.jp", "保健師 佐藤").await;
+    let id = consult(&store, m, f, parent, "open-0001").await;
+
+    // A send whose answer was lost is retried with the same key: one message, the same id.
+    let t1 = now() + Duration::minutes(5);
+    let sent = store
+        .post_message(
+            m,
+            id,
+            Author::Guardian,
+            parent,
+            &text("夜も泣きます"),
+            &key("msg-0001"),
+            t1,
+        )
+        .await
+        .unwrap();
+    let retried = store
+        .post_message(
+            m,
+            id,
+            Author::Guardian,
+            parent,
+            &text("夜も泣きます"),
+            &key("msg-0001"),
+            t1 + Duration::seconds(30),
+        )
+        .await
+        .unwrap();
+    assert_eq!(retried, sent);
+    let c = store.consultation(m, id).await.unwrap();
+    assert_eq!(c.messages.len(), 2);
+    assert_eq!((c.messages[1].id, c.messages[1].sent_at), (sent, t1));
+    assert!(c.waiting_for_staff());
+    assert!(!c.unread_by_guardian());
+
+    // The centre replies: the parent has news and the centre no longer owes an answer.
+    let t2 = now() + Duration::hours(2);
+    let reply = store
+        .post_message(m, id, Author::Staff, nurse, &text("お電話します"), &key("msg-0002"), t2)
+        .await
+        .unwrap();
+    assert_ne!(reply, sent);
+    let c = store.consultation(m, id).await.unwrap();
+    assert_eq!(c.messages.len(), 3);
+    let last = c.messages.last().unwrap();
+    assert_eq!(
+        (last.author, last.author_name.as_str(), last.body.as_str()),
+        (Author::Staff, "保健師 佐藤", "お電話します")
+    );
+    assert_eq!((c.staff_changed_at, c.staff_read_at), (Some(t2), Some(t2)));
+    assert!(c.unread_by_guardian());
+    assert!(!c.waiting_for_staff());
+    assert_eq!(c.waiting_since(), None);
+
+    // Until the parent opens it.
+    let t3 = t2 + Duration::minutes(10);
+    store.mark_consultation_read(m, id, Author::Guardian, t3).await.unwrap();
+    let c = store.consultation(m, id).await.unwrap();
+    assert_eq!(c.guardian_read_at, Some(t3));
+    assert!(!c.unread_by_guardian());
+
+    // The parent writes again: the centre owes a reply since that message.
+    let t4 = t3 + Duration::hours(1);
+    store
+        .post_message(
+            m,
+            id,
+            Author::Guardian,
+            parent,
+            &text("ありがとうございます"),
+            &key("msg-0003"),
+            t4,
+        )
+        .await
+        .unwrap();
+    let c = store.consultation(m, id).await.unwrap();
+    assert!(c.waiting_for_staff());
+    assert_eq!(c.waiting_since(), Some(t4));
+
+    // Another municipality can neither write in it nor close it.
+    assert_not_found(
+        store
+            .post_message(other, id, Author::Staff, nurse, &text("x"), &key("msg-0004"), t4)
+            .await,
+        "a message from another municipality",
+    );
+    assert_not_found(
+        store
+            .close_consultation(other, id, Outcome::Resolved, "", nurse, t4)
+            .await,
+        "a close from another municipality",
+    );
+
+    // Closed: no more messages, not even a retry, and it cannot be closed twice.
+    let t5 = t4 + Duration::hours(1);
+    store
+        .close_consultation(m, id, Outcome::Linked, "子育て支援課へ", nurse, t5)
+        .await
+        .unwrap();
+    let c = store.consultation(m, id).await.unwrap();
+    assert_eq!(
+        (c.closed, c.closing_note.as_str()),
+        (Some(Outcome::Linked), "子育て支援課へ")
+    );
+    assert!(!c.waiting_for_staff());
+    assert_conflict(
+        store
+            .post_message(m, id, Author::Guardian, parent, &text("もう一つ"), &key("msg-0005"), t5)
+            .await,
+        "consultation_closed",
+    );
+    assert_conflict(
+        store
+            .post_message(
+                m,
+                id,
+                Author::Guardian,
+                parent,
+                &text("夜も泣きます"),
+                &key("msg-0001"),
+                t5,
+            )
+            .await,
+        "consultation_closed",
+    );
+    assert_eq!(store.consultation(m, id).await.unwrap().messages.len(), 4);
+    assert!(
+        matches!(
+            store.close_consultation(m, id, Outcome::Resolved, "", nurse, t5).await,
+            Err(store::Error::Conflict("consultation_closed"))
+        ),
+        "closing a closed consultation is a conflict"
+    );
+    assert_eq!(store.consultation(m, id).await.unwrap().closed, Some(Outcome::Linked));
+}
+
+async fn a_consultation_is_assigned_only_to_staff_of_its_municipality(store: support::Db) {
+    let m = municipality(&store, "100001").await;
+    let other = municipality(&store, "100002").await;
+    let f = family(&store, m, "山田", "ヤマダ").await;
+    let parent = guardian(&store, m, f, 1, "hanako@example.jp", "山田 花子").await;
+    let nurse = staff_named(&store, m, "sato@example.jp", "保健師 佐藤").await;
+    let foreign_nurse = staff_named(&store, other, "tanaka@example.jp", "保健師 田中").await;
+    let id = consult(&store, m, f, parent, "open-0001").await;
+
+    store.assign_consultation(m, id, Some(nurse)).await.unwrap();
+    let c = store.consultation(m, id).await.unwrap();
+    assert_eq!(
+        (c.assigned_to, c.assigned_name.as_deref()),
+        (Some(nurse), Some("保健師 佐藤"))
+    );
+
+    assert_not_found(
+        store.assign_consultation(m, id, Some(foreign_nurse)).await,
+        "assigning staff of another municipality",
+    );
+    assert_not_found(
+        store.assign_consultation(m, id, Some(parent)).await,
+        "assigning a parent",
+    );
+    assert_not_found(
+        store.assign_consultation(other, id, Some(foreign_nurse)).await,
+        "assigning from another municipality",
+    );
+    assert_eq!(store.consultation(m, id).await.unwrap().assigned_to, Some(nurse));
+
+    store.assign_consultation(m, id, None).await.unwrap();
+    let c = store.consultation(m, id).await.unwrap();
+    assert_eq!((c.assigned_to, c.assigned_name), (None, None));
+}
+
+async fn slots_are_published_in_local_time_at_the_municipalitys_own_sites(store: support::Db) {
+    let m = municipality(&store, "100001").await;
+    let other = municipality(&store, "100002").await;
+    let f = family(&store, m, "山田", "ヤマダ").await;
+    let parent = guardian(&store, m, f, 1, "hanako@example.jp", "山田 花子").await;
+    let nurse = staff_named(&store, m, "sato@example.jp", "保健師 佐藤").await;
+    let foreign_nurse = staff_named(&store, other, "tanaka@example.jp", "保健師 田中").await;
+    let site = store.create_site(m, "中央保健センター", now()).await.unwrap();
+    let foreign_site = store.create_site(other, "他市の拠点", now()).await.unwrap();
+
+    let slots = publish(&store, m, site, nurse, &["2026-12-01T10:00:00", "2026-12-08T10:00:00"]).await;
+    let listed = store.slots(m, now(), false).await.unwrap();
+    assert_eq!(listed.iter().map(|s| s.id).collect::<Vec<_>>(), slots);
+    let first = &listed[0];
+    assert_eq!(first.starts_at, local("2026-12-01T10:00:00"));
+    assert_eq!((first.site, first.site_name.as_str()), (site, "中央保健センター"));
+    assert_eq!(
+        (first.coordinator, first.coordinator_name.as_deref()),
+        (Some(nurse), Some("保健師 佐藤"))
+    );
+    assert_eq!(
+        (first.minutes, first.mode, first.booked_by),
+        (30, ContactMode::AtSite, None)
+    );
+
+    // Local 10:00 in Tokyo is 01:00 UTC: listed from 01:00Z on, not from a second later.
+    let stored: Vec<(String,)> = {
+        let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&store.url)
+            .await
+            .unwrap();
+        sqlx::query_as("SELECT starts_at FROM consultation_slots ORDER BY starts_at")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap()
+    };
+    assert_eq!(stored[0].0, "2026-12-01T01:00:00.000000Z");
+    let from_one = store.slots(m, at("2026-12-01T01:00:00Z"), false).await.unwrap();
+    assert_eq!(from_one.first().map(|s| s.id), Some(slots[0]));
+    let a_second_later = store.slots(m, at("2026-12-01T01:00:01Z"), false).await.unwrap();
+    assert_eq!(a_second_later.iter().map(|s| s.id).collect::<Vec<_>>(), vec![slots[1]]);
+
+    // A booked slot is hidden from the open list but stays in the full one.
+    let id = consult(&store, m, f, parent, "open-0001").await;
+    store.book_slot(m, id, slots[0], Author::Guardian, now()).await.unwrap();
+    let open = store.slots(m, now(), true).await.unwrap();
+    assert_eq!(open.iter().map(|s| s.id).collect::<Vec<_>>(), vec![slots[1]]);
+    let all = store.slots(m, now(), false).await.unwrap();
+    assert_eq!(
+        all.iter().map(|s| (s.id, s.booked_by)).collect::<Vec<_>>(),
+        vec![(slots[0], Some(id)), (slots[1], None)]
+    );
+
+    // Another municipality sees none of them, and cannot use its site or coordinator here.
+    assert!(store.slots(other, now(), false).await.unwrap().is_empty());
+    let starts = [local("2026-12-02T10:00:00")];
+    let at_foreign_site = NewSlots {
+        site: foreign_site,
+        coordinator: Some(nurse),
+        starts: &starts,
+        minutes: 30,
+        mode: ContactMode::AtSite,
+    };
+    assert_not_found(
+        store.publish_slots(m, nurse, &at_foreign_site, now()).await,
+        "slots at another municipality's site",
+    );
+    let with_foreign_coordinator = NewSlots {
+        site,
+        coordinator: Some(foreign_nurse),
+        ..at_foreign_site
+    };
+    assert_not_found(
+        store.publish_slots(m, nurse, &with_foreign_coordinator, now()).await,
+        "slots kept by another municipality's coordinator",
+    );
+    assert_eq!(store.slots(m, now(), false).await.unwrap().len(), 2);
+
+    // A withdrawn slot leaves the lists.
+    store.withdraw_slot(m, slots[1], now()).await.unwrap();
+    let all = store.slots(m, now(), false).await.unwrap();
+    assert_eq!(all.iter().map(|s| s.id).collect::<Vec<_>>(), vec![slots[0]]);
+}
+
+async fn booking_a_slot_moves_the_booking_and_never_takes_someone_elses(store: support::Db) {
+    let m = municipality(&store, "100001").await;
+    let other = municipality(&store, "100002").await;
+    let f = family(&store, m, "山田", "ヤマダ").await;
+    let g = family(&store, m, "鈴木", "スズキ").await;
+    let parent = guardian(&store, m, f, 1, "hanako@example.jp", "山田 花子").await;
+    let other_parent = guardian(&store, m, g, 2, "suzuki@example.jp", "鈴木 美咲").await;
+    let nurse = staff_named(&store, m, "sato@example.jp", "保健師 佐藤").await;
+    let foreign_nurse = staff_named(&store, other, "tanaka@example.jp", "保健師 田中").await;
+    let site = store.create_site(m, "中央保健センター", now()).await.unwrap();
+    let foreign_site = store.create_site(other, "他市の拠点", now()).await.unwrap();
+    // now() is 2026-11-24T03:00Z, 12:00 in Tokyo: the 11:00 slot is past, the 12:00 one starts now.
+    let slots = publish(
+        &store,
+        m,
+        site,
+        nurse,
+        &[
+            "2026-12-01T10:00:00",
+            "2026-12-01T11:00:00",
+            "2026-12-01T14:00:00",
+            "2026-11-24T11:00:00",
+            "2026-11-24T12:00:00",
+        ],
+    )
+    .await;
+    let (first, second, third, past, starting_now) = (slots[0], slots[1], slots[2], slots[3], slots[4]);
+    let foreign_slot = publish(&store, other, foreign_site, foreign_nurse, &["2026-12-01T10:00:00"]).await[0];
+    let a = consult(&store, m, f, parent, "open-0001").await;
+    let b = consult(&store, m, g, other_parent, "open-0002").await;
+
+    // The parent books: it shows on the consultation, in local time.
+    let t1 = now() + Duration::minutes(1);
+    store.book_slot(m, a, first, Author::Guardian, t1).await.unwrap();
+    let c = store.consultation(m, a).await.unwrap();
+    let booking = c.booking.as_ref().expect("booked");
+    assert_eq!(
+        (booking.slot, booking.site, booking.site_name.as_str()),
+        (first, site, "中央保健センター")
+    );
+    assert_eq!((booking.starts_at, booking.minutes), (local("2026-12-01T10:00:00"), 30));
+    assert_eq!(booking.coordinator_name.as_deref(), Some("保健師 佐藤"));
+    assert_eq!(booked_by(&store, m, first).await, Some(a));
+    // Booked by the parent: the parent has seen it, no news.
+    assert_eq!(c.guardian_read_at, Some(t1));
+    assert!(!c.unread_by_guardian());
+
+    // Booking another slot moves the booking: the first slot is free again.
+    store.book_slot(m, a, second, Author::Guardian, t1).await.unwrap();
+    assert_eq!(
+        store.consultation(m, a).await.unwrap().booking.map(|b| b.slot),
+        Some(second)
+    );
+    assert_eq!(booked_by(&store, m, first).await, None);
+    assert_eq!(booked_by(&store, m, second).await, Some(a));
+
+    // A slot someone else holds cannot be taken, and a failed move keeps the old booking.
+    assert_conflict(store.book_slot(m, b, second, Author::Guardian, t1).await, "slot_taken");
+    assert_eq!(store.consultation(m, b).await.unwrap().booking, None);
+    store.book_slot(m, b, third, Author::Guardian, t1).await.unwrap();
+    assert_conflict(store.book_slot(m, b, second, Author::Guardian, t1).await, "slot_taken");
+    assert_eq!(
+        store.consultation(m, b).await.unwrap().booking.map(|b| b.slot),
+        Some(third)
+    );
+    assert_eq!(booked_by(&store, m, third).await, Some(b));
+    assert_eq!(booked_by(&store, m, second).await, Some(a));
+
+    // A slot that has begun or is past cannot be booked; the booking stays where it was.
+    assert_conflict(store.book_slot(m, a, past, Author::Guardian, now()).await, "slot_taken");
+    assert_conflict(
+        store.book_slot(m, a, starting_now, Author::Guardian, now()).await,
+        "slot_taken",
+    );
+    assert_eq!(
+        store.consultation(m, a).await.unwrap().booking.map(|b| b.slot),
+        Some(second)
+    );
+    assert_eq!(
+        (
+            booked_by(&store, m, past).await,
+            booked_by(&store, m, starting_now).await
+        ),
+        (None, None)
+    );
+
+    // Another municipality's slot or consultation is out of reach.
+    assert!(store.book_slot(m, a, foreign_slot, Author::Guardian, t1).await.is_err());
+    assert_eq!(booked_by(&store, other, foreign_slot).await, None);
+    assert_not_found(
+        store.book_slot(other, a, foreign_slot, Author::Guardian, t1).await,
+        "booking another municipality's consultation",
+    );
+    assert_not_found(
+        store.cancel_booking(other, a, Author::Guardian, t1).await,
+        "cancelling from another municipality",
+    );
+    assert_eq!(
+        store.consultation(m, a).await.unwrap().booking.map(|b| b.slot),
+        Some(second)
+    );
+
+    // Staff moving a booking is news for the parent.
+    let t2 = t1 + Duration::hours(1);
+    store.book_slot(m, a, first, Author::Staff, t2).await.unwrap();
+    let c = store.consultation(m, a).await.unwrap();
+    assert_eq!(
+        (c.booking.as_ref().map(|b| b.slot), c.staff_changed_at),
+        (Some(first), Some(t2))
+    );
+    assert!(c.unread_by_guardian());
+
+    // A booked slot cannot be withdrawn; cancelling frees it, and then it can.
+    assert_conflict(store.withdraw_slot(m, first, t2).await, "slot_taken");
+    store.cancel_booking(m, a, Author::Guardian, t2).await.unwrap();
+    assert_eq!(store.consultation(m, a).await.unwrap().booking, None);
+    assert_eq!(booked_by(&store, m, first).await, None);
+    assert_not_found(
+        store.cancel_booking(m, a, Author::Guardian, t2).await,
+        "cancelling no booking",
+    );
+    store.withdraw_slot(m, first, t2).await.unwrap();
+    assert_conflict(store.withdraw_slot(m, first, t2).await, "slot_taken");
+    assert_conflict(store.book_slot(m, a, first, Author::Guardian, t2).await, "slot_taken");
+
+    // A closed consultation books nothing.
+    store
+        .close_consultation(m, a, Outcome::Resolved, "", nurse, t2)
+        .await
+        .unwrap();
+    assert_conflict(
+        store.book_slot(m, a, second, Author::Guardian, t2).await,
+        "consultation_closed",
+    );
+    assert_eq!(booked_by(&store, m, second).await, None);
+}
+
+/// Ten parents press "book" for the same slot at the same moment: exactly one gets it.
+async fn of_ten_simultaneous_bookings_of_one_slot_exactly_one_wins(store: support::Db) {
+    let m = municipality(&store, "100001").await;
+    let f = family(&store, m, "山田", "ヤマダ").await;
+    let parent = guardian(&store, m, f, 1, "hanako@example.jp", "山田 花子").await;
+    let nurse = staff_named(&store, m, "sato@example.jp", "保健師 佐藤").await;
+    let site = store.create_site(m, "中央保健センター", now()).await.unwrap();
+    let slot = publish(&store, m, site, nurse, &["2026-12-01T10:00:00"]).await[0];
+    let mut consultations = vec![];
+    for n in 0..10 {
+        consultations.push(consult(&store, m, f, parent, &format!("open-{n:04}")).await);
+    }
+
+    let start = Arc::new(Barrier::new(consultations.len()));
+    let tasks: Vec<_> = consultations
+        .iter()
+        .map(|&id| {
+            let store = store.store.clone();
+            let start = Arc::clone(&start);
+            tokio::spawn(async move {
+                start.wait().await;
+                (id, store.book_slot(m, id, slot, Author::Guardian, now()).await)
+            })
+        })
+        .collect();
+    let (mut winners, mut refused, mut unexpected) = (vec![], 0, vec![]);
+    for task in tasks {
+        let (id, result) = task.await.unwrap();
+        match result {
+            Ok(()) => winners.push(id),
+            Err(store::Error::Conflict("slot_taken")) => refused += 1,
+            // Anything else (such as SQLite's "database is locked") is a store bug: a parent who
+            // lost the race must be told the slot is taken, not see a server error.
+            Err(e) => unexpected.push(format!("consultation {id}: {e:?}")),
+        }
+    }
+    assert!(
+        unexpected.is_empty(),
+        "expected Ok or Conflict(slot_taken), got {unexpected:#?}"
+    );
+    assert_eq!((winners.len(), refused), (1, 9), "winners: {winners:?}");
+    let winner = winners[0];
+    assert_eq!(booked_by(&store, m, slot).await, Some(winner));
+    for id in consultations {
+        let booking = store.consultation(m, id).await.unwrap().booking.map(|b| b.slot);
+        assert_eq!(booking, (id == winner).then_some(slot), "consultation {id}");
+    }
+}
+
+/// A parent's send and its retry, and the centre's replies, arriving at once: each stored once, none refused.
+async fn simultaneous_sends_and_retries_are_each_stored_once(store: support::Db) {
+    let m = municipality(&store, "100001").await;
+    let f = family(&store, m, "山田", "ヤマダ").await;
+    let parent = guardian(&store, m, f, 1, "hanako@example.jp", "山田 花子").await;
+    let nurse = staff_named(&store, m, "sato@example.jp", "保健師 佐藤").await;
+    let id = consult(&store, m, f, parent, "open-0001").await;
+
+    // Five messages, each sent twice (a retry racing the original), all released together.
+    let sends: Vec<(Author, AccountId, String)> = (0..10)
+        .map(|n| {
+            let (author, by) = if n % 5 < 3 {
+                (Author::Guardian, parent)
+            } else {
+                (Author::Staff, nurse)
+            };
+            (author, by, format!("send-{:04}", n % 5))
+        })
+        .collect();
+    let start = Arc::new(Barrier::new(sends.len()));
+    let tasks: Vec<_> = sends
+        .into_iter()
+        .map(|(author, by, client_key)| {
+            let store = store.store.clone();
+            let start = Arc::clone(&start);
+            tokio::spawn(async move {
+                start.wait().await;
+                let result = store
+                    .post_message(m, id, author, by, &text(&client_key), &key(&client_key), now())
+                    .await;
+                (client_key, result)
+            })
+        })
+        .collect();
+    let mut ids: std::collections::BTreeMap<String, Vec<i64>> = Default::default();
+    let mut unexpected = vec![];
+    for task in tasks {
+        match task.await.unwrap() {
+            (client_key, Ok(message)) => ids.entry(client_key).or_default().push(message),
+            (client_key, Err(e)) => unexpected.push(format!("{client_key}: {e:?}")),
+        }
+    }
+    assert!(
+        unexpected.is_empty(),
+        "every send should be stored, got {unexpected:#?}"
+    );
+    assert_eq!(ids.len(), 5);
+    for (client_key, sent) in &ids {
+        assert_eq!(sent.len(), 2, "{client_key}");
+        assert_eq!(
+            sent[0], sent[1],
+            "a retry of {client_key} answers with the first one's id"
+        );
+    }
+    let stored = store.consultation(m, id).await.unwrap().messages;
+    assert_eq!(stored.len(), 1 + 5);
+    let mut stored_keys: Vec<_> = stored[1..].iter().map(|m| m.client_key.clone()).collect();
+    stored_keys.sort();
+    assert_eq!(stored_keys, ids.keys().cloned().collect::<Vec<_>>());
+}
+
 contract_tests!(
     guessing_invitation_codes_is_slowed_down_per_address,
     a_family_record_holds_its_pregnancies_and_children,
@@ -590,4 +2483,22 @@ contract_tests!(
     staff_accounts_need_a_staff_role_and_a_unique_email,
     the_audit_log_is_append_only,
     demo_data_seeds_once_with_every_stage,
+    an_interview_completes_its_timeline_item_and_stays_in_its_municipality,
+    a_flag_opens_one_plan_reviewed_a_week_later_and_is_cleared_once,
+    a_plan_revision_keeps_its_history_and_refuses_a_stale_form,
+    planning_a_newborn_visit_again_replans_the_open_one,
+    recording_a_visit_completes_its_item_and_a_flagging_epds_opens_a_plan,
+    an_epds_under_nine_raises_no_flag_but_any_thought_of_self_harm_does,
+    an_institution_name_is_unique_within_its_municipality_only,
+    a_referral_follows_its_status_and_refuses_another_municipalitys_ids,
+    the_overview_gathers_every_family_of_the_municipality_and_no_other,
+    the_figures_count_notification_interviews_and_screenings_of_the_municipality_only,
+    an_actors_audit_trail_names_them_and_stays_in_their_municipality,
+    a_consultation_opens_with_its_first_message_and_stays_in_its_family_and_municipality,
+    a_retried_message_is_stored_once_and_a_staff_reply_is_news_until_the_parent_reads_it,
+    a_consultation_is_assigned_only_to_staff_of_its_municipality,
+    slots_are_published_in_local_time_at_the_municipalitys_own_sites,
+    booking_a_slot_moves_the_booking_and_never_takes_someone_elses,
+    of_ten_simultaneous_bookings_of_one_slot_exactly_one_wins,
+    simultaneous_sends_and_retries_are_each_stored_once,
 );

@@ -1,0 +1,207 @@
+//! Municipality-wide reads for the task list and the figures: every family with its members and
+//! records in a few queries (never one per family).
+
+use crate::families::{CHILD_COLUMNS, ChildRow, PREGNANCY_COLUMNS, PregnancyRow};
+use crate::{Error, Store, time};
+use chrono::NaiveDate;
+use domain::family::FamilyRecord;
+use domain::ids::{AccountId, ChildId, FamilyId, MunicipalityId, PregnancyId, SiteId};
+use domain::timeline::{Member, MemberRecord};
+use std::collections::HashMap;
+
+/// id, site, site name, family name, kana.
+type FamilyHead = (i64, Option<i64>, Option<String>, String, String);
+/// family, pregnancy, child, item key, done on.
+type RecordRow = (i64, Option<i64>, Option<i64>, String, String);
+
+/// An active plan as the task list needs it.
+pub struct PlanDue {
+    pub family: FamilyId,
+    pub review_on: NaiveDate,
+    pub responsible: Option<(AccountId, String)>,
+}
+
+/// A pregnancy notification as the figures need it.
+pub struct NotificationRow {
+    pub site: Option<SiteId>,
+    pub notified_on: NaiveDate,
+    pub due_date: NaiveDate,
+    pub interviewed: bool,
+}
+
+/// An EPDS taken at a visit.
+pub struct ScreeningRow {
+    pub site: Option<SiteId>,
+    pub taken_on: NaiveDate,
+    pub flagged: bool,
+}
+
+impl Store {
+    /// Every family of the municipality with its pregnancies and children (guardians left out).
+    pub async fn all_family_records(&self, municipality: MunicipalityId) -> Result<Vec<FamilyRecord>, Error> {
+        let heads: Vec<FamilyHead> = sqlx::query_as(
+            "SELECT f.id, f.site_id, s.name, f.family_name, f.family_name_kana FROM families f \
+             LEFT JOIN sites s ON s.id = f.site_id WHERE f.municipality_id = $1 ORDER BY f.family_name_kana, f.id",
+        )
+        .bind(municipality.0)
+        .fetch_all(self.pool())
+        .await?;
+        let mut pregnancies: HashMap<FamilyId, Vec<_>> = HashMap::new();
+        let rows: Vec<PregnancyRow> = sqlx::query_as(&format!(
+            "SELECT {PREGNANCY_COLUMNS} FROM pregnancies WHERE municipality_id = $1 ORDER BY due_date"
+        ))
+        .bind(municipality.0)
+        .fetch_all(self.pool())
+        .await?;
+        for row in rows {
+            let (family, p) = row.into_domain()?;
+            pregnancies.entry(family).or_default().push(p);
+        }
+        let mut children: HashMap<FamilyId, Vec<_>> = HashMap::new();
+        let rows: Vec<ChildRow> = sqlx::query_as(&format!(
+            "SELECT {CHILD_COLUMNS} FROM children WHERE municipality_id = $1 ORDER BY birth_date, id"
+        ))
+        .bind(municipality.0)
+        .fetch_all(self.pool())
+        .await?;
+        for row in rows {
+            let (family, c) = row.into_domain()?;
+            children.entry(family).or_default().push(c);
+        }
+        Ok(heads
+            .into_iter()
+            .map(|(id, site, site_name, family_name, family_name_kana)| FamilyRecord {
+                id: FamilyId(id),
+                municipality,
+                site: site.map(SiteId),
+                site_name,
+                family_name,
+                family_name_kana,
+                guardians: vec![],
+                pregnancies: pregnancies.remove(&FamilyId(id)).unwrap_or_default(),
+                children: children.remove(&FamilyId(id)).unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    /// Every live timeline record of the municipality, by family.
+    pub async fn all_timeline_records(
+        &self,
+        municipality: MunicipalityId,
+    ) -> Result<HashMap<FamilyId, Vec<MemberRecord>>, Error> {
+        let rows: Vec<RecordRow> = sqlx::query_as(
+            "SELECT family_id, pregnancy_id, child_id, item_key, done_on FROM timeline_records \
+             WHERE municipality_id = $1 AND removed_at IS NULL ORDER BY done_on, id",
+        )
+        .bind(municipality.0)
+        .fetch_all(self.pool())
+        .await?;
+        let mut by_family: HashMap<FamilyId, Vec<MemberRecord>> = HashMap::new();
+        for (family, pregnancy, child, key, done_on) in rows {
+            let member = match (pregnancy, child) {
+                (Some(p), _) => Member::Pregnancy(PregnancyId(p)),
+                (None, Some(c)) => Member::Child(ChildId(c)),
+                (None, None) => return Err(Error::Corrupt("timeline record without member".into())),
+            };
+            by_family.entry(FamilyId(family)).or_default().push(MemberRecord {
+                member,
+                key,
+                done_on: time::parse_date(&done_on)?,
+            });
+        }
+        Ok(by_family)
+    }
+
+    /// Active plans with their next review.
+    pub async fn active_plans(&self, municipality: MunicipalityId) -> Result<Vec<PlanDue>, Error> {
+        let rows: Vec<(i64, String, Option<i64>, Option<String>)> = sqlx::query_as(
+            "SELECT p.family_id, p.review_on, p.responsible_id, a.display_name FROM support_plans p \
+             LEFT JOIN accounts a ON a.id = p.responsible_id \
+             WHERE p.municipality_id = $1 AND p.status = 'active' ORDER BY p.review_on",
+        )
+        .bind(municipality.0)
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter()
+            .map(|(family, review_on, responsible, name)| {
+                Ok(PlanDue {
+                    family: FamilyId(family),
+                    review_on: time::parse_date(&review_on)?,
+                    responsible: responsible.map(|a| (AccountId(a), name.unwrap_or_default())),
+                })
+            })
+            .collect()
+    }
+
+    /// Every pregnancy notification, with whether its notification interview took place.
+    pub async fn notifications(&self, municipality: MunicipalityId) -> Result<Vec<NotificationRow>, Error> {
+        let rows: Vec<(Option<i64>, String, String, i64)> = sqlx::query_as(
+            "SELECT f.site_id, p.notified_on, p.due_date, \
+             CASE WHEN EXISTS (SELECT 1 FROM interviews i WHERE i.pregnancy_id = p.id AND i.kind = 'notification') \
+             THEN 1 ELSE 0 END \
+             FROM pregnancies p JOIN families f ON f.id = p.family_id WHERE p.municipality_id = $1",
+        )
+        .bind(municipality.0)
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter()
+            .map(|(site, notified_on, due_date, interviewed)| {
+                Ok(NotificationRow {
+                    site: site.map(SiteId),
+                    notified_on: time::parse_date(&notified_on)?,
+                    due_date: time::parse_date(&due_date)?,
+                    interviewed: interviewed != 0,
+                })
+            })
+            .collect()
+    }
+
+    /// Every EPDS taken at a visit.
+    pub async fn screenings(&self, municipality: MunicipalityId) -> Result<Vec<ScreeningRow>, Error> {
+        let rows: Vec<(Option<i64>, String, i64)> = sqlx::query_as(
+            "SELECT f.site_id, v.visited_on, v.epds_flagged FROM home_visits v JOIN families f ON f.id = v.family_id \
+             WHERE v.municipality_id = $1 AND v.epds IS NOT NULL AND v.visited_on IS NOT NULL",
+        )
+        .bind(municipality.0)
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter()
+            .map(|(site, taken_on, flagged)| {
+                Ok(ScreeningRow {
+                    site: site.map(SiteId),
+                    taken_on: time::parse_date(&taken_on)?,
+                    flagged: flagged != 0,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A consultation as the figures need it: when it opened and when the centre first replied.
+pub struct OpenedRow {
+    pub site: Option<SiteId>,
+    pub opened_at: chrono::DateTime<chrono::Utc>,
+    pub first_reply_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl Store {
+    pub async fn consultations_opened(&self, municipality: MunicipalityId) -> Result<Vec<OpenedRow>, Error> {
+        let rows: Vec<(Option<i64>, String, Option<String>)> = sqlx::query_as(
+            "SELECT f.site_id, c.opened_at, (SELECT MIN(m.sent_at) FROM consultation_messages m \
+             WHERE m.consultation_id = c.id AND m.author = 'staff') \
+             FROM consultations c JOIN families f ON f.id = c.family_id WHERE c.municipality_id = $1",
+        )
+        .bind(municipality.0)
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter()
+            .map(|(site, opened_at, first_reply_at)| {
+                Ok(OpenedRow {
+                    site: site.map(SiteId),
+                    opened_at: time::parse_instant(&opened_at)?,
+                    first_reply_at: first_reply_at.as_deref().map(time::parse_instant).transpose()?,
+                })
+            })
+            .collect()
+    }
+}
