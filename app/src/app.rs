@@ -2,10 +2,15 @@
 
 use crate::i18n::I18nContextProvider;
 use crate::ui::layout::Header;
-use crate::ui::{join::JoinPage, landing::Landing, login::LoginPage, not_found::NotFound};
-use crate::ui::{
-    parent::home::ParentHome, staff::accounts::AccountsPage, staff::caseload::CaseloadPage, staff::family::FamilyPage,
+use crate::ui::parent::consultations::{ConsultationPage, ConsultationsPage, NewConsultationPage};
+use crate::ui::parent::home::ParentHome;
+use crate::ui::parent::reminders::RemindersPage;
+use crate::ui::staff::{
+    accounts::AccountsPage, audit::AuditPage, caseload::CaseloadPage, consultations::InboxPage,
+    consultations::StaffConsultationPage, failed_reminders::FailedRemindersPage, family::FamilyPage,
+    figures::FiguresPage, institutions::InstitutionsPage, register::RegisterPage, slots::SlotsPage, tasks::TasksPage,
 };
+use crate::ui::{join::JoinPage, landing::Landing, login::LoginPage, not_found::NotFound};
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
@@ -19,6 +24,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <HydrationScripts options />
+                <script src="/push.js" defer></script>
                 <MetaTags />
             </head>
             <body>
@@ -49,9 +55,22 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                         <Route path=path!("/join") view=JoinPage ssr=SsrMode::Async />
                         <Route path=path!("/home") view=ParentHome ssr=SsrMode::Async />
+                        <Route path=path!("/consultations") view=ConsultationsPage ssr=SsrMode::Async />
+                        <Route path=path!("/settings/reminders") view=RemindersPage ssr=SsrMode::Async />
+                        <Route path=path!("/consultations/new") view=NewConsultationPage ssr=SsrMode::Async />
+                        <Route path=path!("/consultations/:id") view=ConsultationPage ssr=SsrMode::Async />
                         <Route path=path!("/staff") view=CaseloadPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/families/:id") view=FamilyPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/accounts") view=AccountsPage ssr=SsrMode::Async />
+                        <Route path=path!("/staff/register") view=RegisterPage ssr=SsrMode::Async />
+                        <Route path=path!("/staff/tasks") view=TasksPage ssr=SsrMode::Async />
+                        <Route path=path!("/staff/institutions") view=InstitutionsPage ssr=SsrMode::Async />
+                        <Route path=path!("/staff/figures") view=FiguresPage ssr=SsrMode::Async />
+                        <Route path=path!("/staff/audit") view=AuditPage ssr=SsrMode::Async />
+                        <Route path=path!("/staff/consultations") view=InboxPage ssr=SsrMode::Async />
+                        <Route path=path!("/staff/consultations/:id") view=StaffConsultationPage ssr=SsrMode::Async />
+                        <Route path=path!("/staff/slots") view=SlotsPage ssr=SsrMode::Async />
+                        <Route path=path!("/staff/reminders") view=FailedRemindersPage ssr=SsrMode::Async />
                     </Routes>
                 </main>
             </Router>

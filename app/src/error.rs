@@ -36,6 +36,16 @@ pub enum Conflict {
     InvitationUnknown,
     InvitationUsed,
     InvitationExpired,
+    /// Someone else saved the support plan since the form was opened.
+    PlanChanged,
+    /// The directory already has an institution of that name.
+    InstitutionExists,
+    /// Someone else booked the slot first (or it was withdrawn).
+    SlotTaken,
+    /// The consultation is closed.
+    ConsultationClosed,
+    /// A local time that does not exist (skipped by a clock change).
+    NoSuchLocalTime,
 }
 
 impl From<Invalid> for AppError {
@@ -58,6 +68,11 @@ impl From<store::Error> for AppError {
         match e {
             store::Error::NotFound => AppError::NotFound,
             store::Error::Conflict("email_taken") => AppError::Conflict(Conflict::EmailTaken),
+            store::Error::Conflict("plan_changed") => AppError::Conflict(Conflict::PlanChanged),
+            store::Error::Conflict("institution_exists") => AppError::Conflict(Conflict::InstitutionExists),
+            store::Error::Conflict("slot_taken") => AppError::Conflict(Conflict::SlotTaken),
+            store::Error::Conflict("consultation_closed") => AppError::Conflict(Conflict::ConsultationClosed),
+            store::Error::Conflict("no_such_local_time") => AppError::Conflict(Conflict::NoSuchLocalTime),
             other => {
                 tracing::error!(error = %other, "store error");
                 AppError::Internal

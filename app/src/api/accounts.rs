@@ -107,3 +107,19 @@ pub async fn create_staff(
     super::context::audit(&admin, "create_staff", &format!("account:{}", account.0)).await?;
     Ok(())
 }
+
+/// The municipality's sites, for staff forms and filters.
+#[server(endpoint = "sites")]
+pub async fn sites() -> Result<Vec<SiteView>, AppError> {
+    use super::context::{require_staff, use_store};
+    let viewer = require_staff().await?;
+    Ok(use_store()?
+        .sites(viewer.municipality)
+        .await?
+        .into_iter()
+        .map(|s| SiteView {
+            id: s.id.0,
+            name: s.name,
+        })
+        .collect())
+}

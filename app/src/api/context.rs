@@ -16,6 +16,8 @@ pub struct ServerContext {
     pub store: Store,
     /// The public origin, e.g. `https://yorisoi.example.jp`, for links handed to people.
     pub public_url: String,
+    /// The VAPID public key (base64url) that browsers subscribe with.
+    pub vapid_public_key: String,
 }
 
 const ACCOUNT_KEY: &str = "account";
@@ -85,11 +87,15 @@ fn session_error(e: tower_sessions::session::Error) -> AppError {
 
 /// The signed-in person, if any. The account is re-read each time, so a disabled account loses access at once.
 pub async fn viewer() -> Result<Option<Viewer>, AppError> {
-    let session = session().await?;
+    viewer_of(&session().await?, &use_store()?).await
+}
+
+/// The signed-in person of a session, for routes outside Leptos (e.g. the CSV export).
+pub async fn viewer_of(session: &Session, store: &Store) -> Result<Option<Viewer>, AppError> {
     let Some(account) = session.get::<i64>(ACCOUNT_KEY).await.map_err(session_error)? else {
         return Ok(None);
     };
-    Ok(use_store()?.viewer(AccountId(account)).await?)
+    Ok(store.viewer(AccountId(account)).await?)
 }
 
 pub async fn require_viewer() -> Result<Viewer, AppError> {

@@ -153,6 +153,7 @@ pub async fn record_birth(
         .add_child(viewer.municipality, FamilyId(family), &child, now())
         .await?;
     super::context::audit(&viewer, "record_birth", &format!("family:{family}")).await?;
+    super::reminders::plan::after_timeline_change(&store, viewer.municipality, FamilyId(family)).await;
     Ok(())
 }
 
@@ -176,5 +177,6 @@ pub async fn record_loss(family: i64, pregnancy: i64, ended_on: String) -> Resul
         .record_loss(viewer.municipality, FamilyId(family), PregnancyId(pregnancy), ended_on)
         .await?;
     super::context::audit(&viewer, "record_loss", &format!("family:{family}")).await?;
+    super::reminders::plan::after_timeline_change(&store, viewer.municipality, FamilyId(family)).await;
     Ok(())
 }

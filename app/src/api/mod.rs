@@ -2,9 +2,19 @@
 //! and which municipality the record belongs to, then calls the store or the domain.
 
 pub mod accounts;
+pub mod audit;
 pub mod auth;
+pub mod consultations;
 pub mod families;
+pub mod figures;
+pub mod intake;
+pub mod network;
+pub mod plans;
+pub mod reminders;
+pub mod support;
+pub mod tasks;
 pub mod timeline;
+pub mod visits;
 
 #[cfg(feature = "ssr")]
 pub mod context;

@@ -72,6 +72,26 @@ pub mod load {
         pub schedule: Schedule,
     }
 
+    /// Every family of the municipality with its timelines, in a handful of queries.
+    pub async fn municipality(
+        store: &Store,
+        municipality: MunicipalityId,
+        today: NaiveDate,
+    ) -> Result<Vec<(FamilyRecord, Vec<MemberTimeline>)>, AppError> {
+        let schedule = schedule(store, municipality).await?;
+        let mut records = store.all_timeline_records(municipality).await?;
+        Ok(store
+            .all_family_records(municipality)
+            .await?
+            .into_iter()
+            .map(|family| {
+                let events = records.remove(&family.id).unwrap_or_default();
+                let timelines = family_timelines(&schedule, &family, &events, today);
+                (family, timelines)
+            })
+            .collect())
+    }
+
     pub async fn family(
         store: &Store,
         municipality: MunicipalityId,
@@ -100,7 +120,7 @@ pub mod load {
 }
 
 #[cfg(feature = "ssr")]
-fn parse_member(text: &str) -> Result<Member, AppError> {
+pub(crate) fn parse_member(text: &str) -> Result<Member, AppError> {
     use domain::ids::{ChildId, PregnancyId};
     use domain::input::{Invalid, Problem};
     let bad = || AppError::Invalid(Invalid::new("member", Problem::Malformed));
@@ -215,6 +235,7 @@ pub async fn record_done(family: i64, member: String, key: String, done_on: Stri
     if viewer.is_staff() {
         super::context::audit(&viewer, "record", &format!("family:{}", family.0)).await?;
     }
+    super::reminders::plan::after_timeline_change(&store, viewer.municipality, family).await;
     Ok(())
 }
 
@@ -255,6 +276,7 @@ pub async fn undo_record(id: i64) -> Result<(), AppError> {
     if viewer.is_staff() {
         super::context::audit(&viewer, "undo_record", &format!("family:{}", family.0)).await?;
     }
+    super::reminders::plan::after_timeline_change(&store, viewer.municipality, family).await;
     Ok(())
 }
 
@@ -314,5 +336,6 @@ pub async fn set_product(family: i64, child: i64, option: String, value: String)
     if viewer.is_staff() {
         super::context::audit(&viewer, "set_product", &format!("family:{}", family.0)).await?;
     }
+    super::reminders::plan::after_timeline_change(&store, viewer.municipality, family).await;
     Ok(())
 }

@@ -26,11 +26,21 @@ pub fn Header() -> impl IntoView {
                             view! {
                                 <Show when=move || !staff>
                                     <a href="/home">{t!(i18n, nav.home)}</a>
+                                    <a href="/consultations">{t!(i18n, nav.consultations)}</a>
+                                    <a href="/settings/reminders">{t!(i18n, nav.reminders)}</a>
                                 </Show>
                                 <Show when=move || staff>
                                     <a href="/staff">{t!(i18n, nav.caseload)}</a>
+                                    <a href="/staff/tasks">{t!(i18n, nav.tasks)}</a>
+                                    <a href="/staff/consultations">{t!(i18n, nav.inbox)}</a>
+                                    <a href="/staff/slots">{t!(i18n, nav.slots)}</a>
+                                    <a href="/staff/register">{t!(i18n, nav.register)}</a>
+                                    <a href="/staff/institutions">{t!(i18n, nav.institutions)}</a>
+                                    <a href="/staff/figures">{t!(i18n, nav.figures)}</a>
                                 </Show>
                                 <Show when=move || admin>
+                                    <a href="/staff/audit">{t!(i18n, nav.audit)}</a>
+                                    <a href="/staff/reminders">{t!(i18n, nav.failed)}</a>
                                     <a href="/staff/accounts">{t!(i18n, nav.accounts)}</a>
                                 </Show>
                                 <ActionForm action=logout attr:class="inline">

@@ -1,5 +1,6 @@
 //! Pages mirroring the URLs (`parent/…`, `staff/…`) and the components they share.
 
+pub mod consultation;
 pub mod format;
 pub mod join;
 pub mod landing;

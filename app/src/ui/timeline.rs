@@ -28,7 +28,13 @@ struct Actions {
 
 /// A family's timelines. `family` 0 means the signed-in parent's own family.
 #[component]
-pub fn FamilyTimeline(family: i64, staff: bool) -> impl IntoView {
+/// `refresh`: a signal that changes when something outside the timeline recorded an item (an
+/// interview or a visit on the staff side), so the timeline is read again.
+pub fn FamilyTimeline(
+    family: i64,
+    staff: bool,
+    #[prop(optional, into)] refresh: Option<Signal<usize>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let actions = Actions {
         record: ServerAction::new(),
@@ -43,6 +49,7 @@ pub fn FamilyTimeline(family: i64, staff: bool) -> impl IntoView {
                 actions.undo.version().get(),
                 actions.confirm.version().get(),
                 actions.product.version().get(),
+                refresh.map(|r| r.get()),
             )
         },
         move |_| family_timeline(family),

@@ -1,4 +1,4 @@
-//! `/home`: a parent's own family — pregnancies and children — and, soon, their timeline.
+//! `/home`: a parent's own family — pregnancies and children — news from the centre, and the timeline.
 
 use crate::api::families::{FamilyView, my_family};
 use crate::i18n::{t, use_i18n};
@@ -79,7 +79,28 @@ fn Family(view: FamilyView) -> impl IntoView {
             <p>{t!(i18n, home.none)}</p>
         </Show>
         <ul class="members">{pregnancies} {children}</ul>
+        <Notices />
         <h2 class="section-title">{t!(i18n, home.timeline_title)}</h2>
         <FamilyTimeline family=0 staff=false />
+    }
+}
+
+/// News from the centre (a reply, a booking change) the parent has not opened yet, and the way to ask.
+#[component]
+fn Notices() -> impl IntoView {
+    let i18n = use_i18n();
+    let list = Resource::new(|| (), |_| crate::api::consultations::my_consultations());
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                let unread = list.await.map(|l| l.iter().filter(|c| c.unread_by_guardian()).count()).unwrap_or(0);
+                (unread > 0).then(|| view! {
+                    <p class="notice" role="status" data-testid="centre-notice">
+                        {t!(i18n, consult.notice)} " " <a href="/consultations">{t!(i18n, consult.open_list)}</a>
+                    </p>
+                })
+            })}
+        </Suspense>
+        <p><a class="button" href="/consultations/new" data-testid="ask-centre">{t!(i18n, consult.start)}</a></p>
     }
 }

@@ -1,6 +1,9 @@
 //! `/staff/families/:id`: one family's record for staff, and issuing the parent's invitation.
 
+use super::register::AddPregnancy;
+use super::support::{SupportRecord, member_choices};
 use crate::api::families::{FamilyView, IssueInvitation, RecordBirth, RecordLoss, family};
+use crate::api::intake::RegisterPregnancy;
 use crate::i18n::{t, use_i18n};
 use crate::ui::format::{DateText, ErrorMessage, StageText, signed_in};
 use crate::ui::timeline::FamilyTimeline;
@@ -24,15 +27,24 @@ pub fn FamilyPage() -> impl IntoView {
     };
     let birth = ServerAction::<RecordBirth>::new();
     let loss = ServerAction::<RecordLoss>::new();
+    let pregnancy = ServerAction::<RegisterPregnancy>::new();
     let record = Resource::new(
-        move || (id(), birth.version().get(), loss.version().get()),
-        |(id, _, _)| family(id),
+        move || {
+            (
+                id(),
+                birth.version().get(),
+                loss.version().get(),
+                pregnancy.version().get(),
+            )
+        },
+        |(id, ..)| family(id),
     );
     let failure = move || {
         [birth.value().get(), loss.value().get()]
             .into_iter()
             .flatten()
             .find_map(Result::err)
+            .or_else(|| pregnancy.value().get().and_then(Result::err))
             .map(|error| view! { <ErrorMessage error /> })
     };
     view! {
@@ -40,16 +52,30 @@ pub fn FamilyPage() -> impl IntoView {
         <p><a href="/staff">{t!(i18n, family.back)}</a></p>
         <Suspense fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
             {failure}
-            {move || Suspend::new(async move { signed_in(record.await, move |view| view! { <Record view birth loss /> }.into_any()) })}
+            {move || Suspend::new(async move { signed_in(record.await, move |view| view! { <Record view birth loss pregnancy /> }.into_any()) })}
         </Suspense>
     }
 }
 
 #[component]
-fn Record(view: FamilyView, birth: ServerAction<RecordBirth>, loss: ServerAction<RecordLoss>) -> impl IntoView {
+fn Record(
+    view: FamilyView,
+    birth: ServerAction<RecordBirth>,
+    loss: ServerAction<RecordLoss>,
+    pregnancy: ServerAction<RegisterPregnancy>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let FamilyView { record, today } = view;
     let family_id = record.id.0;
+    let timeline_changed = RwSignal::new(0usize);
+    let locale = i18n.get_locale_untracked();
+    let members = member_choices(&record, |due| {
+        let date = crate::ui::format::date(locale, due);
+        match locale {
+            crate::i18n::Locale::ja => format!("妊娠（予定日 {date}）"),
+            crate::i18n::Locale::en => format!("Pregnancy (due {date})"),
+        }
+    });
     let no_guardians = record.guardians.is_empty();
     let guardians = record
         .guardians
@@ -102,7 +128,10 @@ fn Record(view: FamilyView, birth: ServerAction<RecordBirth>, loss: ServerAction
         .collect_view();
     view! {
         <h1 data-testid="family-name">{record.family_name} " " <span class="kana">{record.family_name_kana}</span></h1>
-        <p class="muted">{t!(i18n, family.site)} ": " {record.site_name}</p>
+        <p class="muted">
+            {t!(i18n, audit.family)} ": " <span data-testid="family-number">{family_id}</span> " · "
+            {t!(i18n, family.site)} ": " {record.site_name}
+        </p>
         <section class="card">
             <h2>{t!(i18n, family.guardians)}</h2>
             <Show when=move || no_guardians>
@@ -111,7 +140,8 @@ fn Record(view: FamilyView, birth: ServerAction<RecordBirth>, loss: ServerAction
             <ul data-testid="guardians">{guardians}</ul>
             <Invite family_id />
         </section>
-        <FamilyTimeline family=family_id staff=true />
+        <FamilyTimeline family=family_id staff=true refresh=timeline_changed />
+        <SupportRecord family_id members timeline_changed />
         <section class="card">
             <h2>{t!(i18n, family.pregnancies)}</h2>
             <div class="table-wrap">
@@ -127,6 +157,7 @@ fn Record(view: FamilyView, birth: ServerAction<RecordBirth>, loss: ServerAction
                     <tbody>{pregnancies}</tbody>
                 </table>
             </div>
+            <AddPregnancy family_id action=pregnancy />
         </section>
         <section class="card">
             <h2>{t!(i18n, family.children)}</h2>

@@ -1,5 +1,13 @@
-//! Pages for the centre's staff.
-
 pub mod accounts;
+pub mod audit;
 pub mod caseload;
+pub mod consultations;
+pub mod failed_reminders;
 pub mod family;
+pub mod figures;
+pub mod institutions;
+pub mod labels;
+pub mod register;
+pub mod slots;
+pub mod support;
+pub mod tasks;

@@ -1,0 +1,90 @@
+//! A family's support record for staff: interviews, flags, plans, visits and referrals, with what
+//! the forms need (colleagues, institutions). Every read is audited.
+
+use crate::error::AppError;
+use domain::support::interview::{Interview, InterviewKind};
+use domain::support::network::{Institution, Referral};
+use domain::support::risk::{RiskFlag, SupportPlan};
+use domain::support::visit::HomeVisit;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A colleague who can be assigned work.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Colleague {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupportView {
+    pub interviews: Vec<Interview>,
+    pub flags: Vec<RiskFlag>,
+    pub plans: Vec<SupportPlan>,
+    pub visits: Vec<HomeVisit>,
+    pub referrals: Vec<Referral>,
+    pub consultations: Vec<domain::consultation::Consultation>,
+    pub institutions: Vec<Institution>,
+    pub colleagues: Vec<Colleague>,
+    /// Which contact hands out the second benefit claim form in this municipality.
+    pub second_form_at: InterviewKind,
+    pub today: chrono::NaiveDate,
+}
+
+#[server(endpoint = "family_support")]
+pub async fn family_support(family: i64) -> Result<SupportView, AppError> {
+    use super::context::{audit, require_staff, today_for, use_store};
+    use domain::ids::FamilyId;
+    let viewer = require_staff().await?;
+    let family = FamilyId(family);
+    let store = use_store()?;
+    let m = viewer.municipality;
+    // A family of another municipality is refused before anything else is read.
+    store.family_record(m, family).await?;
+    let view = SupportView {
+        interviews: store.interviews(m, family).await?,
+        flags: store.risk_flags(m, family).await?,
+        plans: store.support_plans(m, family).await?,
+        visits: store.home_visits(m, family).await?,
+        referrals: store.referrals(m, family).await?,
+        consultations: store
+            .consultations(m, store::consultations::Which::Family(family))
+            .await?,
+        institutions: store.institutions(m).await?,
+        colleagues: colleagues(&store, m).await?,
+        second_form_at: second_form_at(&store, m).await?,
+        today: today_for(&viewer).await?,
+    };
+    audit(&viewer, "read_support", &format!("family:{}", family.0)).await?;
+    Ok(view)
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) async fn colleagues(
+    store: &store::Store,
+    municipality: domain::ids::MunicipalityId,
+) -> Result<Vec<Colleague>, AppError> {
+    Ok(store
+        .staff_members(municipality)
+        .await?
+        .into_iter()
+        .map(|s| Colleague {
+            id: s.account.0,
+            name: s.display_name,
+        })
+        .collect())
+}
+
+/// The municipality's choice from its schedule file (`second_benefit_form`), the eight-month
+/// contact by default.
+#[cfg(feature = "ssr")]
+async fn second_form_at(
+    store: &store::Store,
+    municipality: domain::ids::MunicipalityId,
+) -> Result<InterviewKind, AppError> {
+    let schedule = super::timeline::load::schedule(store, municipality).await?;
+    Ok(match schedule.second_benefit_form() {
+        Some(key) if key.as_str() == InterviewKind::Postnatal.timeline_key() => InterviewKind::Postnatal,
+        _ => InterviewKind::EightMonth,
+    })
+}

@@ -1,0 +1,310 @@
+//! A consultation's thread, shared by the parent's and the coordinator's pages: the messages with
+//! read marks, a composer that never loses what was written (unsent messages stay on screen and
+//! are retried with the same key), and the booking with the open slots.
+
+use crate::api::consultations::{BookSlot, CancelBooking, ThreadView, send_message};
+use crate::error::AppError;
+use crate::i18n::{Locale, t, use_i18n};
+use crate::ui::format::ErrorMessage;
+use domain::consultation::{Author, Booking, ContactMode, Outcome, Slot, Topic, Urgency};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+type I18n = leptos_i18n::I18nContext<Locale>;
+
+pub fn topic(i18n: I18n, t: Topic) -> AnyView {
+    match t {
+        Topic::PregnancyAndBirth => t!(i18n, labels.topic.pregnancy_and_birth).into_any(),
+        Topic::Feeding => t!(i18n, labels.topic.feeding).into_any(),
+        Topic::GrowthAndDevelopment => t!(i18n, labels.topic.growth_and_development).into_any(),
+        Topic::ParentingWorries => t!(i18n, labels.topic.parenting_worries).into_any(),
+        Topic::MothersHealth => t!(i18n, labels.topic.mothers_health).into_any(),
+        Topic::Childcare => t!(i18n, labels.topic.childcare).into_any(),
+        Topic::MoneyAndProcedures => t!(i18n, labels.topic.money_and_procedures).into_any(),
+        Topic::Other => t!(i18n, labels.topic.other).into_any(),
+    }
+}
+
+pub fn mode(i18n: I18n, m: ContactMode) -> AnyView {
+    match m {
+        ContactMode::AtSite => t!(i18n, labels.mode.at_site).into_any(),
+        ContactMode::Phone => t!(i18n, labels.mode.phone).into_any(),
+        ContactMode::Online => t!(i18n, labels.mode.online).into_any(),
+        ContactMode::HomeVisit => t!(i18n, labels.mode.home_visit).into_any(),
+    }
+}
+
+pub fn urgency(i18n: I18n, u: Urgency) -> AnyView {
+    match u {
+        Urgency::Whenever => t!(i18n, labels.urgency.whenever).into_any(),
+        Urgency::SoonIsBetter => t!(i18n, labels.urgency.soon_is_better).into_any(),
+        Urgency::Urgent => t!(i18n, labels.urgency.urgent).into_any(),
+    }
+}
+
+pub fn outcome(i18n: I18n, o: Outcome) -> AnyView {
+    match o {
+        Outcome::Resolved => t!(i18n, labels.outcome.resolved).into_any(),
+        Outcome::Linked => t!(i18n, labels.outcome.linked).into_any(),
+        Outcome::ContinuingSupport => t!(i18n, labels.outcome.continuing_support).into_any(),
+        Outcome::Withdrawn => t!(i18n, labels.outcome.withdrawn).into_any(),
+    }
+}
+
+/// `2026-11-24 10:00` for a local date-time.
+pub fn local_time(at: chrono::NaiveDateTime) -> String {
+    at.format("%Y-%m-%d %H:%M").to_string()
+}
+
+pub fn booking_text(i18n: I18n, b: &Booking) -> AnyView {
+    let (when, minutes, site) = (local_time(b.starts_at), b.minutes, b.site_name.clone());
+    t!(
+        i18n,
+        consult.booked,
+        when = move || when.clone(),
+        minutes = move || minutes,
+        site = move || site.clone()
+    )
+    .into_any()
+}
+
+/// A message written but not yet stored.
+#[derive(Clone, Debug, PartialEq)]
+struct Unsent {
+    key: String,
+    body: String,
+    failed: bool,
+}
+
+/// The thread and booking of a consultation. `changed` is bumped after each stored change so the
+/// page reads the consultation again.
+#[component]
+pub fn Thread(view: ThreadView, changed: RwSignal<usize>) -> impl IntoView {
+    let i18n = use_i18n();
+    let ThreadView {
+        consultation: c,
+        open_slots,
+        staff,
+        utc_offset_seconds,
+        ..
+    } = view;
+    let offset = chrono::FixedOffset::east_opt(utc_offset_seconds).unwrap_or(chrono::Offset::fix(&chrono::Utc));
+    let me = if staff { Author::Staff } else { Author::Guardian };
+    // The other side has read up to here.
+    let read_until = if staff { c.guardian_read_at } else { c.staff_read_at };
+    let messages = c
+        .messages
+        .iter()
+        .map(|m| {
+            let mine = m.author == me;
+            let read = mine && read_until.is_some_and(|r| r >= m.sent_at);
+            let when = m.sent_at.with_timezone(&offset).format("%Y-%m-%d %H:%M").to_string();
+            view! {
+                <li class=if mine { "message mine" } else { "message theirs" } data-testid="message" data-author=m.author.as_str()>
+                    <p class="meta">
+                        {if mine && !staff { t!(i18n, consult.you).into_any() } else { m.author_name.clone().into_any() }}
+                        " · " <time>{when}</time>
+                        {read.then(|| view! { " · " <span class="read" data-testid="read-mark">{t!(i18n, consult.read)}</span> })}
+                    </p>
+                    <p class="text">{m.body.clone()}</p>
+                </li>
+            }
+        })
+        .collect_view();
+    let closed = c.closed;
+    view! {
+        <section class="card thread" aria-labelledby="thread-title">
+            <h2 id="thread-title">{t!(i18n, consult.thread)}</h2>
+            <ol class="messages" data-testid="messages">{messages}</ol>
+            {match closed {
+                Some(o) => view! { <p class="notice">{t!(i18n, consult.closed, outcome = move || view! { {outcome(i18n, o)} })}</p> }.into_any(),
+                None => view! { <Composer consultation=c.id changed /> }.into_any(),
+            }}
+        </section>
+        <BookingSection consultation=c.id booking=c.booking.clone() open_slots closed=closed.is_some() changed />
+    }
+}
+
+#[component]
+fn Composer(consultation: i64, changed: RwSignal<usize>) -> impl IntoView {
+    let i18n = use_i18n();
+    let unsent = RwSignal::new(Vec::<Unsent>::new());
+    let text = RwSignal::new(String::new());
+    let refused = RwSignal::new(None::<AppError>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = text.get_untracked();
+        if body.trim().is_empty() {
+            return;
+        }
+        let message = Unsent {
+            key: new_key(),
+            body,
+            failed: false,
+        };
+        unsent.update(|list| list.push(message.clone()));
+        text.set(String::new());
+        refused.set(None);
+        deliver(consultation, message, unsent, text, refused, changed, 0);
+    };
+    let rows = move || {
+        unsent
+            .get()
+            .into_iter()
+            .map(|m| {
+                let retry = m.clone();
+                view! {
+                    <li class="message mine unsent" data-testid="unsent">
+                        <p class="meta">
+                            {if m.failed { t!(i18n, consult.unsent).into_any() } else { t!(i18n, consult.sending).into_any() }}
+                        </p>
+                        <p class="text">{m.body.clone()}</p>
+                        {m.failed.then(|| view! {
+                            <button type="button" class="link-button" on:click=move |_| deliver(consultation, retry.clone(), unsent, text, refused, changed, 0)>
+                                {t!(i18n, consult.retry)}
+                            </button>
+                        })}
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <ol class="messages pending">{rows}</ol>
+        {move || refused.get().map(|error| view! { <ErrorMessage error /> })}
+        // Without JavaScript the form posts to the server function, which stores it under a fresh key.
+        <form method="post" action="/api/send_message" class="form compact" on:submit=submit>
+            <input type="hidden" name="consultation" value=consultation />
+            <input type="hidden" name="client_key" value="" />
+            <label for="message">{t!(i18n, consult.write)}</label>
+            <textarea id="message" name="message" rows="4" maxlength="2000" required data-testid="message-input"
+                prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+            <p class="muted">{t!(i18n, consult.message_hint)}</p>
+            <button type="submit" class="primary" data-testid="send-message">{t!(i18n, consult.submit)}</button>
+        </form>
+    }
+}
+
+/// Sends one message; a lost connection is retried with the same key (stored once), every five
+/// seconds up to six times, then waits for the retry button. A refusal (e.g. too long) puts the
+/// text back in the box with the reason.
+fn deliver(
+    consultation: i64,
+    message: Unsent,
+    unsent: RwSignal<Vec<Unsent>>,
+    text: RwSignal<String>,
+    refused: RwSignal<Option<AppError>>,
+    changed: RwSignal<usize>,
+    attempt: u32,
+) {
+    leptos::task::spawn_local(async move {
+        let result = send_message(consultation, message.body.clone(), message.key.clone()).await;
+        match result {
+            Ok(_) => {
+                unsent.update(|list| list.retain(|m| m.key != message.key));
+                changed.update(|n| *n += 1);
+            }
+            Err(AppError::Request(_)) => {
+                unsent.update(|list| {
+                    if let Some(m) = list.iter_mut().find(|m| m.key == message.key) {
+                        m.failed = true;
+                    }
+                });
+                if attempt < 6 {
+                    set_timeout(
+                        move || deliver(consultation, message, unsent, text, refused, changed, attempt + 1),
+                        std::time::Duration::from_secs(5),
+                    );
+                }
+            }
+            Err(error) => {
+                unsent.update(|list| list.retain(|m| m.key != message.key));
+                text.set(message.body);
+                refused.set(Some(error));
+            }
+        }
+    });
+}
+
+/// A fresh key per message, from the clock and the browser's random numbers.
+fn new_key() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::web_sys::js_sys;
+        let random = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
+        format!("{:x}-{random:x}", js_sys::Date::now() as u64)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        String::new()
+    }
+}
+
+#[component]
+fn BookingSection(
+    consultation: i64,
+    booking: Option<Booking>,
+    open_slots: Vec<Slot>,
+    closed: bool,
+    changed: RwSignal<usize>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let book = ServerAction::<BookSlot>::new();
+    let cancel = ServerAction::<CancelBooking>::new();
+    Effect::new(move |_| {
+        if matches!(book.value().get(), Some(Ok(()))) || matches!(cancel.value().get(), Some(Ok(()))) {
+            changed.update(|n| *n += 1);
+        }
+    });
+    let has_booking = booking.is_some();
+    let no_slots = open_slots.is_empty();
+    let slots = open_slots
+        .into_iter()
+        .map(|s| {
+            let when = local_time(s.starts_at);
+            view! {
+                <li class="slot" data-testid="open-slot">
+                    <ActionForm action=book attr:class="inline">
+                        <input type="hidden" name="consultation" value=consultation />
+                        <input type="hidden" name="slot" value=s.id />
+                        <span>{when} " (" {s.minutes} ") " {s.site_name.clone()} " · " {mode(i18n, s.mode)}
+                            {s.coordinator_name.clone().map(|n| view! { " · " {n} })}</span>
+                        " "
+                        <button type="submit" data-testid="book-slot">
+                            {if has_booking { t!(i18n, consult.move_to).into_any() } else { t!(i18n, consult.book).into_any() }}
+                        </button>
+                    </ActionForm>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card" aria-labelledby="booking-title">
+            <h2 id="booking-title">{t!(i18n, consult.booking)}</h2>
+            {match booking {
+                Some(b) => view! {
+                    <p data-testid="booking">{booking_text(i18n, &b)}</p>
+                    {(!closed).then(|| view! {
+                        <ActionForm action=cancel attr:class="inline">
+                            <input type="hidden" name="consultation" value=consultation />
+                            <button type="submit" class="link-button" data-testid="cancel-booking">{t!(i18n, consult.cancel)}</button>
+                        </ActionForm>
+                    })}
+                }.into_any(),
+                None => view! { <p>{t!(i18n, consult.no_booking)}</p> }.into_any(),
+            }}
+            {move || {
+                [book.value().get().and_then(Result::err), cancel.value().get().and_then(Result::err)]
+                    .into_iter()
+                    .flatten()
+                    .next()
+                    .map(|error| view! { <ErrorMessage error /> })
+            }}
+            {(!closed).then(|| view! {
+                <h3>{t!(i18n, consult.slots)}</h3>
+                {no_slots.then(|| view! { <p class="muted">{t!(i18n, consult.no_slots)}</p> })}
+                <ul class="slots">{slots}</ul>
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,105 @@
+//! `/staff/slots`: consultation slots published per site and coordinator, one-off or weekly.
+
+use crate::api::consultations::{PublishSlots, WithdrawSlot, staff_slots};
+use crate::i18n::{t, use_i18n};
+use crate::ui::consultation::{local_time, mode};
+use crate::ui::format::{ErrorMessage, signed_in};
+use domain::consultation::ContactMode;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn SlotsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let publish = ServerAction::<PublishSlots>::new();
+    let withdraw = ServerAction::<WithdrawSlot>::new();
+    let data = Resource::new(
+        move || (publish.version().get(), withdraw.version().get()),
+        |_| staff_slots(),
+    );
+    view! {
+        <Title text=move || crate::i18n::td_string!(i18n.get_locale(), slots.title).to_string() />
+        <h1>{t!(i18n, slots.title)}</h1>
+        {move || publish.value().get().map(|r| match r {
+            Ok(n) => view! { <p class="notice" role="status" data-testid="published">{t!(i18n, slots.published, n = move || n)}</p> }.into_any(),
+            Err(error) => view! { <ErrorMessage error /> }.into_any(),
+        })}
+        {move || withdraw.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
+        <Transition fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
+            {move || Suspend::new(async move {
+                signed_in(data.await, move |view| {
+                    let sites = view.sites.iter().map(|s| view! { <option value=s.id>{s.name.clone()}</option> }).collect_view();
+                    let people = view.colleagues.iter().map(|c| view! { <option value=c.id>{c.name.clone()}</option> }).collect_view();
+                    let none = view.slots.is_empty();
+                    let rows = view.slots.into_iter().map(|s| {
+                        let booked = s.booked_by.is_some();
+                        view! {
+                            <tr data-testid="slot-row">
+                                <td>{local_time(s.starts_at)}</td>
+                                <td>{s.minutes}</td>
+                                <td>{s.site_name}</td>
+                                <td>{s.coordinator_name}</td>
+                                <td>{mode(i18n, s.mode)}</td>
+                                <td>
+                                    {if booked {
+                                        view! { <a href=format!("/staff/consultations/{}", s.booked_by.unwrap_or_default())>{t!(i18n, slots.booked)}</a> }.into_any()
+                                    } else {
+                                        view! {
+                                            {t!(i18n, slots.free)} " "
+                                            <ActionForm action=withdraw attr:class="inline">
+                                                <input type="hidden" name="slot" value=s.id />
+                                                <button type="submit" class="link-button">{t!(i18n, slots.withdraw)}</button>
+                                            </ActionForm>
+                                        }.into_any()
+                                    }}
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view();
+                    view! {
+                        <section class="card">
+                            <h2>{t!(i18n, slots.publish)}</h2>
+                            <ActionForm action=publish attr:class="form">
+                                <label for="slot-site">{t!(i18n, slots.site)}</label>
+                                <select id="slot-site" name="input[site]">{sites}</select>
+                                <label for="slot-coordinator">{t!(i18n, slots.coordinator)}</label>
+                                <select id="slot-coordinator" name="input[coordinator]">
+                                    <option value="">{t!(i18n, support.nobody)}</option>
+                                    {people}
+                                </select>
+                                <label for="slot-date">{t!(i18n, slots.date)}</label>
+                                <input id="slot-date" name="input[date]" type="date" required data-testid="slot-date" />
+                                <label for="slot-time">{t!(i18n, slots.time)}</label>
+                                <input id="slot-time" name="input[time]" type="time" required value="10:00" data-testid="slot-time" />
+                                <label for="slot-minutes">{t!(i18n, slots.minutes)}</label>
+                                <input id="slot-minutes" name="input[minutes]" type="number" min="10" max="180" value="30" required />
+                                <label for="slot-mode">{t!(i18n, slots.mode)}</label>
+                                <select id="slot-mode" name="input[mode]">
+                                    {ContactMode::ALL.iter().map(|&m| view! { <option value=m.as_str()>{mode(i18n, m)}</option> }).collect_view()}
+                                </select>
+                                <label for="slot-weeks">{t!(i18n, slots.weeks)}</label>
+                                <input id="slot-weeks" name="input[weeks]" type="number" min="1" max="26" value="1" />
+                                <button type="submit" class="primary" data-testid="publish-slots">{t!(i18n, slots.submit)}</button>
+                            </ActionForm>
+                        </section>
+                        {none.then(|| view! { <p>{t!(i18n, slots.none)}</p> })}
+                        <div class="table-wrap">
+                            <table>
+                                <thead><tr>
+                                    <th scope="col">{t!(i18n, slots.date)}</th>
+                                    <th scope="col">{t!(i18n, slots.minutes)}</th>
+                                    <th scope="col">{t!(i18n, slots.site)}</th>
+                                    <th scope="col">{t!(i18n, slots.coordinator)}</th>
+                                    <th scope="col">{t!(i18n, slots.mode)}</th>
+                                    <th scope="col"></th>
+                                </tr></thead>
+                                <tbody>{rows}</tbody>
+                            </table>
+                        </div>
+                    }.into_any()
+                })
+            })}
+        </Transition>
+    }
+}

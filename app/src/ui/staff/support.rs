@@ -1,0 +1,661 @@
+//! The staff side of a family's record: risk flags, support plans, interviews, home visits and
+//! referrals, each with the form that adds to it. Shown on `/staff/families/:id`.
+
+use super::labels;
+use crate::api::intake::RecordInterview;
+use crate::api::network::{Refer, UpdateReferral};
+use crate::api::plans::{ClearFlag, RaiseFlag, SavePlan};
+use crate::api::support::{Colleague, SupportView, family_support};
+use crate::api::visits::{PlanVisit, RecordVisit};
+use crate::i18n::{t, use_i18n};
+use crate::ui::format::{DateText, ErrorMessage, signed_in};
+use domain::family::FamilyRecord;
+use domain::ids::PregnancyId;
+use domain::support::interview::{ChecklistTopic, HomeSupport, Interview, InterviewKind};
+use domain::support::network::{Institution, ReferralStatus};
+use domain::support::risk::{PlanStatus, RiskCategory, SupportPlan};
+use domain::support::visit::{HomeVisit, VisitKind};
+use domain::timeline::Member;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+/// A pregnancy or child as forms offer it: its form value and what it is called.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MemberChoice {
+    pub member: Member,
+    pub value: String,
+    pub label: String,
+    /// For a child, the pregnancy it was born of.
+    pub born_of: Option<PregnancyId>,
+}
+
+pub fn member_choices(
+    record: &FamilyRecord,
+    pregnancy_label: impl Fn(chrono::NaiveDate) -> String,
+) -> Vec<MemberChoice> {
+    let pregnancies = record.pregnancies.iter().map(|p| MemberChoice {
+        member: Member::Pregnancy(p.id),
+        value: format!("pregnancy:{}", p.id.0),
+        label: pregnancy_label(p.due_date),
+        born_of: None,
+    });
+    let children = record.children.iter().map(|c| MemberChoice {
+        member: Member::Child(c.id),
+        value: format!("child:{}", c.id.0),
+        label: c.name.clone(),
+        born_of: c.pregnancy,
+    });
+    pregnancies.chain(children).collect()
+}
+
+#[derive(Clone, Copy)]
+struct Actions {
+    interview: ServerAction<RecordInterview>,
+    raise: ServerAction<RaiseFlag>,
+    clear: ServerAction<ClearFlag>,
+    plan: ServerAction<SavePlan>,
+    plan_visit: ServerAction<PlanVisit>,
+    record_visit: ServerAction<RecordVisit>,
+    refer: ServerAction<Refer>,
+    update_referral: ServerAction<UpdateReferral>,
+}
+
+impl Actions {
+    fn new() -> Self {
+        Actions {
+            interview: ServerAction::new(),
+            raise: ServerAction::new(),
+            clear: ServerAction::new(),
+            plan: ServerAction::new(),
+            plan_visit: ServerAction::new(),
+            record_visit: ServerAction::new(),
+            refer: ServerAction::new(),
+            update_referral: ServerAction::new(),
+        }
+    }
+
+    fn versions(&self) -> [usize; 8] {
+        [
+            self.interview.version().get(),
+            self.raise.version().get(),
+            self.clear.version().get(),
+            self.plan.version().get(),
+            self.plan_visit.version().get(),
+            self.record_visit.version().get(),
+            self.refer.version().get(),
+            self.update_referral.version().get(),
+        ]
+    }
+}
+
+#[component]
+/// `timeline_changed` is bumped when an interview or a visit is recorded: both complete timeline items.
+pub fn SupportRecord(family_id: i64, members: Vec<MemberChoice>, timeline_changed: RwSignal<usize>) -> impl IntoView {
+    let i18n = use_i18n();
+    let actions = Actions::new();
+    Effect::new(move |_| {
+        let recorded = actions.interview.version().get() + actions.record_visit.version().get();
+        if recorded > 0 {
+            timeline_changed.set(recorded);
+        }
+    });
+    let support = Resource::new(move || actions.versions(), move |_| family_support(family_id));
+    let members = StoredValue::new(members);
+    view! {
+        <Suspense fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
+            {move || Suspend::new(async move {
+                signed_in(support.await, move |view| {
+                    view! { <Sections family_id view members=members.get_value() actions /> }.into_any()
+                })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Sections(family_id: i64, view: SupportView, members: Vec<MemberChoice>, actions: Actions) -> impl IntoView {
+    let SupportView {
+        interviews,
+        flags,
+        plans,
+        visits,
+        referrals,
+        consultations,
+        institutions,
+        colleagues,
+        second_form_at,
+        today,
+    } = view;
+    let i18n = use_i18n();
+    let colleagues = StoredValue::new(colleagues);
+    let flag_items = flags
+        .into_iter()
+        .map(|f| {
+            let current = f.cleared_on.is_none();
+            let (raised_on, name) = (f.raised_on, f.raised_by_name.clone());
+            view! {
+                <li class=if current { "flag current" } else { "flag" } data-testid="risk-flag">
+                    <strong>{labels::risk(i18n, f.category)}</strong>
+                    " (" {labels::origin(i18n, f.origin)} ") " {f.reason}
+                    <span class="muted">
+                        " " {t!(i18n, support.raised, date = move || crate::ui::format::date(i18n.get_locale(), raised_on), name = move || name.clone())}
+                    </span>
+                    {f.cleared_on.map(|on| view! {
+                        <span class="muted">
+                            " " {t!(i18n, support.cleared, date = move || crate::ui::format::date(i18n.get_locale(), on))}
+                            " " {f.clear_reason.clone()}
+                        </span>
+                    })}
+                    {current.then(|| view! {
+                        <details>
+                            <summary>{t!(i18n, support.clear)}</summary>
+                            <ActionForm action=actions.clear attr:class="form compact">
+                                <input type="hidden" name="family" value=family_id />
+                                <input type="hidden" name="flag" value=f.id />
+                                <label for=format!("clear-{}", f.id)>{t!(i18n, support.clear_reason)}</label>
+                                <input id=format!("clear-{}", f.id) name="reason" required maxlength="4000" />
+                                <button type="submit">{t!(i18n, support.clear)}</button>
+                            </ActionForm>
+                        </details>
+                    })}
+                </li>
+            }
+        })
+        .collect_view();
+    let no_flags = flag_items.is_empty();
+    view! {
+        <section class="card" aria-labelledby="flags-title">
+            <h2 id="flags-title">{t!(i18n, support.flags_title)}</h2>
+            {no_flags.then(|| view! { <p>{t!(i18n, support.no_flags)}</p> })}
+            <ul class="flags">{flag_items}</ul>
+            {move || actions.clear.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
+            <details>
+                <summary>{t!(i18n, support.raise)}</summary>
+                <ActionForm action=actions.raise attr:class="form compact">
+                    <input type="hidden" name="input[family]" value=family_id />
+                    <label for="flag-category">{t!(i18n, support.category)}</label>
+                    <select id="flag-category" name="input[category]">
+                        {labels::options(i18n, RiskCategory::ALL, RiskCategory::as_str, labels::risk)}
+                    </select>
+                    <label for="flag-reason">{t!(i18n, support.reason)}</label>
+                    <textarea id="flag-reason" name="input[reason]" required maxlength="4000"></textarea>
+                    <button type="submit" class="primary">{t!(i18n, support.raise)}</button>
+                </ActionForm>
+                {move || actions.raise.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
+            </details>
+        </section>
+        <Consultations consultations />
+        <Plans family_id plans colleagues=colleagues.get_value() action=actions.plan />
+        <Interviews family_id interviews members=members.clone() second_form_at action=actions.interview />
+        <Visits family_id visits members colleagues=colleagues.get_value() today plan=actions.plan_visit record=actions.record_visit />
+        <Referrals family_id referrals institutions refer=actions.refer update=actions.update_referral />
+    }
+}
+
+#[component]
+fn Plans(
+    family_id: i64,
+    plans: Vec<SupportPlan>,
+    colleagues: Vec<Colleague>,
+    action: ServerAction<SavePlan>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let colleagues = StoredValue::new(colleagues);
+    let none = plans.is_empty();
+    let has_active = plans.iter().any(|p| p.status == PlanStatus::Active);
+    let items = plans
+        .into_iter()
+        .map(|p| {
+            let history = p
+                .history
+                .iter()
+                .map(|h| {
+                    let (n, name, at) = (h.revision, h.saved_by_name.clone(), h.saved_at);
+                    view! {
+                        <li>
+                            {t!(i18n, support.revision, n = move || n, name = move || name.clone(), at = move || at.format("%Y-%m-%d %H:%M UTC").to_string())}
+                            " — " {labels::plan_status(i18n, h.status)} " · " {h.goals.clone()} " · " <DateText date=h.review_on />
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <article class="plan" data-testid="support-plan">
+                    <p>
+                        <strong>{labels::plan_status(i18n, p.status)}</strong>
+                        " · " {t!(i18n, support.review_on)} ": " <DateText date=p.review_on />
+                        " · " {t!(i18n, support.responsible)} ": "
+                        {p.responsible_name.clone().map(|n| n.into_any()).unwrap_or_else(|| t!(i18n, support.nobody).into_any())}
+                    </p>
+                    <dl>
+                        <dt>{t!(i18n, support.goals)}</dt><dd class="text">{p.goals.clone()}</dd>
+                        <dt>{t!(i18n, support.services)}</dt><dd class="text">{p.services.clone()}</dd>
+                        <dt>{t!(i18n, support.institutions)}</dt><dd class="text">{p.institutions.clone()}</dd>
+                    </dl>
+                    <details>
+                        <summary>{t!(i18n, support.edit_plan)}</summary>
+                        <PlanForm family_id plan=Some(p.clone()) colleagues=colleagues.get_value() action />
+                    </details>
+                    <details>
+                        <summary>{t!(i18n, support.history)}</summary>
+                        <ul>{history}</ul>
+                    </details>
+                </article>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card" aria-labelledby="plans-title">
+            <h2 id="plans-title">{t!(i18n, support.plans_title)}</h2>
+            {none.then(|| view! { <p>{t!(i18n, support.no_plans)}</p> })}
+            {items}
+            {move || action.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
+            {(!has_active).then(|| view! {
+                <details>
+                    <summary>{t!(i18n, support.new_plan)}</summary>
+                    <PlanForm family_id plan=None colleagues=colleagues.get_value() action />
+                </details>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn PlanForm(
+    family_id: i64,
+    plan: Option<SupportPlan>,
+    colleagues: Vec<Colleague>,
+    action: ServerAction<SavePlan>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let key = plan.as_ref().map_or("new".to_owned(), |p| p.id.to_string());
+    let id = move |what: &str| format!("plan-{what}-{key}");
+    let responsible = plan.as_ref().and_then(|p| p.responsible).map(|a| a.0);
+    let status = plan.as_ref().map_or(PlanStatus::Active, |p| p.status);
+    view! {
+        <ActionForm action attr:class="form compact">
+            <input type="hidden" name="input[family]" value=family_id />
+            {plan.as_ref().map(|p| view! {
+                <input type="hidden" name="input[plan]" value=p.id />
+                <input type="hidden" name="input[revision]" value=p.revision />
+            })}
+            <label for=id("status")>{t!(i18n, support.status)}</label>
+            <select id=id("status") name="input[status]">
+                {PlanStatus::ALL.iter().map(|&s| view! {
+                    <option value=s.as_str() selected=s == status>{labels::plan_status(i18n, s)}</option>
+                }).collect_view()}
+            </select>
+            <label for=id("goals")>{t!(i18n, support.goals)}</label>
+            <textarea id=id("goals") name="input[goals]" maxlength="4000">{plan.as_ref().map(|p| p.goals.clone())}</textarea>
+            <label for=id("services")>{t!(i18n, support.services)}</label>
+            <textarea id=id("services") name="input[services]" maxlength="4000">{plan.as_ref().map(|p| p.services.clone())}</textarea>
+            <label for=id("responsible")>{t!(i18n, support.responsible)}</label>
+            <select id=id("responsible") name="input[responsible]">
+                <option value="">{t!(i18n, support.nobody)}</option>
+                {colleagues.into_iter().map(|c| view! {
+                    <option value=c.id selected=Some(c.id) == responsible>{c.name}</option>
+                }).collect_view()}
+            </select>
+            <label for=id("institutions")>{t!(i18n, support.institutions)}</label>
+            <textarea id=id("institutions") name="input[institutions]" maxlength="4000">{plan.as_ref().map(|p| p.institutions.clone())}</textarea>
+            <label for=id("review")>{t!(i18n, support.review_on)}</label>
+            <input id=id("review") name="input[review_on]" type="date" required
+                value=plan.as_ref().map(|p| p.review_on.format("%Y-%m-%d").to_string()) />
+            <button type="submit" class="primary">{t!(i18n, support.save)}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn Interviews(
+    family_id: i64,
+    interviews: Vec<Interview>,
+    members: Vec<MemberChoice>,
+    second_form_at: InterviewKind,
+    action: ServerAction<RecordInterview>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let label_of = {
+        let members = members.clone();
+        move |member: Member| {
+            members
+                .iter()
+                .find(|m| m.member == member)
+                .map(|m| m.label.clone())
+                .unwrap_or_default()
+        }
+    };
+    // 妊婦のための支援給付: the claim forms handed at the contacts, per pregnancy.
+    let benefits = members
+        .iter()
+        .filter_map(|m| match m.member {
+            Member::Pregnancy(p) => Some((p, m.label.clone())),
+            Member::Child(_) => None,
+        })
+        .map(|(p, label)| {
+            let of_pregnancy = |i: &Interview| {
+                i.pregnancy == Some(p) || members.iter().any(|m| m.born_of == Some(p) && Some(m.member) == i.child.map(Member::Child))
+            };
+            let handed = |kind: InterviewKind| interviews.iter().any(|i| i.kind == kind && i.benefit_form_handed && of_pregnancy(i));
+            let claims = [(1, handed(InterviewKind::Notification)), (2, handed(second_form_at))];
+            view! {
+                <li>
+                    {label} ": "
+                    {claims.into_iter().map(|(n, done)| view! {
+                        <span class=if done { "benefit done" } else { "benefit" }>
+                            {t!(i18n, support.benefit_claim, n = move || n)} " "
+                            {if done { t!(i18n, support.benefit_handed).into_any() } else { t!(i18n, support.benefit_pending).into_any() }}
+                            " "
+                        </span>
+                    }).collect_view()}
+                </li>
+            }
+        })
+        .collect_view();
+    let none = interviews.is_empty();
+    let rows = interviews
+        .iter()
+        .map(|i| {
+            let member = i.pregnancy.map(Member::Pregnancy).or(i.child.map(Member::Child));
+            let checklist = i
+                .checklist
+                .iter()
+                .map(|&c| view! { <li>{labels::checklist(i18n, c)}</li> })
+                .collect_view();
+            view! {
+                <article class="interview" data-testid="interview">
+                    <p>
+                        <strong>{labels::interview(i18n, i.kind)}</strong> " · " <DateText date=i.held_on /> " · "
+                        {member.map(&label_of)} " · " {i.interviewer_name.clone()}
+                    </p>
+                    <p>{t!(i18n, support.home_support)} ": " {labels::home_support(i18n, i.home_support)}</p>
+                    <ul class="checklist">{checklist}</ul>
+                    <p class="text">{i.health.clone()}</p>
+                    <p class="text">{i.worries.clone()}</p>
+                </article>
+            }
+        })
+        .collect_view();
+    let member_options = members
+        .iter()
+        .map(|m| view! { <option value=m.value.clone()>{m.label.clone()}</option> })
+        .collect_view();
+    view! {
+        <section class="card" aria-labelledby="interviews-title">
+            <h2 id="interviews-title">{t!(i18n, support.interviews_title)}</h2>
+            <ul class="benefits">{benefits}</ul>
+            {none.then(|| view! { <p>{t!(i18n, support.no_interviews)}</p> })}
+            {rows}
+            <details>
+                <summary data-testid="record-interview">{t!(i18n, support.record_interview)}</summary>
+                <ActionForm action attr:class="form compact">
+                    <input type="hidden" name="input[family]" value=family_id />
+                    <label for="interview-kind">{t!(i18n, support.kind)}</label>
+                    <select id="interview-kind" name="input[kind]">
+                        {labels::options(i18n, InterviewKind::ALL, InterviewKind::as_str, labels::interview)}
+                    </select>
+                    <label for="interview-member">{t!(i18n, support.member)}</label>
+                    <select id="interview-member" name="input[member]">{member_options}</select>
+                    <label for="interview-held-on">{t!(i18n, support.held_on)}</label>
+                    <input id="interview-held-on" name="input[held_on]" type="date" required data-testid="interview-held-on" />
+                    <label for="interview-home-support">{t!(i18n, support.home_support)}</label>
+                    <select id="interview-home-support" name="input[home_support]">
+                        {labels::options(i18n, HomeSupport::ALL, HomeSupport::as_str, labels::home_support)}
+                    </select>
+                    <fieldset>
+                        <legend>{t!(i18n, support.checklist)}</legend>
+                        {ChecklistTopic::ALL.iter().map(|&c| view! {
+                            <label class="check">
+                                <input type="checkbox" name="input[checklist][]" value=c.as_str() />
+                                {labels::checklist(i18n, c)}
+                            </label>
+                        }).collect_view()}
+                    </fieldset>
+                    <label for="interview-health">{t!(i18n, support.health)}</label>
+                    <textarea id="interview-health" name="input[health]" maxlength="4000"></textarea>
+                    <label for="interview-worries">{t!(i18n, support.worries)}</label>
+                    <textarea id="interview-worries" name="input[worries]" maxlength="4000"></textarea>
+                    <label class="check"><input type="checkbox" name="input[questionnaire_returned]" value="true" />{t!(i18n, support.questionnaire_returned)}</label>
+                    <label class="check"><input type="checkbox" name="input[interview_requested]" value="true" />{t!(i18n, support.interview_requested)}</label>
+                    <label class="check"><input type="checkbox" name="input[benefit_form_handed]" value="true" />{t!(i18n, support.benefit_form_handed)}</label>
+                    <label for="interview-risk">{t!(i18n, support.risk)}</label>
+                    <select id="interview-risk" name="input[risk]" data-testid="interview-risk">
+                        <option value="">{t!(i18n, support.risk_none)}</option>
+                        {labels::options(i18n, RiskCategory::ALL, RiskCategory::as_str, labels::risk)}
+                    </select>
+                    <label for="interview-risk-reason">{t!(i18n, support.risk_reason)}</label>
+                    <textarea id="interview-risk-reason" name="input[risk_reason]" maxlength="4000" data-testid="interview-risk-reason"></textarea>
+                    <button type="submit" class="primary" data-testid="save-interview">{t!(i18n, support.save)}</button>
+                </ActionForm>
+                {move || action.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
+            </details>
+        </section>
+    }
+}
+
+#[component]
+fn Visits(
+    family_id: i64,
+    visits: Vec<HomeVisit>,
+    members: Vec<MemberChoice>,
+    colleagues: Vec<Colleague>,
+    today: chrono::NaiveDate,
+    plan: ServerAction<PlanVisit>,
+    record: ServerAction<RecordVisit>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let none = visits.is_empty();
+    let label_of = |v: &HomeVisit| {
+        let member = v.child.map(Member::Child).or(v.pregnancy.map(Member::Pregnancy));
+        member
+            .and_then(|m| members.iter().find(|c| c.member == m))
+            .map(|m| m.label.clone())
+    };
+    let rows = visits
+        .iter()
+        .map(|v| {
+            let open = v.is_open();
+            let visit_id = v.id;
+            let report = open.then(|| view! {
+                <details>
+                    <summary data-testid="record-visit">{t!(i18n, support.record_visit)}</summary>
+                    <ActionForm action=record attr:class="form compact">
+                        <input type="hidden" name="input[family]" value=family_id />
+                        <input type="hidden" name="input[visit]" value=visit_id />
+                        <label for=format!("visited-{visit_id}")>{t!(i18n, support.visited_on)}</label>
+                        <input id=format!("visited-{visit_id}") name="input[visited_on]" type="date" required
+                            value=today.format("%Y-%m-%d").to_string() />
+                        <label for=format!("findings-{visit_id}")>{t!(i18n, support.findings)}</label>
+                        <textarea id=format!("findings-{visit_id}") name="input[findings]" maxlength="4000"></textarea>
+                        <fieldset class="epds">
+                            <legend>{t!(i18n, support.epds)}</legend>
+                            <p class="muted">{t!(i18n, support.epds_hint)}</p>
+                            {(1..=10).map(|n| view! {
+                                <label>
+                                    {t!(i18n, support.epds_item, n = move || n)}
+                                    <select name="input[epds][]" data-testid=format!("epds-{n}")>
+                                        <option value="">"—"</option>
+                                        <option value="1">"1"</option>
+                                        <option value="2">"2"</option>
+                                        <option value="3">"3"</option>
+                                        <option value="4">"4"</option>
+                                    </select>
+                                </label>
+                            }).collect_view()}
+                        </fieldset>
+                        <button type="submit" class="primary" data-testid="save-visit">{t!(i18n, support.save)}</button>
+                    </ActionForm>
+                </details>
+            });
+            view! {
+                <article class="visit" data-testid="home-visit">
+                    <p>
+                        <strong>{labels::visit(i18n, v.kind)}</strong> " · " {label_of(v)} " · "
+                        {t!(i18n, support.due_by)} " " <DateText date=v.due_by /> " · "
+                        {v.assigned_name.clone().map(|n| n.into_any()).unwrap_or_else(|| t!(i18n, tasks.unassigned).into_any())}
+                        {v.scheduled_on.map(|d| view! { " · " {t!(i18n, support.scheduled_on)} " " <DateText date=d /> })}
+                    </p>
+                    {v.visited_on.map(|d| view! {
+                        <p>
+                            {t!(i18n, support.visited, date = move || crate::ui::format::date(i18n.get_locale(), d))}
+                            {v.epds.map(|e| { let total = e.total(); view! { " · " {t!(i18n, support.epds_total, total = move || total)} } })}
+                        </p>
+                        <p class="text">{v.findings.clone()}</p>
+                    })}
+                    {report}
+                </article>
+            }
+        })
+        .collect_view();
+    let outcome = move || {
+        record.value().get().map(|result| match result {
+            Ok(outcome) if outcome.flagged => {
+                view! { <p class="notice" role="status" data-testid="epds-flagged">{t!(i18n, support.flagged_now)}</p> }
+                    .into_any()
+            }
+            Ok(_) => view! { <p class="notice" role="status">{t!(i18n, support.saved)}</p> }.into_any(),
+            Err(error) => view! { <ErrorMessage error /> }.into_any(),
+        })
+    };
+    view! {
+        <section class="card" aria-labelledby="visits-title">
+            <h2 id="visits-title">{t!(i18n, support.visits_title)}</h2>
+            {outcome}
+            {none.then(|| view! { <p>{t!(i18n, support.no_visits)}</p> })}
+            {rows}
+            <details>
+                <summary data-testid="plan-visit">{t!(i18n, support.plan_visit)}</summary>
+                <ActionForm action=plan attr:class="form compact">
+                    <input type="hidden" name="input[family]" value=family_id />
+                    <label for="visit-kind">{t!(i18n, support.kind)}</label>
+                    <select id="visit-kind" name="input[kind]">
+                        {labels::options(i18n, VisitKind::ALL, VisitKind::as_str, labels::visit)}
+                    </select>
+                    <label for="visit-member">{t!(i18n, support.member)}</label>
+                    <select id="visit-member" name="input[member]">
+                        <option value="">{t!(i18n, support.family_as_whole)}</option>
+                        {members.iter().map(|m| view! { <option value=m.value.clone()>{m.label.clone()}</option> }).collect_view()}
+                    </select>
+                    <label for="visit-due">{t!(i18n, support.due_by)}</label>
+                    <input id="visit-due" name="input[due_by]" type="date" required />
+                    <label for="visit-assignee">{t!(i18n, support.assigned_to)}</label>
+                    <select id="visit-assignee" name="input[assigned_to]">
+                        <option value="">{t!(i18n, support.nobody)}</option>
+                        {colleagues.into_iter().map(|c| view! { <option value=c.id>{c.name}</option> }).collect_view()}
+                    </select>
+                    <label for="visit-scheduled">{t!(i18n, support.scheduled_on)}</label>
+                    <input id="visit-scheduled" name="input[scheduled_on]" type="date" />
+                    <button type="submit" class="primary" data-testid="save-plan-visit">{t!(i18n, support.save)}</button>
+                </ActionForm>
+                {move || plan.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
+            </details>
+        </section>
+    }
+}
+
+#[component]
+fn Referrals(
+    family_id: i64,
+    referrals: Vec<domain::support::network::Referral>,
+    institutions: Vec<Institution>,
+    refer: ServerAction<Refer>,
+    update: ServerAction<UpdateReferral>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let none = referrals.is_empty();
+    let no_institutions = institutions.is_empty();
+    let rows = referrals
+        .into_iter()
+        .map(|r| {
+            let id = r.id;
+            view! {
+                <article class="referral" data-testid="referral">
+                    <p>
+                        <strong>{r.institution_name}</strong> " (" {labels::institution(i18n, r.institution_kind)} ") · "
+                        {labels::referral(i18n, r.status)} " · " <DateText date=r.referred_on /> " · " {r.referred_by_name}
+                    </p>
+                    <p class="text">{r.reason}</p>
+                    <p class="text">{r.outcome.clone()}</p>
+                    <details>
+                        <summary>{t!(i18n, support.update)}</summary>
+                        <ActionForm action=update attr:class="form compact">
+                            <input type="hidden" name="input[family]" value=family_id />
+                            <input type="hidden" name="input[referral]" value=id />
+                            <label for=format!("referral-status-{id}")>{t!(i18n, support.status)}</label>
+                            <select id=format!("referral-status-{id}") name="input[status]">
+                                {ReferralStatus::ALL.iter().map(|&s| view! {
+                                    <option value=s.as_str() selected=s == r.status>{labels::referral(i18n, s)}</option>
+                                }).collect_view()}
+                            </select>
+                            <label for=format!("referral-outcome-{id}")>{t!(i18n, support.outcome)}</label>
+                            <textarea id=format!("referral-outcome-{id}") name="input[outcome]" maxlength="4000">{r.outcome}</textarea>
+                            <button type="submit">{t!(i18n, support.update)}</button>
+                        </ActionForm>
+                    </details>
+                </article>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card" aria-labelledby="referrals-title">
+            <h2 id="referrals-title">{t!(i18n, support.referrals_title)}</h2>
+            {none.then(|| view! { <p>{t!(i18n, support.no_referrals)}</p> })}
+            {rows}
+            {move || update.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
+            {if no_institutions {
+                view! { <p class="muted">{t!(i18n, support.no_institutions)}</p> }.into_any()
+            } else {
+                view! {
+                    <details>
+                        <summary>{t!(i18n, support.refer)}</summary>
+                        <ActionForm action=refer attr:class="form compact">
+                            <input type="hidden" name="input[family]" value=family_id />
+                            <label for="refer-institution">{t!(i18n, support.institution)}</label>
+                            <select id="refer-institution" name="input[institution]">
+                                {institutions.into_iter().map(|i| view! { <option value=i.id>{i.name}</option> }).collect_view()}
+                            </select>
+                            <label for="refer-status">{t!(i18n, support.status)}</label>
+                            <select id="refer-status" name="input[status]">
+                                {ReferralStatus::ALL.iter().map(|&s| view! {
+                                    <option value=s.as_str() selected=s == ReferralStatus::Referred>{labels::referral(i18n, s)}</option>
+                                }).collect_view()}
+                            </select>
+                            <label for="refer-reason">{t!(i18n, support.reason)}</label>
+                            <textarea id="refer-reason" name="input[reason]" required maxlength="4000"></textarea>
+                            <button type="submit" class="primary">{t!(i18n, support.refer)}</button>
+                        </ActionForm>
+                        {move || refer.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
+                    </details>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// The family's consultations beside its record, each linking to its thread.
+#[component]
+fn Consultations(consultations: Vec<domain::consultation::Consultation>) -> impl IntoView {
+    let i18n = use_i18n();
+    let none = consultations.is_empty();
+    let rows = consultations
+        .into_iter()
+        .map(|c| {
+            let opened = c.opened_at.date_naive();
+            view! {
+                <li data-testid="family-consultation">
+                    <a href=format!("/staff/consultations/{}", c.id)>{crate::ui::consultation::topic(i18n, c.topic)}</a>
+                    " · " <DateText date=opened />
+                    {c.waiting_for_staff().then(|| view! { " · " <strong class="overdue">{t!(i18n, tasks.consultation)}</strong> })}
+                    {c.closed.map(|o| view! { " · " {crate::ui::consultation::outcome(i18n, o)} })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card" aria-labelledby="consultations-title">
+            <h2 id="consultations-title">{t!(i18n, support.consultations_title)}</h2>
+            {none.then(|| view! { <p>{t!(i18n, support.no_consultations)}</p> })}
+            <ul>{rows}</ul>
+        </section>
+    }
+}
