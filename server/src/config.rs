@@ -36,6 +36,23 @@ pub struct Settings {
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
     pub site_root: String,
 
+    /// The VAPID private key (base64url, P-256). Unset: one is made on first start and kept in the database.
+    #[arg(long, env = "YORISOI_VAPID_PRIVATE_KEY", hide_env_values = true, global = true)]
+    pub vapid_private_key: Option<String>,
+
+    /// Contact for push services, sent with every push (`mailto:` or `https:`).
+    #[arg(
+        long,
+        env = "YORISOI_VAPID_SUBJECT",
+        default_value = "mailto:yorisoi@example.invalid",
+        global = true
+    )]
+    pub vapid_subject: String,
+
+    /// Send reminders from this process (several processes may, against one PostgreSQL).
+    #[arg(long, env = "YORISOI_DISPATCH", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub dispatch: bool,
+
     #[arg(long, env = "LEPTOS_SITE_PKG_DIR", default_value = "pkg", global = true, hide = true)]
     pub site_pkg_dir: String,
 

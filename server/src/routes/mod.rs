@@ -1,4 +1,5 @@
 //! HTTP routes that are not Leptos pages or server functions.
 
 pub mod calendar;
+pub mod figures;
 pub mod health;

@@ -13,6 +13,28 @@ async fn the_health_check_answers(app: TestApp) {
     assert_eq!(response.text().await.unwrap(), "ok");
 }
 
+async fn every_response_carries_the_security_headers(app: TestApp) {
+    for path in ["/health", "/login", "/no-such-page"] {
+        let response = reqwest::get(format!("{}{path}", app.address)).await.unwrap();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        assert_eq!(header("x-content-type-options").as_deref(), Some("nosniff"), "{path}");
+        assert_eq!(header("x-frame-options").as_deref(), Some("DENY"), "{path}");
+        assert_eq!(header("referrer-policy").as_deref(), Some("same-origin"), "{path}");
+        assert!(
+            header("permissions-policy").is_some_and(|p| p.contains("camera=()")),
+            "{path}"
+        );
+        // Served over plain http here: no HSTS (it would pin a scheme the server does not offer).
+        assert_eq!(header("strict-transport-security"), None, "{path}");
+    }
+}
+
 async fn a_login_sets_a_protected_session_cookie_and_logout_ends_it(app: TestApp) {
     let w = world(&app.store).await;
     let client = client();
@@ -133,6 +155,7 @@ async fn bad_sign_up_input_is_refused_field_by_field(app: TestApp) {
 
 on_both!(
     the_health_check_answers,
+    every_response_carries_the_security_headers,
     a_login_sets_a_protected_session_cookie_and_logout_ends_it,
     a_wrong_password_is_refused_and_repeated_guessing_is_slowed,
     a_parent_joins_with_a_code_and_lands_in_their_own_family,

@@ -3,7 +3,7 @@
 
 use chrono::{NaiveDate, Utc};
 use domain::account::{Profession, Role};
-use domain::ids::{FamilyId, MunicipalityId};
+use domain::ids::{AccountId, FamilyId, MunicipalityId};
 use domain::invitation::InvitationCode;
 use domain::people::{Email, Kana, NewPassword, PersonName};
 use server::config::Settings;
@@ -49,6 +49,10 @@ pub async fn spawn_app(backend: Backend, name: &str) -> Option<TestApp> {
         site_root: "target/site".into(),
         site_pkg_dir: "pkg".into(),
         output_name: "yorisoi".into(),
+        vapid_private_key: None,
+        vapid_subject: "mailto:test@example.invalid".into(),
+        // The push tests run their own dispatchers against a loopback push service.
+        dispatch: false,
     };
     let app = Application::build(&settings).await.expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -275,6 +279,67 @@ fn rand_bytes(tag: &str) -> [u8; 12] {
     let mut bytes = [7u8; 12];
     bytes[0] = tag.as_bytes()[0];
     bytes
+}
+
+/// A form for server functions whose argument is a struct: `input[name]=value`, and bracketed
+/// lists such as `input[checklist][]=…` given as their full key.
+#[derive(Debug, Clone, Default)]
+pub struct Form(Vec<(String, String)>);
+
+impl Form {
+    pub fn new() -> Self {
+        Form::default()
+    }
+
+    /// A top-level argument, e.g. `family=3`.
+    pub fn arg(mut self, key: &str, value: impl ToString) -> Self {
+        self.0.push((key.to_owned(), value.to_string()));
+        self
+    }
+
+    /// A field of the `input` struct, e.g. `input[family]=3`.
+    pub fn input(self, field: &str, value: impl ToString) -> Self {
+        self.arg(&format!("input[{field}]"), value)
+    }
+
+    /// A list field of the `input` struct, one `input[field][]=…` per value, in order.
+    pub fn input_list<V: ToString>(self, field: &str, values: impl IntoIterator<Item = V>) -> Self {
+        let key = format!("input[{field}][]");
+        values.into_iter().fold(self, |form, v| form.arg(&key, v))
+    }
+
+    pub fn pairs(&self) -> Vec<(&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+    }
+}
+
+impl TestApp {
+    /// [`TestApp::call_json`] with a [`Form`].
+    pub async fn send<T: serde::de::DeserializeOwned>(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        form: &Form,
+    ) -> Result<T, app::error::AppError> {
+        self.call_json(client, endpoint, &form.pairs()).await
+    }
+
+    /// The account id of a staff member of the municipality, by e-mail.
+    pub async fn staff_id(&self, municipality: MunicipalityId, email: &str) -> AccountId {
+        self.store
+            .staff_members(municipality)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|s| s.email == email)
+            .unwrap_or_else(|| panic!("staff member {email}"))
+            .account
+    }
+}
+
+/// Today in the test municipalities (Asia/Tokyo), `days` later (or earlier when negative).
+pub fn tokyo_day(days: i64) -> NaiveDate {
+    Utc::now().with_timezone(&chrono_tz::Asia::Tokyo).date_naive() + chrono::Duration::days(days)
 }
 
 /// Runs a test body on SQLite and, when configured, on PostgreSQL.

@@ -5,5 +5,8 @@
 mod helpers;
 
 mod auth;
+mod consultations;
+mod staff_access;
+mod staff_support;
 mod tenancy;
 mod timeline;

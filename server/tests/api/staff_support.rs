@@ -1,0 +1,528 @@
+//! The staff flow over HTTP: a pregnancy notification, the interview that flags a family and opens
+//! its support plan, home visits with an EPDS, plan revisions, the audit log and the figures.
+
+use crate::helpers::{Form, TestApp, client, world};
+use crate::on_both;
+use app::api::audit::AuditView;
+use app::api::figures::FiguresView;
+use app::api::support::SupportView;
+use app::api::tasks::TaskList;
+use app::api::visits::VisitOutcome;
+use app::error::{AppError, Conflict};
+use chrono::{Duration, NaiveDate};
+use domain::ids::{AccountId, FamilyId};
+use domain::input::Problem;
+use domain::support::interview::{ChecklistTopic, InterviewKind};
+use domain::support::risk::{FlagOrigin, PlanStatus, RiskCategory};
+use domain::support::task::TaskKind;
+use domain::support::visit::VisitKind;
+use serde_json::Value;
+
+async fn support(app: &TestApp, staff: &reqwest::Client, family: FamilyId) -> SupportView {
+    app.send(staff, "family_support", &Form::new().arg("family", family.0))
+        .await
+        .unwrap()
+}
+
+async fn tasks(app: &TestApp, staff: &reqwest::Client, scope: &str) -> TaskList {
+    app.send(staff, "tasks", &Form::new().arg("scope", scope))
+        .await
+        .unwrap()
+}
+
+fn invalid_field<T: std::fmt::Debug>(r: Result<T, AppError>) -> (String, Problem) {
+    match r {
+        Err(AppError::Invalid(i)) => (i.field, i.problem),
+        other => panic!("expected an invalid field, got {other:?}"),
+    }
+}
+
+async fn a_notification_registers_the_family_and_a_risk_found_at_the_interview_opens_a_plan_to_review_in_a_week(
+    app: TestApp,
+) {
+    let w = world(&app.store).await;
+    let nurse = app.log_in(&w.a.coordinator).await;
+    let nurse_id = app.staff_id(w.a.municipality, &w.a.coordinator).await;
+    let today = tasks(&app, &nurse, "mine").await.today;
+    let families = async || app.store.caseload(w.a.municipality, "", 1, today).await.unwrap().total;
+    assert_eq!(families().await, 2);
+
+    let notification = |due: Option<NaiveDate>, lmp: Option<NaiveDate>| {
+        let show = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        Form::new()
+            .input("family_name", "山田")
+            .input("family_name_kana", "ヤマダ")
+            .input("site", "") // as the browser sends "no site"
+            .input("due_date", show(due))
+            .input("lmp", show(lmp))
+            .input("notified_on", today)
+    };
+    let early = app
+        .send::<i64>(
+            &nurse,
+            "register_pregnancy",
+            &notification(Some(today - Duration::days(1)), None),
+        )
+        .await;
+    assert_eq!(invalid_field(early), ("due_date".into(), Problem::DateOutOfRange));
+    let neither = app
+        .send::<i64>(&nurse, "register_pregnancy", &notification(None, None))
+        .await;
+    assert_eq!(invalid_field(neither), ("due_date".into(), Problem::Required));
+    assert_eq!(families().await, 2, "a refused notification makes no family");
+
+    let lmp = today - Duration::days(56);
+    let id: i64 = app
+        .send(&nurse, "register_pregnancy", &notification(None, Some(lmp)))
+        .await
+        .unwrap();
+    assert_eq!(families().await, 3);
+    let family = FamilyId(id);
+    let record = app.store.family_record(w.a.municipality, family).await.unwrap();
+    assert_eq!(record.family_name, "山田");
+    assert_eq!((record.site, record.pregnancies.len()), (None, 1));
+    let pregnancy = &record.pregnancies[0];
+    assert_eq!(pregnancy.due_date, lmp + Duration::days(280), "due = LMP + 280 days");
+    assert_eq!(pregnancy.notified_on, today);
+
+    let interview = |reason: &str| {
+        Form::new()
+            .input("family", id)
+            .input("member", format!("pregnancy:{}", pregnancy.id.0))
+            .input("kind", "notification")
+            .input("held_on", today)
+            .input("home_support", "none")
+            .input_list("checklist", ["mixed_feelings", "no_helper"])
+            .input("worries", "頼れる人がいない")
+            .input("benefit_form_handed", true)
+            .input("risk", "specified_pregnancy")
+            .input("risk_reason", reason)
+    };
+    let unexplained = app.send::<()>(&nurse, "record_interview", &interview("")).await;
+    assert_eq!(invalid_field(unexplained), ("risk_reason".into(), Problem::Required));
+    let nothing = support(&app, &nurse, family).await;
+    assert!(nothing.interviews.is_empty() && nothing.flags.is_empty() && nothing.plans.is_empty());
+
+    let r: Result<(), AppError> = app
+        .send(&nurse, "record_interview", &interview("18歳、支援者がいない"))
+        .await;
+    assert_eq!(r, Ok(()));
+    let view = support(&app, &nurse, family).await;
+    assert_eq!(view.interviews.len(), 1);
+    let done = &view.interviews[0];
+    assert_eq!(done.kind, InterviewKind::Notification);
+    assert_eq!(done.pregnancy, Some(pregnancy.id));
+    assert_eq!(done.interviewer, nurse_id);
+    assert_eq!(
+        done.checklist,
+        [ChecklistTopic::NoHelper, ChecklistTopic::MixedFeelings]
+    );
+    assert!(done.benefit_form_handed);
+    assert_eq!(view.flags.len(), 1);
+    let flag = &view.flags[0];
+    assert_eq!(flag.category, RiskCategory::SpecifiedPregnancy);
+    assert_eq!(flag.origin, FlagOrigin::Interview);
+    assert_eq!(flag.reason, "18歳、支援者がいない");
+    assert_eq!((flag.raised_on, flag.cleared_on), (today, None));
+    assert_eq!(view.plans.len(), 1);
+    let plan = &view.plans[0];
+    assert_eq!(plan.status, PlanStatus::Active);
+    assert_eq!(
+        plan.review_on,
+        today + Duration::days(7),
+        "first review a week after the interview"
+    );
+    assert_eq!(plan.responsible, Some(nurse_id));
+    assert_eq!(plan.revision, 1);
+
+    // The review is on the coordinator's own list at once (and not on a colleague's).
+    let mine = tasks(&app, &nurse, "mine").await;
+    let review = mine
+        .tasks
+        .iter()
+        .find(|t| t.family == family && t.kind == TaskKind::PlanReview)
+        .unwrap_or_else(|| panic!("a plan review task in {:?}", mine.tasks));
+    assert_eq!((review.due, review.assignee), (plan.review_on, Some(nurse_id)));
+    let raw: Value = app
+        .send(&nurse, "tasks", &Form::new().arg("scope", "mine"))
+        .await
+        .unwrap();
+    assert!(
+        raw["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["family"] == id && t["kind"] == serde_json::json!({"task": "plan_review"})),
+        "{raw}"
+    );
+    let admin = app.log_in(&w.a.admin).await;
+    let theirs = tasks(&app, &admin, "mine").await;
+    assert!(
+        !theirs.tasks.iter().any(|t| t.kind == TaskKind::PlanReview),
+        "{:?}",
+        theirs.tasks
+    );
+    let all = tasks(&app, &admin, "all").await;
+    assert!(
+        all.tasks
+            .iter()
+            .any(|t| t.family == family && t.kind == TaskKind::PlanReview)
+    );
+
+    // A second pregnancy of a family on file keeps its id.
+    let again: i64 = app
+        .send(
+            &nurse,
+            "register_pregnancy",
+            &Form::new()
+                .input("family", id)
+                .input("due_date", today + Duration::days(250))
+                .input("fetuses", 2)
+                .input("notified_on", today),
+        )
+        .await
+        .unwrap();
+    assert_eq!(again, id);
+    let record = app.store.family_record(w.a.municipality, family).await.unwrap();
+    assert_eq!(record.pregnancies.len(), 2);
+    assert_eq!(families().await, 3);
+}
+
+/// Printed option positions "1"–"4" of EPDS items 1–10.
+fn epds(options: [&str; 10]) -> Form {
+    Form::new().input_list("epds", options)
+}
+
+async fn a_visit_whose_epds_totals_nine_flags_the_mother_and_a_stale_plan_form_is_refused(app: TestApp) {
+    let w = world(&app.store).await;
+    let nurse = app.log_in(&w.a.coordinator).await;
+    let nurse_id = app.staff_id(w.a.municipality, &w.a.coordinator).await;
+    let today = tasks(&app, &nurse, "mine").await.today;
+    let family = w.a.family;
+    let record = app.store.family_record(w.a.municipality, family).await.unwrap();
+    let member = format!("pregnancy:{}", record.pregnancies[0].id.0);
+    let plan_visit = Form::new()
+        .input("family", family.0)
+        .input("kind", "follow_up")
+        .input("member", &member)
+        .input("due_by", today + Duration::days(7))
+        .input("assigned_to", nurse_id.0)
+        .input("scheduled_on", today + Duration::days(2));
+    for _ in 0..2 {
+        let r: Result<(), AppError> = app.send(&nurse, "plan_visit", &plan_visit).await;
+        assert_eq!(r, Ok(()));
+    }
+    let view = support(&app, &nurse, family).await;
+    assert_eq!(view.visits.len(), 2);
+    assert!(view.visits.iter().all(|v| v.kind == VisitKind::FollowUp
+        && v.is_open()
+        && v.assigned_to == Some(nurse_id)
+        && v.scheduled_on == Some(today + Duration::days(2))));
+    let (first, second) = (view.visits[0].id, view.visits[1].id);
+    let mine = tasks(&app, &nurse, "mine").await;
+    let follow_ups = |list: &TaskList| {
+        list.tasks
+            .iter()
+            .filter(|t| {
+                t.family == family
+                    && t.kind
+                        == TaskKind::Visit {
+                            visit: VisitKind::FollowUp,
+                        }
+            })
+            .count()
+    };
+    assert_eq!(follow_ups(&mine), 2);
+
+    let report = |visit: i64, options: [&str; 10]| {
+        epds(options)
+            .input("family", family.0)
+            .input("visit", visit)
+            .input("visited_on", today)
+            .input("findings", "表情が硬い")
+    };
+    // A gap in the questionnaire is refused and the visit stays open.
+    let gap = app
+        .send::<VisitOutcome>(
+            &nurse,
+            "record_visit",
+            &report(first, ["1", "1", "4", "1", "", "4", "4", "4", "4", "4"]),
+        )
+        .await;
+    assert_eq!(invalid_field(gap), ("epds_5".into(), Problem::Required));
+    assert!(support(&app, &nurse, family).await.visits[0].is_open());
+
+    // Items 1, 2, 4 score the printed option 0–3; items 3 and 5–10 the other way round:
+    // 1 + 1 + 1 + 1 + (1 × 4) + 0 + 0 = 8, below the cut-off.
+    let eight: VisitOutcome = app
+        .send(
+            &nurse,
+            "record_visit",
+            &report(first, ["2", "2", "3", "2", "3", "3", "3", "3", "4", "4"]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        eight,
+        VisitOutcome {
+            epds_total: Some(8),
+            flagged: false
+        }
+    );
+    assert!(support(&app, &nurse, family).await.flags.is_empty());
+    let again = app
+        .send::<VisitOutcome>(&nurse, "record_visit", &report(first, ["1"; 10]))
+        .await;
+    assert_eq!(again, Err(AppError::NotFound), "a visit is recorded once");
+
+    // One more point on item 9: 9 flags the mother as needing support and opens a plan.
+    let nine: VisitOutcome = app
+        .send(
+            &nurse,
+            "record_visit",
+            &report(second, ["2", "2", "3", "2", "3", "3", "3", "3", "3", "4"]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        nine,
+        VisitOutcome {
+            epds_total: Some(9),
+            flagged: true
+        }
+    );
+    let view = support(&app, &nurse, family).await;
+    assert!(view.visits.iter().all(|v| v.visited_on == Some(today)));
+    assert_eq!(
+        view.visits
+            .iter()
+            .map(|v| v.epds.map(|e| e.total()))
+            .collect::<Vec<_>>(),
+        [Some(8), Some(9)]
+    );
+    assert_eq!(
+        follow_ups(&tasks(&app, &nurse, "mine").await),
+        0,
+        "recorded visits leave the list"
+    );
+    assert_eq!(view.flags.len(), 1);
+    let flag = &view.flags[0];
+    assert_eq!(
+        (flag.category, flag.origin),
+        (RiskCategory::NeedsSupport, FlagOrigin::Epds)
+    );
+    assert_eq!(flag.reason, "EPDS 9");
+    assert_eq!(view.plans.len(), 1);
+    let plan = view.plans[0].clone();
+    assert_eq!((plan.revision, plan.review_on), (1, today + Duration::days(7)));
+
+    // Two coordinators open the plan at revision 1; the second to save is refused.
+    let save = |revision: i64, goals: &str| {
+        Form::new()
+            .input("family", family.0)
+            .input("plan", plan.id)
+            .input("revision", revision)
+            .input("status", "active")
+            .input("goals", goals)
+            .input("services", "養育支援訪問 月2回")
+            .input("responsible", nurse_id.0)
+            .input("institutions", "")
+            .input("review_on", today + Duration::days(30))
+    };
+    let r: Result<(), AppError> = app.send(&nurse, "save_plan", &save(1, "睡眠を確保する")).await;
+    assert_eq!(r, Ok(()));
+    let admin = app.log_in(&w.a.admin).await;
+    let stale: Result<(), AppError> = app.send(&admin, "save_plan", &save(1, "上書きしてしまう")).await;
+    assert_eq!(stale, Err(AppError::Conflict(Conflict::PlanChanged)));
+    let second_plan: Result<(), AppError> = app
+        .send(
+            &admin,
+            "save_plan",
+            &Form::new()
+                .input("family", family.0)
+                .input("review_on", today + Duration::days(30)),
+        )
+        .await;
+    assert_eq!(
+        second_plan,
+        Err(AppError::Conflict(Conflict::PlanChanged)),
+        "one active plan per family"
+    );
+    let view = support(&app, &nurse, family).await;
+    assert_eq!(view.plans.len(), 1);
+    let saved = &view.plans[0];
+    assert_eq!((saved.revision, saved.goals.as_str()), (2, "睡眠を確保する"));
+    assert_eq!(saved.review_on, today + Duration::days(30));
+    assert_eq!(saved.history.iter().map(|h| h.revision).collect::<Vec<_>>(), [2, 1]);
+
+    // The flag is cleared with a reason, once.
+    let clear = Form::new()
+        .arg("family", family.0)
+        .arg("flag", flag.id)
+        .arg("reason", "再検査で7点");
+    let r: Result<(), AppError> = app.send(&nurse, "clear_flag", &clear).await;
+    assert_eq!(r, Ok(()));
+    let r: Result<(), AppError> = app.send(&nurse, "clear_flag", &clear).await;
+    assert_eq!(r, Err(AppError::NotFound), "a cleared flag is not cleared again");
+    let view = support(&app, &nurse, family).await;
+    assert_eq!(view.flags[0].cleared_on, Some(today));
+    assert_eq!(view.flags[0].clear_reason.as_deref(), Some("再検査で7点"));
+}
+
+async fn an_admin_reads_in_the_audit_log_who_opened_a_familys_support_record(app: TestApp) {
+    let w = world(&app.store).await;
+    let nurse = app.log_in(&w.a.coordinator).await;
+    let nurse_id = app.staff_id(w.a.municipality, &w.a.coordinator).await;
+    let admin_id = app.staff_id(w.a.municipality, &w.a.admin).await;
+    let _ = support(&app, &nurse, w.a.family).await;
+    let subject = format!("family:{}", w.a.family.0);
+
+    let admin = app.log_in(&w.a.admin).await;
+    let by_family: AuditView = app
+        .send(&admin, "audit_log", &Form::new().arg("family", w.a.family.0))
+        .await
+        .unwrap();
+    let read = by_family
+        .lines
+        .iter()
+        .find(|l| l.action == "read_support")
+        .unwrap_or_else(|| panic!("a read_support line in {:?}", by_family.lines));
+    assert_eq!(AccountId(read.actor), nurse_id);
+    assert_eq!(read.actor_name, "職員");
+    assert_eq!(read.subject, subject);
+    assert_eq!(read.address.as_deref(), Some("127.0.0.1"));
+    assert!(
+        chrono::NaiveDateTime::parse_from_str(&read.at, "%Y-%m-%d %H:%M:%S").is_ok(),
+        "{}",
+        read.at
+    );
+    assert!(by_family.colleagues.iter().any(|c| AccountId(c.id) == nurse_id));
+
+    let by_staff: AuditView = app
+        .send(&admin, "audit_log", &Form::new().arg("staff", nurse_id.0))
+        .await
+        .unwrap();
+    assert!(
+        by_staff
+            .lines
+            .iter()
+            .any(|l| l.action == "read_support" && l.subject == subject),
+        "{:?}",
+        by_staff.lines
+    );
+    assert!(by_staff.lines.iter().all(|l| AccountId(l.actor) == nurse_id));
+    let neither: AuditView = app.send(&admin, "audit_log", &Form::new()).await.unwrap();
+    assert!(neither.lines.is_empty());
+
+    // Reading the log is itself logged, under the admin.
+    let own: AuditView = app
+        .send(&admin, "audit_log", &Form::new().arg("staff", admin_id.0))
+        .await
+        .unwrap();
+    assert!(
+        own.lines
+            .iter()
+            .any(|l| l.action == "read_audit" && l.subject == subject)
+    );
+
+    for form in [
+        Form::new().arg("family", w.a.family.0),
+        Form::new().arg("staff", nurse_id.0),
+    ] {
+        let r: Result<AuditView, AppError> = app.send(&nurse, "audit_log", &form).await;
+        assert_eq!(r, Err(AppError::Forbidden));
+    }
+}
+
+async fn figures_cover_twelve_months_for_the_town_and_each_site_and_staff_can_export_them(app: TestApp) {
+    let w = world(&app.store).await;
+    let now = chrono::Utc::now();
+    let north = app.store.create_site(w.a.municipality, "北部拠点", now).await.unwrap();
+    let south = app.store.create_site(w.a.municipality, "南部拠点", now).await.unwrap();
+    let elsewhere = app.store.create_site(w.b.municipality, "B拠点", now).await.unwrap();
+    let nurse = app.log_in(&w.a.coordinator).await;
+    let sites: Value = app.send(&nurse, "sites", &Form::new()).await.unwrap();
+    assert_eq!(
+        sites,
+        serde_json::json!([{"id": north.0, "name": "北部拠点"}, {"id": south.0, "name": "南部拠点"}])
+    );
+
+    let today = tasks(&app, &nurse, "mine").await.today;
+    let _: i64 = app
+        .send(
+            &nurse,
+            "register_pregnancy",
+            &Form::new()
+                .input("family_name", "北村")
+                .input("family_name_kana", "キタムラ")
+                .input("site", north.0)
+                .input("due_date", today + Duration::days(250))
+                .input("notified_on", today),
+        )
+        .await
+        .unwrap();
+
+    let view: FiguresView = app.send(&nurse, "figures", &Form::new()).await.unwrap();
+    assert_eq!(view.figures.len(), 12 * 3, "12 months × (the town + 2 sites)");
+    assert_eq!(view.sites.len(), 2);
+    for month in view.figures.chunks(3) {
+        assert_eq!(
+            month.iter().map(|f| f.site).collect::<Vec<_>>(),
+            [None, Some(north), Some(south)]
+        );
+        assert!(month.iter().all(|f| f.month == month[0].month));
+    }
+    let this_month = &view.figures[33..];
+    assert_eq!(this_month[0].month, domain::support::figures::Month::of(today));
+    assert_eq!(this_month[1].notifications, 1, "the notification at the north site");
+    assert_eq!(this_month[2].notifications, 0);
+    assert!(this_month[0].notifications >= 1, "and in the town's total");
+    let nurse_b = app.log_in(&w.b.coordinator).await;
+    let b_view: FiguresView = app.send(&nurse_b, "figures", &Form::new()).await.unwrap();
+    assert_eq!(b_view.figures.len(), 12 * 2);
+
+    let csv = |who: &reqwest::Client, query: &str| who.get(format!("{}/staff/figures.csv{query}", app.address)).send();
+    let response = csv(&nurse, "").await.unwrap();
+    assert_eq!(response.status(), 200);
+    let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
+    assert!(content_type.starts_with("text/csv"), "{content_type}");
+    let body = response.text().await.unwrap();
+    let body = body.trim_start_matches('\u{feff}');
+    let lines: Vec<&str> = body.lines().collect();
+    assert!(lines[0].starts_with("month,site,notifications"), "{}", lines[0]);
+    assert_eq!(lines.len(), 1 + 36, "{body}");
+    assert!(lines[1..].iter().any(|l| l.split(',').nth(1) == Some("北部拠点")));
+
+    let north_only = csv(&nurse, &format!("?site={}", north.0)).await.unwrap();
+    assert_eq!(north_only.status(), 200);
+    let body = north_only.text().await.unwrap();
+    let rows: Vec<&str> = body.trim_start_matches('\u{feff}').lines().skip(1).collect();
+    assert_eq!(rows.len(), 12);
+    assert!(rows.iter().all(|l| l.split(',').nth(1) == Some("北部拠点")), "{body}");
+    let last = rows[11].split(',').collect::<Vec<_>>();
+    assert_eq!((last[0], last[2]), (today.format("%Y-%m").to_string().as_str(), "1"));
+
+    let foreign = csv(&nurse, &format!("?site={}", elsewhere.0)).await.unwrap();
+    assert_eq!(foreign.status(), 404, "another municipality's site");
+    let signed_out = csv(&client(), "").await.unwrap();
+    assert!(
+        [302, 303, 307].contains(&signed_out.status().as_u16()),
+        "{}",
+        signed_out.status()
+    );
+    assert_eq!(signed_out.headers()["location"], "/login");
+    let parent = app.log_in(&w.a.parent).await;
+    assert_eq!(csv(&parent, "").await.unwrap().status(), 403);
+
+    let nurse_id = app.staff_id(w.a.municipality, &w.a.coordinator).await;
+    let log = app.store.audit_of_actor(w.a.municipality, nurse_id).await.unwrap();
+    assert_eq!(log.iter().filter(|e| e.action == "export_figures").count(), 2);
+    assert!(log.iter().any(|e| e.action == "read_figures"));
+}
+
+on_both!(
+    a_notification_registers_the_family_and_a_risk_found_at_the_interview_opens_a_plan_to_review_in_a_week,
+    a_visit_whose_epds_totals_nine_flags_the_mother_and_a_stale_plan_form_is_refused,
+    an_admin_reads_in_the_audit_log_who_opened_a_familys_support_record,
+    figures_cover_twelve_months_for_the_town_and_each_site_and_staff_can_export_them,
+);
