@@ -37,6 +37,21 @@ ensure_npm_packages() {
   export PATH="$PWD/end2end/node_modules/.bin:$PATH"
 }
 
+# Debian packages the build needs: OpenSSL headers for the Web Push encryption (web-push → ece).
+ensure_build_packages() {
+  local missing=()
+  for pkg in libssl-dev pkg-config; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing ${missing[*]} (Debian packages)"
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+  fi
+}
+
 ensure_chromium() {
   if [ ! -x /usr/bin/chromium ]; then
     say "installing Debian's chromium for the browser tests"

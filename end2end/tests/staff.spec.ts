@@ -1,0 +1,111 @@
+// The staff side: a pregnancy notification with an interview that flags risk, the plan-review
+// task it creates, a home visit whose EPDS flags at once, the audit log and the figures.
+import { expect, Page, test } from '@playwright/test';
+import { ADMIN, COORDINATOR, hydrated, logIn } from './helpers';
+
+function isoDate(offsetDays = 0) {
+  const d = new Date(Date.now() + offsetDays * 86_400_000);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Registers a new family's pregnancy and returns the family page's URL. */
+async function registerFamily(page: Page, name: string, kana: string) {
+  await page.goto('/staff/register');
+  await hydrated(page);
+  await page.getByLabel('世帯の姓').fill(name);
+  await page.getByLabel('セイ（フリガナ）').fill(kana);
+  await page.getByTestId('due-date').fill(isoDate(200));
+  await page.getByTestId('notified-on').fill(isoDate(0));
+  await page.getByTestId('register-submit').click();
+  await expect(page).toHaveURL(/\/staff\/families\/\d+$/);
+  await expect(page.getByTestId('family-name')).toContainText(name);
+  await hydrated(page);
+  return page.url();
+}
+
+test('a coordinator registers a pregnancy, records an interview that flags risk, and finds the plan-review task', async ({ page }) => {
+  await logIn(page, COORDINATOR);
+  await expect(page).toHaveURL(/\/staff$/);
+  const name = `届出${Date.now() % 100000}`;
+  await registerFamily(page, name, 'とどけで');
+
+  await page.getByTestId('record-interview').click();
+  await page.getByTestId('interview-held-on').fill(isoDate(0));
+  await page.getByLabel('手伝ってくれる人がいない').check();
+  await page.getByLabel('家庭での支え').selectOption('none');
+  await page.getByTestId('interview-risk').selectOption('specified_pregnancy');
+  await page.getByTestId('interview-risk-reason').fill('支援者がいない');
+  await page.getByTestId('save-interview').click();
+
+  await expect(page.getByTestId('risk-flag')).toContainText('特定妊婦');
+  await expect(page.getByTestId('interview')).toContainText('手伝ってくれる人がいない');
+  await expect(page.getByTestId('support-plan')).toHaveCount(1);
+  // The notification interview is done on the timeline too.
+  await expect(page.locator('[data-testid="next-up"] [data-testid="item"][data-key="interview-notification"][data-status="completed"]')).toHaveCount(1);
+
+  await page.goto('/staff/tasks');
+  const review = page.locator('[data-testid="task"][data-kind="plan_review"]').filter({ hasText: name });
+  await expect(review).toHaveCount(1);
+  await review.getByRole('link').click();
+  await expect(page.getByTestId('family-name')).toContainText(name);
+});
+
+test('an interview missing the reason for its flag is refused in Japanese and keeps the form', async ({ page }) => {
+  await logIn(page, COORDINATOR);
+  await expect(page).toHaveURL(/\/staff$/);
+  await registerFamily(page, `理由${Date.now() % 100000}`, 'りゆう');
+  await page.getByTestId('record-interview').click();
+  await page.getByTestId('interview-held-on').fill(isoDate(0));
+  await page.getByLabel('体調').fill('つわりが強い');
+  await page.getByTestId('interview-risk').selectOption('needs_support');
+  await page.getByTestId('save-interview').click();
+  await expect(page.getByTestId('error')).toContainText('区分の理由を入力してください。');
+  await expect(page.getByLabel('体調')).toHaveValue('つわりが強い');
+  await expect(page.getByTestId('risk-flag')).toHaveCount(0);
+});
+
+test('a home visit whose EPDS reaches nine flags the family at once', async ({ page }) => {
+  await logIn(page, COORDINATOR);
+  await expect(page).toHaveURL(/\/staff$/);
+  await registerFamily(page, `訪問${Date.now() % 100000}`, 'ほうもん');
+  await page.getByTestId('plan-visit').click();
+  await page.locator('#visit-kind').selectOption('follow_up');
+  await page.locator('#visit-due').fill(isoDate(7));
+  await page.getByTestId('save-plan-visit').click();
+  await expect(page.getByTestId('home-visit')).toHaveCount(1);
+
+  await page.getByTestId('record-visit').click();
+  // Printed positions: items 1, 2, 4 "2" = 1 point each; reversed items "3" = 1 point each,
+  // item 10 "4" = 0 → a total of exactly 9.
+  for (const n of [1, 2, 4]) await page.getByTestId(`epds-${n}`).selectOption('2');
+  for (const n of [3, 5, 6, 7, 8, 9]) await page.getByTestId(`epds-${n}`).selectOption('3');
+  await page.getByTestId('epds-10').selectOption('4');
+  await page.getByTestId('save-visit').click();
+  await expect(page.getByTestId('epds-flagged')).toBeVisible();
+  await expect(page.getByTestId('risk-flag')).toContainText('要支援');
+  await expect(page.getByTestId('risk-flag')).toContainText('EPDS 9');
+  await expect(page.getByTestId('home-visit')).toContainText('EPDS 9点');
+});
+
+test('an admin reads who opened a family in the audit log, and the figures export as CSV', async ({ browser }) => {
+  const staff = await browser.newPage();
+  await logIn(staff, COORDINATOR);
+  await expect(staff).toHaveURL(/\/staff$/);
+  await staff.goto('/staff?q=' + encodeURIComponent('たかはし'));
+  await staff.getByTestId('caseload-row').getByRole('link').first().click();
+  const number = (await staff.getByTestId('family-number').textContent())!.trim();
+
+  const admin = await browser.newPage();
+  await logIn(admin, ADMIN);
+  await expect(admin).toHaveURL(/\/staff$/);
+  await admin.goto(`/staff/audit?family=${number}`);
+  await expect(admin.getByTestId('audit-line').filter({ hasText: '保健 さくら' }).first()).toContainText('read');
+
+  await staff.goto('/staff/figures');
+  await expect(staff.getByTestId('chart-notification_interview')).toBeVisible();
+  await expect(staff.getByTestId('figures-row')).toHaveCount(12);
+  const csv = await staff.request.get('/staff/figures.csv');
+  expect(csv.status()).toBe(200);
+  expect(csv.headers()['content-type']).toContain('text/csv');
+  expect(await csv.text()).toContain('month,site,notifications');
+});
