@@ -2,6 +2,7 @@
 
 use crate::i18n::{t, use_i18n};
 use leptos::prelude::*;
+use leptos_meta::Title;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -11,6 +12,7 @@ pub fn NotFound() -> impl IntoView {
     }
     let i18n = use_i18n();
     view! {
+        <Title text=move || crate::i18n::td_string!(i18n.get_locale(), errors.page_not_found).to_string() />
         <h1>{t!(i18n, errors.page_not_found)}</h1>
         <p><a href="/">{t!(i18n, app.name)}</a></p>
     }

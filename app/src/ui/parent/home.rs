@@ -35,7 +35,7 @@ fn Family(view: FamilyView) -> impl IntoView {
             let notified_on = p.notified_on;
             view! {
                 <li class="member" data-testid="pregnancy">
-                    <h3><StageText stage /></h3>
+                    <h2 class="member-name"><StageText stage /></h2>
                     <p>{t!(i18n, home.due_date)} ": " <DateText date=p.due_date /></p>
                     // A disclosure that needs the WASM client: proof, in tests, that hydration worked.
                     <button
@@ -66,7 +66,7 @@ fn Family(view: FamilyView) -> impl IntoView {
             };
             view! {
                 <li class="member" data-testid="child">
-                    <h3>{c.name}</h3>
+                    <h2 class="member-name">{c.name}</h2>
                     <p><StageText stage /></p>
                     <p>{t!(i18n, home.born_on)} ": " <DateText date=c.birth_date /></p>
                 </li>

@@ -80,7 +80,7 @@ fn Directory(directory: StaffDirectory, create: ServerAction<CreateStaff>) -> im
     view! {
         <section class="card">
             <h2>{t!(i18n, accounts.list)}</h2>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0">
                 <table>
                     <thead>
                         <tr>

@@ -67,7 +67,7 @@ fn Log(view: AuditView, chosen: bool, family: Option<i64>, staff: Option<i64>) -
             view! { <p>{t!(i18n, audit.none)}</p> }.into_any()
         } else {
             view! {
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0">
                     <table>
                         <thead>
                             <tr>

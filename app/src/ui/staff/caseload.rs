@@ -88,7 +88,7 @@ fn Results(page: Page, search: String) -> impl IntoView {
         <Show when=move || empty>
             <p>{t!(i18n, caseload.empty)}</p>
         </Show>
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
             <table class="caseload">
                 <thead>
                     <tr>

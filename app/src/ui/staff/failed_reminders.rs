@@ -34,7 +34,7 @@ pub fn FailedRemindersPage() -> impl IntoView {
                         })
                         .collect_view();
                     view! {
-                        <div class="table-wrap">
+                        <div class="table-wrap" tabindex="0">
                             <table>
                                 <thead><tr>
                                     <th scope="col">{t!(i18n, failed.due)}</th>

@@ -144,7 +144,7 @@ fn Record(
         <SupportRecord family_id members timeline_changed />
         <section class="card">
             <h2>{t!(i18n, family.pregnancies)}</h2>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0">
                 <table>
                     <thead>
                         <tr>
@@ -161,7 +161,7 @@ fn Record(
         </section>
         <section class="card">
             <h2>{t!(i18n, family.children)}</h2>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0">
                 <table>
                     <thead>
                         <tr>

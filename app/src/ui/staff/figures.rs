@@ -108,7 +108,7 @@ fn Dashboard(view: FiguresView, site: Option<SiteId>) -> impl IntoView {
         </Form>
         <p><a href=csv download="yorisoi-figures.csv" data-testid="figures-csv" rel="external">{t!(i18n, figures.csv)}</a></p>
         <div class="charts">{charts}</div>
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
             <table class="figures">
                 <thead>
                     <tr>

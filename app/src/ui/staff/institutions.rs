@@ -34,7 +34,7 @@ pub fn InstitutionsPage() -> impl IntoView {
                         .collect_view();
                     view! {
                         {none.then(|| view! { <p>{t!(i18n, institutions.none)}</p> })}
-                        <div class="table-wrap">
+                        <div class="table-wrap" tabindex="0">
                             <table>
                                 <thead>
                                     <tr>

@@ -84,7 +84,7 @@ pub fn SlotsPage() -> impl IntoView {
                             </ActionForm>
                         </section>
                         {none.then(|| view! { <p>{t!(i18n, slots.none)}</p> })}
-                        <div class="table-wrap">
+                        <div class="table-wrap" tabindex="0">
                             <table>
                                 <thead><tr>
                                     <th scope="col">{t!(i18n, slots.date)}</th>
@@ -92,7 +92,7 @@ pub fn SlotsPage() -> impl IntoView {
                                     <th scope="col">{t!(i18n, slots.site)}</th>
                                     <th scope="col">{t!(i18n, slots.coordinator)}</th>
                                     <th scope="col">{t!(i18n, slots.mode)}</th>
-                                    <th scope="col"></th>
+                                    <th scope="col"><span class="visually-hidden">{t!(i18n, slots.actions)}</span></th>
                                 </tr></thead>
                                 <tbody>{rows}</tbody>
                             </table>
