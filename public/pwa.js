@@ -1,11 +1,53 @@
-// Turns reminders on for this device, only after the parent presses the button on the reminder
-// settings page (never a permission prompt on page load). Registers the service worker first.
+// The page's side of the installable app: registers the service worker, offers a reload when a
+// new version has been installed (never switching an open page by itself), and turns reminders on
+// for this device, only after the parent presses the button on the reminder settings page (never a
+// permission prompt on page load).
 (function () {
-  if (window.__yorisoiPush) return;
-  window.__yorisoiPush = true;
+  if (window.__yorisoiPwa) return;
+  window.__yorisoiPwa = true;
+
+  var english = (document.documentElement.lang || '').indexOf('en') === 0;
+
+  function offerReload(worker) {
+    if (document.getElementById('app-update')) return;
+    var bar = document.createElement('div');
+    bar.id = 'app-update';
+    bar.className = 'app-update';
+    bar.setAttribute('role', 'status');
+    var text = document.createElement('span');
+    text.textContent = english ? 'A new version of Yorisoi is ready.' : 'よりそいの新しいバージョンがあります。';
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = english ? 'Reload' : '再読み込み';
+    button.addEventListener('click', function () {
+      button.disabled = true;
+      worker.postMessage({ type: 'SKIP_WAITING' });
+    });
+    bar.appendChild(text);
+    bar.appendChild(button);
+    document.body.appendChild(bar);
+  }
 
   if ('serviceWorker' in navigator) {
-    navigator.serviceWorker.register('/sw.js').catch(function () {});
+    var hadController = !!navigator.serviceWorker.controller;
+    navigator.serviceWorker.addEventListener('controllerchange', function () {
+      // The first install takes control quietly; a later one was asked for by the reload button.
+      if (hadController) location.reload();
+      hadController = true;
+    });
+    navigator.serviceWorker
+      .register('/sw.js', { updateViaCache: 'none' })
+      .then(function (registration) {
+        if (registration.waiting && navigator.serviceWorker.controller) offerReload(registration.waiting);
+        registration.addEventListener('updatefound', function () {
+          var incoming = registration.installing;
+          if (!incoming) return;
+          incoming.addEventListener('statechange', function () {
+            if (incoming.state === 'installed' && navigator.serviceWorker.controller) offerReload(incoming);
+          });
+        });
+      })
+      .catch(function () {});
   }
 
   function bytesOf(base64url) {

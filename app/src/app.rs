@@ -2,6 +2,7 @@
 
 use crate::i18n::I18nContextProvider;
 use crate::ui::layout::Header;
+use crate::ui::offline::OfflineNotice;
 use crate::ui::parent::consultations::{ConsultationPage, ConsultationsPage, NewConsultationPage};
 use crate::ui::parent::home::ParentHome;
 use crate::ui::parent::reminders::RemindersPage;
@@ -12,19 +13,24 @@ use crate::ui::staff::{
 };
 use crate::ui::{join::JoinPage, landing::Landing, login::LoginPage, not_found::NotFound};
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The server's Content-Security-Policy names this nonce; only scripts carrying it run.
+    let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>
         <html>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
-                <script src="/push.js" defer></script>
+                <script src="/pwa.js" defer nonce=nonce></script>
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
                 <MetaTags />
             </head>
             <body>
@@ -39,7 +45,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <I18nContextProvider>
-            <Stylesheet id="leptos" href="/pkg/yorisoi.css" />
             <Link rel="icon" href="/favicon.ico" />
             <Meta name="theme-color" content="#2f6f5e" />
             <Meta name="description" content="よりそい — 妊娠から子育てまで、切れ目なく。" />
@@ -47,6 +52,7 @@ pub fn App() -> impl IntoView {
             <HydrationMarker />
             <Router>
                 <Header />
+                <OfflineNotice />
                 <main id="main" class="page">
                     <Routes fallback=|| view! { <NotFound /> }>
                         // Async: every page waits for its data, so a redirect (e.g. to /login) can

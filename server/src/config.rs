@@ -53,6 +53,21 @@ pub struct Settings {
     #[arg(long, env = "YORISOI_DISPATCH", default_value_t = true, action = clap::ArgAction::Set, global = true)]
     pub dispatch: bool,
 
+    /// Whether the client files carry their hash in their name (cargo-leptos's `hash-files`).
+    /// Unset: yes when the hash file lies beside this binary.
+    #[arg(long, env = "LEPTOS_HASH_FILES", global = true, hide = true)]
+    pub hash_files: Option<bool>,
+
+    /// The hash file's name, beside this binary.
+    #[arg(
+        long,
+        env = "LEPTOS_HASH_FILE_NAME",
+        default_value = "hash.txt",
+        global = true,
+        hide = true
+    )]
+    pub hash_file_name: String,
+
     #[arg(long, env = "LEPTOS_SITE_PKG_DIR", default_value = "pkg", global = true, hide = true)]
     pub site_pkg_dir: String,
 
@@ -71,6 +86,15 @@ impl Settings {
         self.public_url
             .clone()
             .unwrap_or_else(|| format!("http://{}", self.addr))
+    }
+
+    /// The hash file cargo-leptos wrote beside this binary, when files are hashed.
+    pub fn hash_file(&self) -> Option<std::path::PathBuf> {
+        let path = std::env::current_exe().ok()?.parent()?.join(&self.hash_file_name);
+        match self.hash_files {
+            Some(false) => None,
+            _ => path.exists().then_some(path),
+        }
     }
 
     /// Cookies are marked Secure whenever the app is served over https.

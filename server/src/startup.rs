@@ -3,6 +3,7 @@
 use crate::config::Settings;
 use crate::jobs::dispatcher::{Dispatcher, Settings as DispatchSettings};
 use crate::jobs::vapid::Vapid;
+use crate::routes::assets::SiteAssets;
 use app::api::context::ServerContext;
 use app::app::{App, shell};
 use axum::Router;
@@ -10,6 +11,7 @@ use axum::routing::get;
 use leptos::prelude::{LeptosOptions, provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use store::Store;
 use store::sessions::Sessions;
 use tokio::net::TcpListener;
@@ -125,12 +127,18 @@ pub fn router(
     public_url: String,
     vapid_public_key: &str,
 ) -> Router {
+    let hashed = settings
+        .hash_file()
+        .and_then(|file| SiteAssets::load(&file, &settings.site_pkg_dir, &settings.output_name));
     let leptos_options = LeptosOptions::builder()
         .output_name(settings.output_name.as_str())
         .site_root(settings.site_root.as_str())
         .site_pkg_dir(settings.site_pkg_dir.as_str())
         .site_addr(addr)
+        .hash_files(hashed.is_some())
+        .hash_file(Arc::from(settings.hash_file_name.as_str()))
         .build();
+    let assets = Arc::new(hashed.unwrap_or_else(|| SiteAssets::unhashed(std::time::SystemTime::now())));
     let routes = generate_route_list(App);
     let context = ServerContext {
         store: store.clone(),
@@ -145,11 +153,14 @@ pub fn router(
         .with_expiry(Expiry::OnInactivity(SESSION_IDLE));
 
     let pages = Router::new()
-        .leptos_routes_with_context(&leptos_options, routes, move || provide_context(context.clone()), {
+        .leptos_routes_with_context(&leptos_options, routes, page_context(context), {
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            crate::security::provide_page_nonce,
+            shell,
+        ))
         .with_state(leptos_options);
     let plain = Router::new()
         .route("/health", get(crate::routes::health::health))
@@ -157,38 +168,25 @@ pub fn router(
         .route("/staff/figures.csv", get(crate::routes::figures::csv))
         .with_state(store);
 
-    let router = pages.merge(plain).layer(sessions).layer(CompressionLayer::new());
-    security_headers(router, settings.secure_cookies())
+    let service_worker = Router::new()
+        .route("/sw-assets.js", get(crate::routes::assets::service_worker_assets))
+        .with_state(assets);
+
+    let router = pages
+        .merge(plain)
+        .merge(service_worker)
+        .layer(sessions)
+        .layer(axum::middleware::from_fn(crate::routes::assets::set_cache_policy))
+        .layer(CompressionLayer::new());
+    crate::security::layers(router, settings.secure_cookies())
 }
 
-/// Headers every response carries: no sniffing, no framing, no referrer beyond our origin, no
-/// powerful features; and HSTS when the app is served over https.
-fn security_headers(router: Router, https: bool) -> Router {
-    use axum::http::{HeaderName, HeaderValue, header};
-    use tower_http::set_header::SetResponseHeaderLayer;
-    let fixed: [(HeaderName, &'static str); 4] = [
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::X_FRAME_OPTIONS, "DENY"),
-        (header::REFERRER_POLICY, "same-origin"),
-        (
-            HeaderName::from_static("permissions-policy"),
-            "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
-        ),
-    ];
-    let mut router = router;
-    for (name, value) in fixed {
-        router = router.layer(SetResponseHeaderLayer::if_not_present(
-            name,
-            HeaderValue::from_static(value),
-        ));
+/// What every page's render can use: the store and settings, and this response's CSP nonce.
+fn page_context(context: ServerContext) -> impl Fn() + Clone + Send + 'static {
+    move || {
+        provide_context(context.clone());
+        crate::security::provide_page_nonce();
     }
-    if https {
-        router = router.layer(SetResponseHeaderLayer::if_not_present(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
-        ));
-    }
-    router
 }
 
 fn print_demo_logins(seeded: bool) {
@@ -225,30 +223,4 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("stopping");
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use tower::ServiceExt;
-
-    async fn headers_of(https: bool) -> axum::http::HeaderMap {
-        let router = security_headers(Router::new().route("/", get(|| async { "ok" })), https);
-        let request = axum::http::Request::builder()
-            .uri("/")
-            .body(axum::body::Body::empty())
-            .unwrap();
-        router.oneshot(request).await.unwrap().headers().clone()
-    }
-
-    #[tokio::test]
-    async fn hsts_is_sent_only_when_served_over_https() {
-        let https = headers_of(true).await;
-        assert_eq!(
-            https["strict-transport-security"],
-            "max-age=31536000; includeSubDomains"
-        );
-        assert_eq!(https["x-frame-options"], "DENY");
-        assert!(!headers_of(false).await.contains_key("strict-transport-security"));
-    }
 }

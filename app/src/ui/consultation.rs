@@ -1,11 +1,13 @@
 //! A consultation's thread, shared by the parent's and the coordinator's pages: the messages with
-//! read marks, a composer that never loses what was written (unsent messages stay on screen and
-//! are retried with the same key), and the booking with the open slots.
+//! read marks, a composer that never loses what was written (unsent messages stay on screen, are
+//! kept on the device across reloads, and are retried with the same key when the connection comes
+//! back), and the booking with the open slots.
 
 use crate::api::consultations::{BookSlot, CancelBooking, ThreadView, send_message};
 use crate::error::AppError;
 use crate::i18n::{Locale, t, use_i18n};
 use crate::ui::format::ErrorMessage;
+use crate::ui::outbox;
 use domain::consultation::{Author, Booking, ContactMode, Outcome, Slot, Topic, Urgency};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -131,6 +133,28 @@ fn Composer(consultation: i64, changed: RwSignal<usize>) -> impl IntoView {
     let unsent = RwSignal::new(Vec::<Unsent>::new());
     let text = RwSignal::new(String::new());
     let refused = RwSignal::new(None::<AppError>);
+    // Written earlier on this device but not stored yet (offline, or the page was reloaded).
+    Effect::new(move |_| {
+        for queued in outbox::waiting_for(consultation) {
+            if unsent.with_untracked(|list| list.iter().any(|m| m.key == queued.key)) {
+                continue;
+            }
+            let message = Unsent {
+                key: queued.key,
+                body: queued.body,
+                failed: false,
+            };
+            unsent.update(|list| list.push(message.clone()));
+            deliver(consultation, message, unsent, text, refused, changed, 0);
+        }
+    });
+    // Back online: everything that failed goes again at once.
+    let online = window_event_listener(leptos::ev::online, move |_| {
+        for message in unsent.get_untracked().into_iter().filter(|m| m.failed) {
+            deliver(consultation, message, unsent, text, refused, changed, 0);
+        }
+    });
+    on_cleanup(move || online.remove());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = text.get_untracked();
@@ -142,6 +166,11 @@ fn Composer(consultation: i64, changed: RwSignal<usize>) -> impl IntoView {
             body,
             failed: false,
         };
+        outbox::keep(outbox::Queued {
+            consultation,
+            key: message.key.clone(),
+            body: message.body.clone(),
+        });
         unsent.update(|list| list.push(message.clone()));
         text.set(String::new());
         refused.set(None);
@@ -186,7 +215,7 @@ fn Composer(consultation: i64, changed: RwSignal<usize>) -> impl IntoView {
 }
 
 /// Sends one message; a lost connection is retried with the same key (stored once), every five
-/// seconds up to six times, then waits for the retry button. A refusal (e.g. too long) puts the
+/// seconds up to six times, then waits for the connection to come back or the retry button. A refusal (e.g. too long) puts the
 /// text back in the box with the reason.
 fn deliver(
     consultation: i64,
@@ -201,6 +230,7 @@ fn deliver(
         let result = send_message(consultation, message.body.clone(), message.key.clone()).await;
         match result {
             Ok(_) => {
+                outbox::stored(&message.key);
                 unsent.update(|list| list.retain(|m| m.key != message.key));
                 changed.update(|n| *n += 1);
             }
@@ -218,6 +248,7 @@ fn deliver(
                 }
             }
             Err(error) => {
+                outbox::stored(&message.key);
                 unsent.update(|list| list.retain(|m| m.key != message.key));
                 text.set(message.body);
                 refused.set(Some(error));

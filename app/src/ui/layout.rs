@@ -13,6 +13,12 @@ pub fn Header() -> impl IntoView {
     // Re-asked on every navigation, so the header follows sign-in and sign-out.
     let me = Resource::new(move || location.pathname.get(), |_| whoami());
     let logout = ServerAction::<Logout>::new();
+    // Messages still waiting on this device belong to the person who wrote them.
+    Effect::new(move |_| {
+        if logout.version().get() > 0 {
+            crate::ui::outbox::clear();
+        }
+    });
     view! {
         <a class="skip-link" href="#main">{t!(i18n, app.skip)}</a>
         <header class="site-header">

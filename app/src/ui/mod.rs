@@ -7,6 +7,8 @@ pub mod landing;
 pub mod layout;
 pub mod login;
 pub mod not_found;
+pub mod offline;
+pub mod outbox;
 pub mod parent;
 pub mod staff;
 pub mod timeline;

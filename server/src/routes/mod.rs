@@ -1,5 +1,6 @@
 //! HTTP routes that are not Leptos pages or server functions.
 
+pub mod assets;
 pub mod calendar;
 pub mod figures;
 pub mod health;

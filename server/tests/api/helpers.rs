@@ -49,6 +49,8 @@ pub async fn spawn_app(backend: Backend, name: &str) -> Option<TestApp> {
         site_root: "target/site".into(),
         site_pkg_dir: "pkg".into(),
         output_name: "yorisoi".into(),
+        hash_files: Some(false),
+        hash_file_name: "hash.txt".into(),
         vapid_private_key: None,
         vapid_subject: "mailto:test@example.invalid".into(),
         // The push tests run their own dispatchers against a loopback push service.

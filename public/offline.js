@@ -1,0 +1,2 @@
+// The offline page's one button: try the page again.
+document.getElementById('retry').addEventListener('click', function () { location.reload(); });
