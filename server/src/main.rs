@@ -29,6 +29,8 @@ enum Command {
     Schedule(cli::schedule::ScheduleArgs),
     /// Give a municipality its own schedule file (or go back to the national one).
     ScheduleFile(cli::schedule_file::ScheduleFileArgs),
+    /// Seed one large municipality (100,000 families by default) for load tests.
+    SeedScale(cli::seed_scale::SeedScaleArgs),
 }
 
 #[tokio::main]
@@ -39,6 +41,10 @@ async fn main() -> ExitCode {
         Command::ScheduleFile(args) => {
             server::telemetry::init();
             cli::schedule_file::run(&settings, &args).await
+        }
+        Command::SeedScale(args) => {
+            server::telemetry::init();
+            cli::seed_scale::run(&settings, &args).await
         }
         Command::CreateAdmin(args) => {
             server::telemetry::init();

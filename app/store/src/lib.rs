@@ -16,6 +16,7 @@ pub mod network;
 pub mod overview;
 pub mod plans;
 pub mod push;
+pub mod scale;
 pub mod sessions;
 pub mod throttle;
 pub mod time;

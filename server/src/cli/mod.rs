@@ -3,3 +3,4 @@
 pub mod admin;
 pub mod schedule;
 pub mod schedule_file;
+pub mod seed_scale;
