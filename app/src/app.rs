@@ -13,21 +13,64 @@ use crate::ui::staff::{
 };
 use crate::ui::{join::JoinPage, landing::Landing, login::LoginPage, not_found::NotFound};
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
+use leptos_meta::{Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
+
+/// The built client files a page loads. The server provides them (their names carry the build's
+/// hash); without it, the plain names cargo-leptos gives when it does not hash.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClientFiles {
+    pub js: String,
+    pub wasm: String,
+    pub css: String,
+}
+
+impl ClientFiles {
+    pub fn plain(options: &LeptosOptions) -> Self {
+        let file = |ext: &str| format!("/{}/{}.{ext}", options.site_pkg_dir, options.output_name);
+        ClientFiles {
+            js: file("js"),
+            wasm: file("wasm"),
+            css: file("css"),
+        }
+    }
+
+    /// Loads the client once the page has loaded and the browser is idle, so the server-rendered
+    /// page paints first on a slow phone and network (plain forms work before hydration). No
+    /// preload: the WASM must not compete with the page for a thin connection.
+    fn hydration_loader(&self) -> String {
+        let (js, wasm) = (js_string(&self.js), js_string(&self.wasm));
+        format!(
+            "const hydrate = () => import({js}).then((m) => m.default({{ module_or_path: {wasm} }}).then(() => m.hydrate()));\n\
+             const idle = () => ('requestIdleCallback' in window ? requestIdleCallback(hydrate, {{ timeout: 2000 }}) : setTimeout(hydrate, 1));\n\
+             if (document.readyState === 'complete') idle(); else addEventListener('load', idle, {{ once: true }});"
+        )
+    }
+}
+
+/// A path as a JavaScript string literal (paths here are `/pkg/<name>.<hash>.<ext>`).
+fn js_string(path: &str) -> String {
+    let safe: String = path
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '.' | '-' | '_'))
+        .collect();
+    format!("\"{safe}\"")
+}
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The server's Content-Security-Policy names this nonce; only scripts carrying it run.
     let nonce = leptos::nonce::use_nonce();
+    let files = use_context::<ClientFiles>().unwrap_or_else(|| ClientFiles::plain(&options));
+    let loader = files.hydration_loader();
     view! {
         <!DOCTYPE html>
         <html>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <HashedStylesheet options=options.clone() id="leptos" />
-                <HydrationScripts options />
+                <link rel="stylesheet" id="leptos" href=files.css />
+                <script type="module" nonce=nonce.clone()>{loader}</script>
                 <script src="/pwa.js" defer nonce=nonce></script>
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
@@ -92,4 +135,24 @@ fn HydrationMarker() -> impl IntoView {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ClientFiles;
+
+    #[test]
+    fn the_loader_imports_this_builds_files_once_the_page_is_idle() {
+        let files = ClientFiles {
+            js: "/pkg/yorisoi.AAAAAAAAAAAAAAAAAAAAAA.js".into(),
+            wasm: "/pkg/yorisoi.BBBBBBBBBBBBBBBBBBBBB_.wasm\"</script>".into(),
+            css: "/pkg/yorisoi.css".into(),
+        };
+        let loader = files.hydration_loader();
+        assert!(loader.contains(r#"import("/pkg/yorisoi.AAAAAAAAAAAAAAAAAAAAAA.js")"#));
+        // Anything that could end the string or the script is dropped.
+        assert!(loader.contains(r#"module_or_path: "/pkg/yorisoi.BBBBBBBBBBBBBBBBBBBBB_.wasm/script""#));
+        assert!(loader.contains("requestIdleCallback"));
+        assert!(loader.contains("addEventListener('load'"));
+    }
 }

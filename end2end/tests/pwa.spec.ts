@@ -126,6 +126,21 @@ test('the app can be installed: manifest, icons and a controlling service worker
   }
 });
 
+test('built files are sent brotli-compressed and cached for a year; pages are never cached', async ({ page }) => {
+  const login = await page.request.get(`${ORIGIN}/login`);
+  expect(login.headers()['cache-control']).toBe('private, no-store');
+  const html = await login.text();
+  const wasm = html.match(/module_or_path: "(\/pkg\/yorisoi\.[A-Za-z0-9_-]{22}\.wasm)"/)?.[1];
+  expect(wasm, 'the page loads the hashed WASM').toBeTruthy();
+  // Loaded when the page is idle, never preloaded against the page itself on a thin connection.
+  expect(html).not.toContain('rel="preload"');
+  const response = await page.request.get(`${ORIGIN}${wasm}`, { headers: { 'Accept-Encoding': 'br' } });
+  expect(response.ok()).toBe(true);
+  expect(response.headers()['content-encoding']).toBe('br');
+  expect(response.headers()['cache-control']).toBe('public, max-age=31536000, immutable');
+  expect(response.headers()['content-type']).toBe('application/wasm');
+});
+
 test('offline, the timeline and consultations are still there, marked as a saved copy', async ({ page, context }) => {
   await logIn(page, 'parent@demo.yorisoi.jp');
   await controlled(page);

@@ -5,7 +5,7 @@ use crate::jobs::dispatcher::{Dispatcher, Settings as DispatchSettings};
 use crate::jobs::vapid::Vapid;
 use crate::routes::assets::SiteAssets;
 use app::api::context::ServerContext;
-use app::app::{App, shell};
+use app::app::{App, ClientFiles, shell};
 use axum::Router;
 use axum::routing::get;
 use leptos::prelude::{LeptosOptions, provide_context};
@@ -138,13 +138,20 @@ pub fn router(
         .hash_files(hashed.is_some())
         .hash_file(Arc::from(settings.hash_file_name.as_str()))
         .build();
-    let assets = Arc::new(hashed.unwrap_or_else(|| SiteAssets::unhashed(std::time::SystemTime::now())));
+    let assets = Arc::new(hashed.unwrap_or_else(|| {
+        SiteAssets::unhashed(
+            std::time::SystemTime::now(),
+            &settings.site_pkg_dir,
+            &settings.output_name,
+        )
+    }));
     let routes = generate_route_list(App);
     let context = ServerContext {
         store: store.clone(),
         public_url,
         vapid_public_key: vapid_public_key.to_owned(),
     };
+    let contexts = page_context(context, assets.client.clone());
     let sessions = SessionManagerLayer::new(Sessions::new(store.clone()))
         .with_name("yorisoi_session")
         .with_http_only(true)
@@ -152,15 +159,18 @@ pub fn router(
         .with_secure(settings.secure_cookies())
         .with_expiry(Expiry::OnInactivity(SESSION_IDLE));
 
+    // The built client files, with the brotli and gzip copies `cargo leptos build --release
+    // --precompress` made at the highest levels (a quarter smaller than compressing on the fly).
+    let pkg = tower_http::services::ServeDir::new(format!("{}/{}", settings.site_root, settings.site_pkg_dir))
+        .precompressed_br()
+        .precompressed_gzip();
     let pages = Router::new()
-        .leptos_routes_with_context(&leptos_options, routes, page_context(context), {
+        .nest_service(&format!("/{}", settings.site_pkg_dir), pkg)
+        .leptos_routes_with_context(&leptos_options, routes, contexts.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context(
-            crate::security::provide_page_nonce,
-            shell,
-        ))
+        .fallback(leptos_axum::file_and_error_handler_with_context(contexts, shell))
         .with_state(leptos_options);
     let plain = Router::new()
         .route("/health", get(crate::routes::health::health))
@@ -181,10 +191,12 @@ pub fn router(
     crate::security::layers(router, settings.secure_cookies())
 }
 
-/// What every page's render can use: the store and settings, and this response's CSP nonce.
-fn page_context(context: ServerContext) -> impl Fn() + Clone + Send + 'static {
+/// What every page's render can use: the store and settings, this build's client files, and this
+/// response's CSP nonce.
+fn page_context(context: ServerContext, files: ClientFiles) -> impl Fn() + Clone + Send + 'static {
     move || {
         provide_context(context.clone());
+        provide_context(files.clone());
         crate::security::provide_page_nonce();
     }
 }

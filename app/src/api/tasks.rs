@@ -52,6 +52,8 @@ pub async fn tasks(scope: String) -> Result<TaskList, AppError> {
     let families = load::municipality(&store, viewer.municipality, today).await?;
     let mut visits = store.all_home_visits(viewer.municipality).await?;
     let plans = store.active_plans(viewer.municipality).await?;
+    // Plans and consultations name their family by id: found through this index, not a scan.
+    let by_id: std::collections::HashMap<_, _> = families.iter().map(|(f, _)| (f.id, f)).collect();
     let mut tasks = Vec::new();
     for (family, timelines) in &families {
         let family_visits = visits.remove(&family.id).unwrap_or_default();
@@ -65,7 +67,7 @@ pub async fn tasks(scope: String) -> Result<TaskList, AppError> {
         tasks.extend(family_tasks(&facts, today).into_iter().filter(|t| scope.includes(t)));
     }
     for plan in plans {
-        let Some((family, _)) = families.iter().find(|(f, _)| f.id == plan.family) else {
+        let Some(family) = by_id.get(&plan.family) else {
             continue;
         };
         if let Some(task) = plan_review_task(
@@ -88,10 +90,7 @@ pub async fn tasks(scope: String) -> Result<TaskList, AppError> {
         let Some(since) = c.waiting_since() else {
             continue;
         };
-        let site = families
-            .iter()
-            .find(|(f, _)| f.id == c.family)
-            .and_then(|(f, _)| f.site);
+        let site = by_id.get(&c.family).and_then(|f| f.site);
         let task = consultation_task(c, site, since.with_timezone(&tz).date_naive());
         if scope.includes(&task) {
             tasks.push(task);

@@ -19,6 +19,8 @@ pub struct SiteAssets {
     pub version: String,
     /// Paths the service worker saves when it installs (empty when files are not hashed).
     pub precache: Vec<String>,
+    /// What pages load.
+    pub client: app::app::ClientFiles,
 }
 
 impl SiteAssets {
@@ -40,21 +42,33 @@ impl SiteAssets {
         };
         let (js, wasm, css) = (hash_of("js")?, hash_of("wasm")?, hash_of("css")?);
         let file = |hash: &str, ext: &str| format!("/{pkg_dir}/{output_name}.{hash}.{ext}");
+        let client = app::app::ClientFiles {
+            js: file(&js, "js"),
+            wasm: file(&wasm, "wasm"),
+            css: file(&css, "css"),
+        };
         Some(SiteAssets {
             version: format!("{js}.{wasm}.{css}"),
-            precache: vec![file(&js, "js"), file(&wasm, "wasm"), file(&css, "css")],
+            precache: vec![client.js.clone(), client.wasm.clone(), client.css.clone()],
+            client,
         })
     }
 
     /// Plain names: nothing to save ahead (the worker keeps what it fetched), a version per start.
-    pub fn unhashed(started: std::time::SystemTime) -> Self {
+    pub fn unhashed(started: std::time::SystemTime, pkg_dir: &str, output_name: &str) -> Self {
         let seconds = started
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or_default();
+        let file = |ext: &str| format!("/{pkg_dir}/{output_name}.{ext}");
         SiteAssets {
             version: format!("dev-{seconds}"),
             precache: Vec::new(),
+            client: app::app::ClientFiles {
+                js: file("js"),
+                wasm: file("wasm"),
+                css: file("css"),
+            },
         }
     }
 
