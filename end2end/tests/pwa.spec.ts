@@ -18,12 +18,13 @@ const DATABASE = `sqlite://target/e2e/pwa-${Date.now()}.db`;
 
 let server: ChildProcess | undefined;
 
-async function startServer() {
+async function startServer(extraEnv: Record<string, string> = {}) {
   server = spawn(process.env.E2E_SERVER ?? 'target/debug/yorisoi', [], {
     cwd: '..',
     stdio: 'ignore',
     env: {
       ...process.env,
+      ...extraEnv,
       DATABASE_URL: DATABASE,
       YORISOI_DEMO: 'true',
       YORISOI_DISPATCH: 'false',
@@ -82,7 +83,7 @@ async function controlled(page: Page) {
 
 test.describe.configure({ mode: 'serial' });
 
-test.beforeAll(startServer);
+test.beforeAll(() => startServer());
 test.afterAll(stopServer);
 
 test('the app can be installed: manifest, icons and a controlling service worker', async ({ page }) => {
@@ -226,4 +227,33 @@ test('after log-out nothing of the family is readable offline', async ({ page, c
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('いまはオフラインです');
   await expect(page.getByTestId('timeline')).toHaveCount(0);
   await goOnline(context);
+});
+
+test('a new build waits until the page agrees, then takes over and drops the old build\'s files', async ({ page, context }) => {
+  await logIn(page, 'parent@demo.yorisoi.jp');
+  await controlled(page);
+  await hydrated(page);
+  const before = await page.evaluate(() => caches.keys());
+  expect(before.some((k) => k.startsWith('yorisoi-shell-'))).toBe(true);
+
+  // "Deploy" another build: the same server started so that its files have other names, which gives
+  // /sw-assets.js, and so the service worker, another version.
+  await stopServer();
+  await startServer({ LEPTOS_HASH_FILES: 'false' });
+  await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.update());
+  const offer = page.locator('#app-update');
+  await expect(offer).toBeVisible();
+  await expect(offer).toContainText('新しいバージョン');
+  // The open page is not switched under its feet: still the old build's worker, still working.
+  expect(await page.evaluate(() => caches.keys())).toEqual(expect.arrayContaining(before));
+  await expect(page.getByTestId('timeline').first()).toBeVisible();
+
+  const reloaded = page.waitForEvent('load');
+  await offer.getByRole('button').click();
+  await reloaded;
+  await expect
+    .poll(async () => (await page.evaluate(() => caches.keys())).filter((k) => k.startsWith('yorisoi-shell-')))
+    .toEqual([expect.stringMatching(/^yorisoi-shell-dev-/)]);
+  await stopServer();
+  await startServer();
 });
