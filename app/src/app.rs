@@ -27,12 +27,17 @@ pub struct ClientFiles {
 }
 
 impl ClientFiles {
-    pub fn plain(options: &LeptosOptions) -> Self {
-        let file = |ext: &str| format!("/{}/{}.{ext}", options.site_pkg_dir, options.output_name);
+    /// `/<pkg>/<name>.<ext>`, or `/<pkg>/<name>.<hash>.<ext>` with the build's hashes of the JS,
+    /// WASM and CSS (in that order) when cargo-leptos hashed them.
+    pub fn named(pkg_dir: &str, output_name: &str, hashes: Option<[&str; 3]>) -> Self {
+        let file = |i: usize, ext: &str| match hashes {
+            Some(hashes) => format!("/{pkg_dir}/{output_name}.{}.{ext}", hashes[i]),
+            None => format!("/{pkg_dir}/{output_name}.{ext}"),
+        };
         ClientFiles {
-            js: file("js"),
-            wasm: file("wasm"),
-            css: file("css"),
+            js: file(0, "js"),
+            wasm: file(1, "wasm"),
+            css: file(2, "css"),
         }
     }
 
@@ -61,7 +66,8 @@ fn js_string(path: &str) -> String {
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The server's Content-Security-Policy names this nonce; only scripts carrying it run.
     let nonce = leptos::nonce::use_nonce();
-    let files = use_context::<ClientFiles>().unwrap_or_else(|| ClientFiles::plain(&options));
+    let files = use_context::<ClientFiles>()
+        .unwrap_or_else(|| ClientFiles::named(&options.site_pkg_dir, &options.output_name, None));
     let loader = files.hydration_loader();
     view! {
         <!DOCTYPE html>

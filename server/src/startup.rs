@@ -135,8 +135,6 @@ pub fn router(
         .site_root(settings.site_root.as_str())
         .site_pkg_dir(settings.site_pkg_dir.as_str())
         .site_addr(addr)
-        .hash_files(hashed.is_some())
-        .hash_file(Arc::from(settings.hash_file_name.as_str()))
         .build();
     let assets = Arc::new(hashed.unwrap_or_else(|| {
         SiteAssets::unhashed(

@@ -5,6 +5,7 @@
 //! writes the hashes to `hash.txt` beside the server binary. A hashed file never changes, so it is
 //! cached for a year; a new build has new names, a new `/sw-assets.js`, and so a new service worker.
 
+use app::app::ClientFiles;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
@@ -17,10 +18,10 @@ use std::sync::Arc;
 pub struct SiteAssets {
     /// Changes with every build that changes a client file.
     pub version: String,
-    /// Paths the service worker saves when it installs (empty when files are not hashed).
-    pub precache: Vec<String>,
+    /// Whether the names carry the files' hashes (so they never change and can be saved ahead).
+    pub hashed: bool,
     /// What pages load.
-    pub client: app::app::ClientFiles,
+    pub client: ClientFiles,
 }
 
 impl SiteAssets {
@@ -37,20 +38,14 @@ impl SiteAssets {
             text.lines()
                 .filter_map(|line| line.split_once(':'))
                 .find(|(k, _)| k.trim() == kind)
-                .map(|(_, h)| h.trim().to_owned())
+                .map(|(_, h)| h.trim())
                 .filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
         };
         let (js, wasm, css) = (hash_of("js")?, hash_of("wasm")?, hash_of("css")?);
-        let file = |hash: &str, ext: &str| format!("/{pkg_dir}/{output_name}.{hash}.{ext}");
-        let client = app::app::ClientFiles {
-            js: file(&js, "js"),
-            wasm: file(&wasm, "wasm"),
-            css: file(&css, "css"),
-        };
         Some(SiteAssets {
             version: format!("{js}.{wasm}.{css}"),
-            precache: vec![client.js.clone(), client.wasm.clone(), client.css.clone()],
-            client,
+            hashed: true,
+            client: ClientFiles::named(pkg_dir, output_name, Some([js, wasm, css])),
         })
     }
 
@@ -60,21 +55,25 @@ impl SiteAssets {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or_default();
-        let file = |ext: &str| format!("/{pkg_dir}/{output_name}.{ext}");
         SiteAssets {
             version: format!("dev-{seconds}"),
-            precache: Vec::new(),
-            client: app::app::ClientFiles {
-                js: file("js"),
-                wasm: file("wasm"),
-                css: file("css"),
-            },
+            hashed: false,
+            client: ClientFiles::named(pkg_dir, output_name, None),
         }
+    }
+
+    /// Paths the service worker saves when it installs (none when files are not hashed).
+    pub fn precache(&self) -> Vec<String> {
+        if !self.hashed {
+            return Vec::new();
+        }
+        let ClientFiles { js, wasm, css } = &self.client;
+        vec![js.clone(), wasm.clone(), css.clone()]
     }
 
     /// The script the service worker imports.
     pub fn service_worker_script(&self) -> String {
-        let build = serde_json::json!({ "version": self.version, "precache": self.precache });
+        let build = serde_json::json!({ "version": self.version, "precache": self.precache() });
         format!("self.YORISOI_BUILD = {build};\n")
     }
 }
@@ -148,7 +147,7 @@ mod tests {
     fn the_hash_file_names_the_files_to_save_for_offline_use() {
         let assets = SiteAssets::from_hashes(HASHES, "pkg", "yorisoi").unwrap();
         assert_eq!(
-            assets.precache,
+            assets.precache(),
             [
                 "/pkg/yorisoi.AAAAAAAAAAAAAAAAAAAAAA.js",
                 "/pkg/yorisoi.BBBBBBBBBBBBBBBBBBBBB_.wasm",
