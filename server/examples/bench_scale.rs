@@ -9,19 +9,23 @@
 //! the task list T times, default 3): first without the indexes of the scale migration, then with
 //! them, and prints the query plans of the queries behind them.
 
+use app::api::tasks::load::task_list;
 use app::api::timeline::load;
 use chrono::{NaiveDate, Utc};
-use domain::ids::{FamilyId, MunicipalityId};
-use domain::support::task::{FamilyFacts, Scope, Task, consultation_task, family_tasks, plan_review_task, sort};
+use domain::ids::{AccountId, FamilyId, MunicipalityId};
+use domain::support::task::{Scope, TASK_KINDS};
 use sqlx::{AnyConnection, Connection, Row};
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use store::consultations::Which;
+use store::overview::TaskFamilies;
 use store::scale::{DEFAULT_CODE, DEFAULT_NAME, Scale};
 use store::{Engine, Store};
 
 const SQLITE_INDEXES: &str = include_str!("../../app/store/migrations/sqlite/20261124000007_scale_indexes.sql");
 const POSTGRES_INDEXES: &str = include_str!("../../app/store/migrations/postgres/20261124000007_scale_indexes.sql");
+
+/// The national schedule's checkup, interview and visit keys, for the printed query plans.
+const TASK_KEYS: &str = "'interview-notification', 'interview-8m', 'interview-postnatal', 'visit-newborn', 'visit-infant-home', 'checkup-1m', 'checkup-3m', 'checkup-6m', 'checkup-9m', 'checkup-18m', 'checkup-3y', 'checkup-5y'";
 
 struct Args {
     families: u32,
@@ -130,8 +134,18 @@ async fn bench(label: &str, url: &str, args: &Args) {
             .expect("drop index");
     }
     let family_ids = sample_families(&mut conn, m).await;
+    // The coordinator with the most visits still to make.
+    let (busiest,): (i64,) = sqlx::query_as(
+        "SELECT assigned_to FROM home_visits WHERE municipality_id = $1 AND assigned_to IS NOT NULL \
+         AND visited_on IS NULL GROUP BY assigned_to ORDER BY COUNT(*) DESC LIMIT 1",
+    )
+    .bind(m.0)
+    .fetch_one(&mut conn)
+    .await
+    .expect("a coordinator with open visits");
+    let busiest = AccountId(busiest);
     println!("-- {label}, without the scale indexes ({})", names.join(", "));
-    let before = measure(&store, m, today, &family_ids, args).await;
+    let before = measure(&store, m, today, &family_ids, busiest, args).await;
     explain(&mut conn, store.engine(), m).await;
     let started = Instant::now();
     for statement in statements(indexes) {
@@ -144,7 +158,7 @@ async fn bench(label: &str, url: &str, args: &Args) {
         "-- {label}, with the scale indexes (built in {:.1} s)",
         started.elapsed().as_secs_f64()
     );
-    let after = measure(&store, m, today, &family_ids, args).await;
+    let after = measure(&store, m, today, &family_ids, busiest, args).await;
     explain(&mut conn, store.engine(), m).await;
     println!();
     println!("{label} (ms)               |  before: p50     p95     max |   after: p50     p95     max");
@@ -206,6 +220,7 @@ async fn measure(
     m: MunicipalityId,
     today: NaiveDate,
     families: &[FamilyId],
+    busiest: AccountId,
     args: &Args,
 ) -> Vec<(&'static str, Stats)> {
     let runs = args.runs;
@@ -260,117 +275,54 @@ async fn measure(
         })
         .await,
     ));
-    let count = std::cell::Cell::new(0);
-    out.push((
-        "task list (all), as served",
-        time(args.task_runs, |_| {
-            let count = &count;
-            async move {
-                count.set(task_list(store, m, today, Scope::All, false).await.len());
-            }
-        })
-        .await,
-    ));
-    println!("   task list (all): {} tasks", count.get());
-    out.push((
-        "task list, families by id",
-        time(args.task_runs, |_| async move {
-            task_list(store, m, today, Scope::All, true).await;
-        })
-        .await,
-    ));
+    let site = store.sites(m).await.expect("sites")[0].id;
+    for (name, scope) in [
+        ("task list (all)", Scope::All),
+        ("task list (one site)", Scope::Site(site)),
+        ("task list (mine)", Scope::Mine(busiest)),
+    ] {
+        let count = std::cell::Cell::new(0);
+        out.push((
+            name,
+            time(args.task_runs, |_| {
+                let count = &count;
+                async move {
+                    count.set(
+                        task_list(store, m, scope, today, Utc::now())
+                            .await
+                            .expect("task list")
+                            .len(),
+                    );
+                }
+            })
+            .await,
+        ));
+        println!("   {name}: {} tasks", count.get());
+    }
     out
 }
 
-/// The body of `app::api::tasks::tasks` without the session: the same store calls and domain work.
-/// `indexed` looks families up by id instead of scanning the list for every plan and consultation.
-async fn task_list(store: &Store, m: MunicipalityId, today: NaiveDate, scope: Scope, indexed: bool) -> Vec<Task> {
-    let _sites = store.sites(m).await.expect("sites");
-    let families = load::municipality(store, m, today).await.expect("families");
-    let mut visits = store.all_home_visits(m).await.expect("visits");
-    let plans = store.active_plans(m).await.expect("plans");
-    let by_id: HashMap<FamilyId, usize> = if indexed {
-        families.iter().enumerate().map(|(i, (f, _))| (f.id, i)).collect()
-    } else {
-        HashMap::new()
-    };
-    let find = |id: FamilyId| {
-        if indexed {
-            by_id.get(&id).map(|i| &families[*i])
-        } else {
-            families.iter().find(|(f, _)| f.id == id)
-        }
-    };
-    let mut tasks = Vec::new();
-    for (family, timelines) in &families {
-        let family_visits = visits.remove(&family.id).unwrap_or_default();
-        let facts = FamilyFacts {
-            family: family.id,
-            family_name: &family.family_name,
-            site: family.site,
-            timelines,
-            visits: &family_visits,
-        };
-        tasks.extend(family_tasks(&facts, today).into_iter().filter(|t| scope.includes(t)));
-    }
-    for plan in plans {
-        let Some((family, _)) = find(plan.family) else {
-            continue;
-        };
-        if let Some(task) = plan_review_task(
-            family.id,
-            &family.family_name,
-            family.site,
-            plan.review_on,
-            plan.responsible,
-            today,
-        ) && scope.includes(&task)
-        {
-            tasks.push(task);
-        }
-    }
-    let tz = store.municipality(m).await.expect("municipality").time_zone;
-    let consultations = store
-        .consultations(m, Which::OpenOrBookedFrom(Utc::now()))
-        .await
-        .expect("consultations");
-    for c in consultations.iter().filter(|c| c.closed.is_none()) {
-        let Some(since) = c.waiting_since() else {
-            continue;
-        };
-        let site = find(c.family).and_then(|(f, _)| f.site);
-        let task = consultation_task(c, site, since.with_timezone(&tz).date_naive());
-        if scope.includes(&task) {
-            tasks.push(task);
-        }
-    }
-    sort(&mut tasks);
-    tasks
-}
-
-/// Where the task list's time goes, one run.
+/// Where the task list's time goes, one run of the whole municipality's.
 async fn breakdown(store: &Store, m: MunicipalityId, today: NaiveDate) {
     let ms = |t: Instant| t.elapsed().as_secs_f64() * 1000.0;
+    let schedule = load::schedule(store, m).await.expect("schedule").only(&TASK_KINDS);
     let t = Instant::now();
-    let families = store.all_family_records(m).await.expect("families");
-    let families_ms = ms(t);
+    let sources = store
+        .task_sources(m, TaskFamilies::All, &schedule.item_keys())
+        .await
+        .expect("sources");
+    let sources_ms = ms(t);
+    let rows: usize = sources.records.values().map(Vec::len).sum();
     let t = Instant::now();
-    let mut records = store.all_timeline_records(m).await.expect("records");
-    let records_ms = ms(t);
-    let rows: usize = records.values().map(Vec::len).sum();
-    let t = Instant::now();
-    let schedule = load::schedule(store, m).await.expect("schedule");
-    let timelines: Vec<_> = families
+    let timelines: usize = sources
+        .families
         .iter()
         .map(|f| {
-            let events = records.remove(&f.id).unwrap_or_default();
-            domain::timeline::family_timelines(&schedule, f, &events, today)
+            let events = sources.records.get(&f.id).map_or(&[][..], Vec::as_slice);
+            domain::timeline::family_timelines(&schedule, f, events, today).len()
         })
-        .collect();
+        .sum();
     let plan_ms = ms(t);
-    let t = Instant::now();
-    let visits = store.all_home_visits(m).await.expect("visits");
-    let visits_ms = ms(t);
     let t = Instant::now();
     let plans = store.active_plans(m).await.expect("plans");
     let plans_ms = ms(t);
@@ -380,23 +332,12 @@ async fn breakdown(store: &Store, m: MunicipalityId, today: NaiveDate) {
         .await
         .expect("consultations");
     let consultations_ms = ms(t);
-    let t = Instant::now();
-    let mut scanned = 0usize;
-    for plan in &plans {
-        scanned += usize::from(families.iter().any(|f| f.id == plan.family));
-    }
-    for c in &consultations {
-        scanned += usize::from(families.iter().any(|f| f.id == c.family));
-    }
-    let scan_ms = ms(t);
     println!(
-        "   task list, one run: all_family_records {families_ms:.0} ms ({} families) · all_timeline_records \
-         {records_ms:.0} ms ({rows} rows) · family_timelines {plan_ms:.0} ms ({} timelines) · all_home_visits \
-         {visits_ms:.0} ms ({} families) · active_plans {plans_ms:.0} ms ({}) · consultations {consultations_ms:.0} ms \
-         ({}) · scanning the family list per plan and consultation {scan_ms:.0} ms ({scanned} found)",
-        families.len(),
-        timelines.iter().map(Vec::len).sum::<usize>(),
-        visits.len(),
+        "   task list (all), one run: task_sources {sources_ms:.0} ms ({} families, {rows} records of \
+         checkups, interviews and visits, {} families' visits) · family_timelines {plan_ms:.0} ms ({timelines} \
+         timelines) · active_plans {plans_ms:.0} ms ({}) · consultations {consultations_ms:.0} ms ({})",
+        sources.families.len(),
+        sources.visits.len(),
         plans.len(),
         consultations.len(),
     );
@@ -433,27 +374,35 @@ async fn explain(conn: &mut AnyConnection, engine: Engine, m: MunicipalityId) {
             format!("SELECT COUNT(*) FROM families f WHERE {}", filter("サト")),
         ),
         (
-            "all_family_records heads",
+            "task_sources families",
             format!(
                 "SELECT f.id, f.site_id, s.name, f.family_name, f.family_name_kana FROM families f \
-                 LEFT JOIN sites s ON s.id = f.site_id WHERE f.municipality_id = {m} ORDER BY f.family_name_kana, f.id"
+                 LEFT JOIN sites s ON s.id = f.site_id WHERE f.municipality_id = {m} ORDER BY f.id"
             ),
         ),
         (
-            "all pregnancies",
+            "task_sources pregnancies",
             format!("SELECT id, family_id, due_date FROM pregnancies WHERE municipality_id = {m} ORDER BY due_date"),
         ),
         (
-            "all children",
+            "task_sources children",
             format!(
                 "SELECT id, family_id, birth_date FROM children WHERE municipality_id = {m} ORDER BY birth_date, id"
             ),
         ),
         (
-            "all_timeline_records",
+            "task_sources records (checkups, interviews, visits)",
             format!(
                 "SELECT family_id, pregnancy_id, child_id, item_key, done_on FROM timeline_records \
-                 WHERE municipality_id = {m} AND removed_at IS NULL ORDER BY done_on, id"
+                 WHERE municipality_id = {m} AND removed_at IS NULL AND item_key IN ({TASK_KEYS}) ORDER BY id"
+            ),
+        ),
+        (
+            "task_sources records of one site's families",
+            format!(
+                "SELECT family_id, pregnancy_id, child_id, item_key, done_on FROM timeline_records \
+                 WHERE municipality_id = {m} AND family_id IN (SELECT id FROM families WHERE municipality_id = {m} \
+                 AND site_id = 1) AND removed_at IS NULL AND item_key IN ({TASK_KEYS}) ORDER BY id"
             ),
         ),
         (

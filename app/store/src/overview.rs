@@ -17,8 +17,59 @@ type RecordRow = (i64, Option<i64>, Option<i64>, String, String);
 /// An active plan as the task list needs it.
 pub struct PlanDue {
     pub family: FamilyId,
+    pub family_name: String,
+    pub site: Option<SiteId>,
     pub review_on: NaiveDate,
     pub responsible: Option<(AccountId, String)>,
+}
+
+/// Which families the task list reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskFamilies {
+    All,
+    /// The families of one site.
+    Site(SiteId),
+    /// The families with a visit assigned to this coordinator and not yet made: the only
+    /// timeline tasks that carry an assignee.
+    WithOpenVisitsOf(AccountId),
+}
+
+fn bound_query(
+    sql: &str,
+    municipality: MunicipalityId,
+    bound: Option<i64>,
+) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
+    let query = sqlx::query(sql).bind(municipality.0);
+    match bound {
+        Some(id) => query.bind(id),
+        None => query,
+    }
+}
+
+impl TaskFamilies {
+    /// The SQL condition (after `municipality_id = $1`) that keeps these families, on the column
+    /// that holds the family's id; `$2` is the site or the account.
+    fn filter(self, family_column: &str) -> String {
+        match self {
+            TaskFamilies::All => String::new(),
+            TaskFamilies::Site(_) => {
+                format!(" AND {family_column} IN (SELECT id FROM families WHERE municipality_id = $1 AND site_id = $2)")
+            }
+            TaskFamilies::WithOpenVisitsOf(_) => format!(
+                " AND {family_column} IN (SELECT family_id FROM home_visits WHERE municipality_id = $1 \
+                 AND assigned_to = $2 AND visited_on IS NULL)"
+            ),
+        }
+    }
+}
+
+/// The families the task list reads, with what it needs of them.
+pub struct TaskSources {
+    /// In id order; guardians left out.
+    pub families: Vec<FamilyRecord>,
+    pub records: HashMap<FamilyId, Vec<MemberRecord>>,
+    /// Every visit of these families, planned or made.
+    pub visits: HashMap<FamilyId, Vec<domain::support::visit::HomeVisit>>,
 }
 
 /// A pregnancy notification as the figures need it.
@@ -112,10 +163,129 @@ impl Store {
         Ok(by_family)
     }
 
+    /// What the task list is made from, for the families it can concern: their pregnancies and
+    /// children (guardians left out), their timeline records of the given item keys only (the
+    /// task list plans checkups, interviews and visits, not the 3 M vaccination records of a large
+    /// city), and their visits. A handful of queries, never one per family.
+    pub async fn task_sources(
+        &self,
+        municipality: MunicipalityId,
+        among: TaskFamilies,
+        keys: &[String],
+    ) -> Result<TaskSources, Error> {
+        // `$1` is the municipality, `$2` the site or the account when there is one.
+        let families_filter = among.filter("f.id");
+        let members_filter = among.filter("family_id");
+        let bound = match among {
+            TaskFamilies::All => None,
+            TaskFamilies::Site(site) => Some(site.0),
+            TaskFamilies::WithOpenVisitsOf(account) => Some(account.0),
+        };
+        let mut families: Vec<FamilyRecord> = Vec::new();
+        {
+            let sql = format!(
+                "SELECT f.id, f.site_id, s.name, f.family_name, f.family_name_kana FROM families f \
+                 LEFT JOIN sites s ON s.id = f.site_id WHERE f.municipality_id = $1{families_filter} ORDER BY f.id"
+            );
+            for row in bound_query(&sql, municipality, bound).fetch_all(self.pool()).await? {
+                let head: FamilyHead = sqlx::FromRow::from_row(&row)?;
+                let (id, site, site_name, family_name, family_name_kana) = head;
+                families.push(FamilyRecord {
+                    id: FamilyId(id),
+                    municipality,
+                    site: site.map(SiteId),
+                    site_name,
+                    family_name,
+                    family_name_kana,
+                    guardians: vec![],
+                    pregnancies: vec![],
+                    children: vec![],
+                });
+            }
+        }
+        let index: HashMap<FamilyId, usize> = families.iter().enumerate().map(|(i, f)| (f.id, i)).collect();
+        let sql = format!(
+            "SELECT {PREGNANCY_COLUMNS} FROM pregnancies WHERE municipality_id = $1{members_filter} ORDER BY due_date"
+        );
+        for row in bound_query(&sql, municipality, bound).fetch_all(self.pool()).await? {
+            let row: PregnancyRow = sqlx::FromRow::from_row(&row)?;
+            let (family, p) = row.into_domain()?;
+            if let Some(&i) = index.get(&family) {
+                families[i].pregnancies.push(p);
+            }
+        }
+        let sql = format!(
+            "SELECT {CHILD_COLUMNS} FROM children WHERE municipality_id = $1{members_filter} ORDER BY birth_date, id"
+        );
+        for row in bound_query(&sql, municipality, bound).fetch_all(self.pool()).await? {
+            let row: ChildRow = sqlx::FromRow::from_row(&row)?;
+            let (family, c) = row.into_domain()?;
+            if let Some(&i) = index.get(&family) {
+                families[i].children.push(c);
+            }
+        }
+        let mut records: HashMap<FamilyId, Vec<MemberRecord>> = HashMap::new();
+        if !keys.is_empty() {
+            let first = if bound.is_some() { 3 } else { 2 };
+            let placeholders: Vec<String> = (first..first + keys.len()).map(|n| format!("${n}")).collect();
+            // In the order they were entered: the engine sorts by date and keeps this order within a day.
+            let sql = format!(
+                "SELECT family_id, pregnancy_id, child_id, item_key, done_on FROM timeline_records \
+                 WHERE municipality_id = $1{members_filter} AND removed_at IS NULL AND item_key IN ({}) ORDER BY id",
+                placeholders.join(", ")
+            );
+            let mut query = bound_query(&sql, municipality, bound);
+            for key in keys {
+                query = query.bind(key.as_str());
+            }
+            for row in query.fetch_all(self.pool()).await? {
+                let (family, pregnancy, child, key, done_on): RecordRow = sqlx::FromRow::from_row(&row)?;
+                let member = match (pregnancy, child) {
+                    (Some(p), _) => Member::Pregnancy(PregnancyId(p)),
+                    (None, Some(c)) => Member::Child(ChildId(c)),
+                    (None, None) => return Err(Error::Corrupt("timeline record without member".into())),
+                };
+                records.entry(FamilyId(family)).or_default().push(MemberRecord {
+                    member,
+                    key,
+                    done_on: time::parse_date(&done_on)?,
+                });
+            }
+        }
+        let visits = self
+            .home_visits_where(municipality, &among.filter("v.family_id"), bound)
+            .await?;
+        Ok(TaskSources {
+            families,
+            records,
+            visits,
+        })
+    }
+
+    /// The site of each family with an open consultation (a consultation task belongs to it).
+    pub async fn sites_of_consulting_families(
+        &self,
+        municipality: MunicipalityId,
+    ) -> Result<HashMap<FamilyId, Option<SiteId>>, Error> {
+        let rows: Vec<(i64, Option<i64>)> = sqlx::query_as(
+            "SELECT id, site_id FROM families WHERE municipality_id = $1 AND id IN \
+             (SELECT family_id FROM consultations WHERE municipality_id = $1 AND closed_at IS NULL)",
+        )
+        .bind(municipality.0)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(family, site)| (FamilyId(family), site.map(SiteId)))
+            .collect())
+    }
+
     /// Active plans with their next review.
     pub async fn active_plans(&self, municipality: MunicipalityId) -> Result<Vec<PlanDue>, Error> {
-        let rows: Vec<(i64, String, Option<i64>, Option<String>)> = sqlx::query_as(
-            "SELECT p.family_id, p.review_on, p.responsible_id, a.display_name FROM support_plans p \
+        type Row = (i64, String, Option<i64>, String, Option<i64>, Option<String>);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT p.family_id, f.family_name, f.site_id, p.review_on, p.responsible_id, a.display_name \
+             FROM support_plans p JOIN families f ON f.id = p.family_id \
              LEFT JOIN accounts a ON a.id = p.responsible_id \
              WHERE p.municipality_id = $1 AND p.status = 'active' ORDER BY p.review_on",
         )
@@ -123,9 +293,11 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         rows.into_iter()
-            .map(|(family, review_on, responsible, name)| {
+            .map(|(family, family_name, site, review_on, responsible, name)| {
                 Ok(PlanDue {
                     family: FamilyId(family),
+                    family_name,
+                    site: site.map(SiteId),
                     review_on: time::parse_date(&review_on)?,
                     responsible: responsible.map(|a| (AccountId(a), name.unwrap_or_default())),
                 })

@@ -233,6 +233,27 @@ impl Store {
         rows.into_iter().map(|r| visit_from_row(r).map(|(_, v)| v)).collect()
     }
 
+    /// The visits of the municipality's families that `filter` (SQL over `v.family_id`, with `$2`
+    /// bound to `bound`) lets through, by family.
+    pub(crate) async fn home_visits_where(
+        &self,
+        municipality: MunicipalityId,
+        filter: &str,
+        bound: Option<i64>,
+    ) -> Result<std::collections::HashMap<FamilyId, Vec<HomeVisit>>, Error> {
+        let sql = format!("{VISIT_SELECT} WHERE v.municipality_id = $1{filter} ORDER BY v.due_by, v.id");
+        let mut query = sqlx::query_as::<_, VisitRow>(&sql).bind(municipality.0);
+        if let Some(id) = bound {
+            query = query.bind(id);
+        }
+        let mut by_family: std::collections::HashMap<FamilyId, Vec<HomeVisit>> = std::collections::HashMap::new();
+        for r in query.fetch_all(self.pool()).await? {
+            let (family, visit) = visit_from_row(r)?;
+            by_family.entry(family).or_default().push(visit);
+        }
+        Ok(by_family)
+    }
+
     /// Every visit of the municipality, by family (for the task list and the figures).
     pub async fn all_home_visits(
         &self,

@@ -23,6 +23,7 @@ use store::families::{NewChild, NewFamily, NewPregnancy};
 use store::interviews::NewInterview;
 use store::invitations::{JoinRefused, NewGuardian};
 use store::network::NewInstitution;
+use store::overview::TaskFamilies;
 use store::plans::{NewFlag, PlanContents};
 use store::timeline::Source;
 use store::visits::{PlannedVisit, VisitReport};
@@ -1523,6 +1524,143 @@ async fn the_overview_gathers_every_family_of_the_municipality_and_no_other(stor
     assert_eq!(their_plans.iter().map(|p| p.family).collect::<Vec<_>>(), [ueda]);
 }
 
+async fn the_task_sources_read_only_the_scope_s_families_and_the_keys_asked_for(store: support::Db) {
+    let a = municipality(&store, "100001").await;
+    let b = municipality(&store, "100002").await;
+    let north = store.create_site(a, "北部拠点", now()).await.unwrap();
+    let nurse = staff_named(&store, a, "nurse@example.jp", "保健師 田中").await;
+    let midwife = staff_named(&store, a, "midwife@example.jp", "助産師 佐藤").await;
+    let foreign = staff(&store, b, "b@example.jp", Role::Coordinator).await;
+    let name = PersonName::parse("n", "加藤").unwrap();
+    let kana = Kana::parse("k", "カトウ").unwrap();
+    let kato = store
+        .create_family(
+            a,
+            &NewFamily {
+                site: Some(north),
+                family_name: &name,
+                family_name_kana: &kana,
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    let abe = family(&store, a, "阿部", "アベ").await;
+    let ueda = family(&store, b, "上田", "ウエダ").await;
+    let p = pregnancy(&store, a, kato, "2026-10-01", "2027-05-20").await;
+    let hana = child(&store, a, kato, "加藤 花", "カトウ ハナ", "2026-10-20").await;
+    let aoi = child(&store, a, abe, "阿部 葵", "アベ アオイ", "2026-10-30").await;
+    let theirs = child(&store, b, ueda, "上田 空", "ウエダ ソラ", "2026-10-25").await;
+    let record = |m, f, member, key: &'static str, by| {
+        store.add_record(m, f, member, key, d("2026-11-24"), Source::Staff, by, now())
+    };
+    record(a, kato, Member::Child(hana), "checkup-1m", nurse).await.unwrap();
+    record(a, kato, Member::Child(hana), "hepb-1", nurse).await.unwrap();
+    record(a, abe, Member::Child(aoi), "checkup-1m", nurse).await.unwrap();
+    record(b, ueda, Member::Child(theirs), "checkup-1m", foreign)
+        .await
+        .unwrap();
+    // The midwife has a visit to make to the 阿部 family; the nurse has made hers to the 加藤 family.
+    store
+        .plan_visit(a, abe, nurse, &newborn_visit(aoi, Some(midwife)), now())
+        .await
+        .unwrap();
+    let made = store
+        .plan_visit(a, kato, nurse, &newborn_visit(hana, Some(nurse)), now())
+        .await
+        .unwrap();
+    store
+        .record_visit(a, kato, made, nurse, &visit_report("2026-11-22", None), now())
+        .await
+        .unwrap();
+    store
+        .plan_visit(b, ueda, foreign, &newborn_visit(theirs, Some(foreign)), now())
+        .await
+        .unwrap();
+
+    let keys = vec!["checkup-1m".to_owned(), "visit-newborn".to_owned()];
+    let all = store.task_sources(a, TaskFamilies::All, &keys).await.unwrap();
+    assert_eq!(
+        all.families.iter().map(|f| f.id).collect::<Vec<_>>(),
+        [kato, abe],
+        "by id"
+    );
+    assert_eq!(
+        all.families[0].pregnancies.iter().map(|x| x.id).collect::<Vec<_>>(),
+        [p]
+    );
+    assert_eq!(
+        all.families[0].children.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [hana]
+    );
+    assert_eq!(all.families[0].site, Some(north));
+    assert_eq!(all.families[1].children.iter().map(|c| c.id).collect::<Vec<_>>(), [aoi]);
+    assert_eq!(
+        all.records[&kato].iter().map(|r| r.key.as_str()).collect::<Vec<_>>(),
+        ["checkup-1m", "visit-newborn"],
+        "the vaccination record is not read; the made visit's record is"
+    );
+    assert_eq!(all.records[&abe].len(), 1);
+    assert_eq!(all.visits[&kato].len(), 1, "made visits are read too");
+    assert!(!all.visits[&kato][0].is_open());
+    assert_eq!(all.visits[&abe][0].assigned_to, Some(midwife));
+
+    let site = store.task_sources(a, TaskFamilies::Site(north), &keys).await.unwrap();
+    assert_eq!(site.families.iter().map(|f| f.id).collect::<Vec<_>>(), [kato]);
+    assert_eq!(site.records.keys().copied().collect::<Vec<_>>(), [kato]);
+    assert_eq!(site.visits.keys().copied().collect::<Vec<_>>(), [kato]);
+
+    let hers = store
+        .task_sources(a, TaskFamilies::WithOpenVisitsOf(midwife), &keys)
+        .await
+        .unwrap();
+    assert_eq!(hers.families.iter().map(|f| f.id).collect::<Vec<_>>(), [abe]);
+    assert_eq!(
+        hers.families[0].children.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [aoi]
+    );
+    assert_eq!(hers.records.keys().copied().collect::<Vec<_>>(), [abe]);
+    let none = store
+        .task_sources(a, TaskFamilies::WithOpenVisitsOf(nurse), &keys)
+        .await
+        .unwrap();
+    assert!(none.families.is_empty(), "a made visit puts no family on the list");
+    assert!(none.records.is_empty() && none.visits.is_empty());
+
+    let no_keys = store.task_sources(a, TaskFamilies::All, &[]).await.unwrap();
+    assert_eq!(no_keys.families.len(), 2);
+    assert!(no_keys.records.is_empty());
+
+    // Another municipality's families, site or coordinator reach nothing of this one.
+    let theirs_all = store.task_sources(b, TaskFamilies::All, &keys).await.unwrap();
+    assert_eq!(theirs_all.families.iter().map(|f| f.id).collect::<Vec<_>>(), [ueda]);
+    assert_eq!(theirs_all.records.keys().copied().collect::<Vec<_>>(), [ueda]);
+    assert!(
+        store
+            .task_sources(b, TaskFamilies::Site(north), &keys)
+            .await
+            .unwrap()
+            .families
+            .is_empty()
+    );
+    assert!(
+        store
+            .task_sources(b, TaskFamilies::WithOpenVisitsOf(midwife), &keys)
+            .await
+            .unwrap()
+            .families
+            .is_empty()
+    );
+    assert!(
+        store
+            .task_sources(a, TaskFamilies::WithOpenVisitsOf(foreign), &keys)
+            .await
+            .unwrap()
+            .families
+            .is_empty()
+    );
+}
+
 async fn the_figures_count_notification_interviews_and_screenings_of_the_municipality_only(store: support::Db) {
     let a = municipality(&store, "100001").await;
     let b = municipality(&store, "100002").await;
@@ -2470,6 +2608,7 @@ async fn simultaneous_sends_and_retries_are_each_stored_once(store: support::Db)
 }
 
 contract_tests!(
+    the_task_sources_read_only_the_scope_s_families_and_the_keys_asked_for,
     guessing_invitation_codes_is_slowed_down_per_address,
     a_family_record_holds_its_pregnancies_and_children,
     a_family_of_another_municipality_is_not_found,

@@ -8,5 +8,6 @@ mod auth;
 mod consultations;
 mod staff_access;
 mod staff_support;
+mod tasks;
 mod tenancy;
 mod timeline;

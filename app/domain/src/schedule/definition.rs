@@ -465,6 +465,39 @@ impl Schedule {
         }
     }
 
+    /// This schedule with only the series of the given kinds, for planning those items alone (the
+    /// task list needs checkups, interviews and visits, not the vaccinations). A series' items never
+    /// depend on another kind's records (only vaccinations affect each other), so each item planned
+    /// from this schedule equals the full schedule's.
+    pub fn only(&self, kinds: &[Kind]) -> Schedule {
+        let series: Vec<Series> = self
+            .series
+            .iter()
+            .filter(|series| kinds.contains(&series.kind))
+            .cloned()
+            .collect();
+        let mut raw = self.raw.clone();
+        raw.series
+            .retain(|entry| series.iter().any(|kept| kept.key.as_str() == entry.key));
+        Schedule {
+            name: self.name.clone(),
+            second_benefit_form: self.second_benefit_form.clone(),
+            series,
+            raw,
+        }
+    }
+
+    /// Every item key this schedule can produce, as stored (`checkup-1m`, `pcv-2`).
+    pub fn item_keys(&self) -> Vec<String> {
+        self.series
+            .iter()
+            .flat_map(|series| {
+                let count = if series.one_off { 1 } else { series.max_doses() };
+                (0..count).map(|index| series.item_key(index).to_string())
+            })
+            .collect()
+    }
+
     pub(crate) fn series(&self) -> &[Series] {
         &self.series
     }

@@ -14,6 +14,10 @@ use serde::{Deserialize, Serialize};
 /// count them); recent misses are the ones a call can still rescue.
 pub const LOOKBACK_DAYS: i64 = 180;
 
+/// The kinds of timeline item that make tasks; the task list plans these alone
+/// (`Schedule::only(&TASK_KINDS)`) and reads only their records.
+pub const TASK_KINDS: [Kind; 3] = [Kind::Interview, Kind::Checkup, Kind::HomeVisit];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "task")]
 pub enum TaskKind {

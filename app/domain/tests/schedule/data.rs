@@ -93,6 +93,36 @@ fn every_item_has_the_kind_its_key_names() {
     }
 }
 
+#[test]
+fn item_keys_are_every_key_a_plan_can_produce_and_only_narrows_to_kinds() {
+    let all: BTreeSet<String> = Schedule::national().item_keys().into_iter().collect();
+    let pentavalent = Options {
+        rota: RotaProduct::Pentavalent,
+        ..Options::default()
+    };
+    // Everything a newborn's plan shows, and the legacy Hib series, planned only once recorded.
+    let born = born_keys(Schedule::national(), pentavalent);
+    let only_recorded: Vec<&String> = all.difference(&born).collect();
+    assert_eq!(only_recorded, ["hib-1", "hib-2", "hib-3", "hib-4"]);
+    assert!(born.is_subset(&all));
+
+    let kinds = [Kind::Checkup, Kind::HomeVisit];
+    let narrow = Schedule::national().only(&kinds);
+    let keys: BTreeSet<String> = narrow.item_keys().into_iter().collect();
+    let expected: BTreeSet<String> = all
+        .iter()
+        .filter(|key| key.starts_with("checkup") || key.starts_with("visit"))
+        .cloned()
+        .collect();
+    assert_eq!(keys, expected);
+    assert_eq!(born_keys(&narrow, Options::default()), expected);
+    assert!(
+        narrow.key("pcv-1").is_err(),
+        "a narrowed schedule refuses the other kinds' keys"
+    );
+    assert_eq!(narrow.name(), Schedule::national().name());
+}
+
 const MUNICIPALITY: &str = r#"
 extends = "national"
 name = "example-city"

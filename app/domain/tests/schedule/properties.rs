@@ -3,6 +3,7 @@
 use chrono::{Duration, NaiveDate};
 use domain::schedule::dates::{after_days_interval, after_months_interval, months_reached};
 use domain::schedule::{Item, Options, PcvProduct, Record, RotaProduct, Schedule, Status, Subject, Timeline, plan};
+use domain::support::task::TASK_KINDS;
 use proptest::prelude::*;
 
 fn day(offset: i64) -> NaiveDate {
@@ -201,6 +202,27 @@ fn check_live_rule(timeline: &Timeline) {
     }
 }
 
+/// The task list plans only checkups, interviews and visits, from only their records: each of
+/// those items must come out exactly as the full plan has it.
+fn check_task_kinds_alone(subject: &Subject, options: &Options, steps: &[(usize, i64)], today: i64) {
+    let (full, records, today) = timeline_for(subject, options, steps, today);
+    let narrow_schedule = Schedule::national().only(&TASK_KINDS);
+    let keys = narrow_schedule.item_keys();
+    let narrow_records: Vec<Record> = records
+        .iter()
+        .filter(|record| keys.contains(&record.key.to_string()))
+        .cloned()
+        .collect();
+    let narrow = plan(&narrow_schedule, subject, &narrow_records, options, today);
+    let expected: Vec<&Item> = full
+        .items
+        .iter()
+        .filter(|item| TASK_KINDS.contains(&item.kind))
+        .collect();
+    assert!(narrow.items.iter().all(|item| TASK_KINDS.contains(&item.kind)));
+    assert_eq!(narrow.items.iter().collect::<Vec<_>>(), expected, "on {today}");
+}
+
 proptest! {
     #[test]
     fn child_timelines_keep_the_contract((subject, options, steps, today) in child_case()) {
@@ -223,6 +245,16 @@ proptest! {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_child_s_task_items_plan_alone_as_in_the_full_timeline((subject, options, steps, today) in child_case()) {
+        check_task_kinds_alone(&subject, &options, &steps, today);
+    }
+
+    #[test]
+    fn a_pregnancy_s_task_items_plan_alone_as_in_the_full_timeline((subject, options, steps, today) in pregnancy_case()) {
+        check_task_kinds_alone(&subject, &options, &steps, today);
     }
 
     #[test]

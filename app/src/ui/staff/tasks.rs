@@ -9,13 +9,15 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
+use leptos_router::params::ParamsMap;
 
 #[component]
 pub fn TasksPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let scope = move || query.read().get("scope").unwrap_or_else(|| "mine".to_owned());
-    let list = Resource::new(scope, tasks);
+    let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok());
+    let list = Resource::new(move || (scope(), page()), |(scope, page)| tasks(scope, page));
     view! {
         <Title text=move || crate::i18n::td_string!(i18n.get_locale(), tasks.title).to_string() />
         <h1>{t!(i18n, tasks.title)}</h1>
@@ -30,8 +32,25 @@ pub fn TasksPage() -> impl IntoView {
 #[component]
 fn Tasks(list: TaskList, scope: String) -> impl IntoView {
     let i18n = use_i18n();
-    let TaskList { tasks, today, sites } = list;
-    let count = tasks.len();
+    let TaskList {
+        tasks,
+        total,
+        late: late_count,
+        page,
+        page_count,
+        today,
+        sites,
+    } = list;
+    let link = {
+        let scope = scope.clone();
+        move |to: u32| {
+            let mut query = ParamsMap::new();
+            query.insert("scope", scope.clone());
+            query.insert("page", to.to_string());
+            format!("/staff/tasks{}", query.to_query_string())
+        }
+    };
+    let (prev, next) = (link(page.saturating_sub(1).max(1)), link(page + 1));
     let options = std::iter::once(("mine".to_owned(), t!(i18n, tasks.mine).into_any()))
         .chain(std::iter::once(("all".to_owned(), t!(i18n, tasks.all).into_any())))
         .chain(sites.into_iter().map(|s| {
@@ -95,8 +114,17 @@ fn Tasks(list: TaskList, scope: String) -> impl IntoView {
                 <button type="submit">{t!(i18n, tasks.show)}</button>
             </div>
         </Form>
-        <p class="muted" data-testid="task-count">{t!(i18n, tasks.count, n = move || count)}</p>
-        {(count == 0).then(|| view! { <p>{t!(i18n, tasks.none)}</p> })}
+        <p class="muted" data-testid="task-count">
+            {t!(i18n, tasks.count, n = move || total, late = move || late_count)}
+        </p>
+        {(total == 0).then(|| view! { <p>{t!(i18n, tasks.none)}</p> })}
         <ul class="tasks">{rows}</ul>
+        {(page_count > 1).then(|| view! {
+            <nav class="pager" aria-label="pages" data-testid="task-pager">
+                {(page > 1).then(|| view! { <a href=prev rel="prev">{t!(i18n, caseload.prev)}</a> })}
+                <span>{t!(i18n, caseload.page, page = move || page, count = move || page_count)}</span>
+                {(page < page_count).then(|| view! { <a href=next rel="next">{t!(i18n, caseload.next)}</a> })}
+            </nav>
+        })}
     }
 }
