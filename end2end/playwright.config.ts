@@ -1,10 +1,12 @@
 // Browser tests run against the real server binary (built by `cargo leptos build`) on a fresh
-// SQLite file with the demo data, in Debian's chromium. No browser is downloaded.
+// SQLite file with the demo data (and `yorisoi seed-scale`'s town of 400 families), in Debian's
+// chromium. No browser is downloaded.
 import { defineConfig, devices } from '@playwright/test';
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = process.env.BASE_URL ?? `http://127.0.0.1:${port}`;
 const database = `sqlite://target/e2e/run-${Date.now()}.db`;
+const server = process.env.E2E_SERVER ?? 'target/debug/yorisoi';
 
 export default defineConfig({
   testDir: './tests',
@@ -37,7 +39,8 @@ export default defineConfig({
   webServer: process.env.BASE_URL
     ? undefined
     : {
-        command: process.env.E2E_SERVER ?? 'target/debug/yorisoi',
+        // A town of 400 families beside the demo one, for the pages that list many (the task list's pages).
+        command: `sh -c '${server} seed-scale --families 400 > /dev/null && exec ${server}'`,
         cwd: '..',
         url: `${baseURL}/health`,
         reuseExistingServer: false,

@@ -4,6 +4,9 @@ import { expect, Page } from '@playwright/test';
 export const DEMO_PASSWORD = 'yorisoi-demo-2026';
 export const COORDINATOR = 'hokenshi@demo.yorisoi.jp';
 export const ADMIN = 'admin@demo.yorisoi.jp';
+/** A coordinator of the 400-family town `yorisoi seed-scale` adds beside the demo (playwright.config.ts). */
+export const TOWN_COORDINATOR = 'coordinator01@999991.scale.yorisoi.jp';
+export const TOWN_PASSWORD = 'yorisoi-scale-2026';
 
 /** Waits until the WASM client has hydrated the page (it sets data-hydrated on <body>). */
 export async function hydrated(page: Page) {

@@ -1,7 +1,7 @@
 // The staff side: a pregnancy notification with an interview that flags risk, the plan-review
 // task it creates, a home visit whose EPDS flags at once, the audit log and the figures.
 import { expect, Page, test } from '@playwright/test';
-import { ADMIN, COORDINATOR, hydrated, logIn } from './helpers';
+import { ADMIN, COORDINATOR, TOWN_COORDINATOR, TOWN_PASSWORD, hydrated, logIn } from './helpers';
 
 function isoDate(offsetDays = 0) {
   const d = new Date(Date.now() + offsetDays * 86_400_000);
@@ -108,4 +108,31 @@ test('an admin reads who opened a family in the audit log, and the figures expor
   expect(csv.status()).toBe(200);
   expect(csv.headers()['content-type']).toContain('text/csv');
   expect(await csv.text()).toContain('month,site,notifications');
+});
+
+test('a town of 400 families gets its task list a page of 100 at a time, with the total and the late ones', async ({ page }) => {
+  await logIn(page, TOWN_COORDINATOR, TOWN_PASSWORD);
+  await expect(page).toHaveURL(/\/staff$/);
+  await page.goto('/staff/tasks?scope=all');
+  const count = await page.getByTestId('task-count').innerText();
+  const match = count.match(/(\d+)件（うち期限切れ (\d+)件）/);
+  expect(match, count).not.toBeNull();
+  const [total, late] = [Number(match![1]), Number(match![2])];
+  expect(total).toBeGreaterThan(100);
+  const pages = Math.ceil(total / 100);
+  const tasks = page.getByTestId('task');
+  await expect(tasks).toHaveCount(100);
+  const pager = page.getByTestId('task-pager');
+  await expect(pager).toContainText(`1 / ${pages}ページ`);
+  await expect(pager.getByRole('link', { name: '前へ' })).toHaveCount(0);
+  // The list is earliest due first, so the late ones lead it.
+  await expect(page.locator('[data-testid="task"].late')).toHaveCount(Math.min(late, 100));
+
+  await hydrated(page);
+  await pager.getByRole('link', { name: '次へ' }).click();
+  await expect(page).toHaveURL(/scope=all&page=2$/);
+  await expect(pager).toContainText(`2 / ${pages}ページ`);
+  await expect(tasks).toHaveCount(pages > 2 ? 100 : total - 100);
+  await expect(page.locator('[data-testid="task"].late')).toHaveCount(Math.min(Math.max(late - 100, 0), 100));
+  await expect(page.getByTestId('task-scope')).toHaveValue('all');
 });

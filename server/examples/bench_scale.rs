@@ -145,7 +145,7 @@ async fn bench(label: &str, url: &str, args: &Args) {
     .expect("a coordinator with open visits");
     let busiest = AccountId(busiest);
     println!("-- {label}, without the scale indexes ({})", names.join(", "));
-    let before = measure(&store, m, today, &family_ids, busiest, args).await;
+    let before = measure(&store, url, m, today, &family_ids, busiest, args).await;
     explain(&mut conn, store.engine(), m).await;
     let started = Instant::now();
     for statement in statements(indexes) {
@@ -158,7 +158,7 @@ async fn bench(label: &str, url: &str, args: &Args) {
         "-- {label}, with the scale indexes (built in {:.1} s)",
         started.elapsed().as_secs_f64()
     );
-    let after = measure(&store, m, today, &family_ids, busiest, args).await;
+    let after = measure(&store, url, m, today, &family_ids, busiest, args).await;
     explain(&mut conn, store.engine(), m).await;
     println!();
     println!("{label} (ms)               |  before: p50     p95     max |   after: p50     p95     max");
@@ -168,7 +168,7 @@ async fn bench(label: &str, url: &str, args: &Args) {
             b.p50, b.p95, b.max, a.p50, a.p95, a.max
         );
     }
-    breakdown(&store, m, today).await;
+    breakdown(&store, url, m, today).await;
     store.close().await;
 }
 
@@ -217,6 +217,7 @@ async fn sample_families(conn: &mut AnyConnection, m: MunicipalityId) -> Vec<Fam
 
 async fn measure(
     store: &Store,
+    url: &str,
     m: MunicipalityId,
     today: NaiveDate,
     families: &[FamilyId],
@@ -255,6 +256,46 @@ async fn measure(
             .await,
         ));
     }
+    // The previous search, for comparison in the same run: a count and a page, each probing
+    // children and guardians once per family.
+    let previous = sqlx::AnyPool::connect(url)
+        .await
+        .expect("a pool for the previous queries");
+    for (name, term) in [
+        ("search 佐藤, previous query", "%佐藤%"),
+        ("search, no match, previous query", "%該当なし%"),
+    ] {
+        let previous = &previous;
+        out.push((
+            name,
+            time(runs, |_| async move {
+                let filter = "f.municipality_id = $1 AND (LOWER(f.family_name) LIKE $2 ESCAPE '\\' \
+                    OR f.family_name_kana LIKE $2 ESCAPE '\\' \
+                    OR EXISTS (SELECT 1 FROM children c WHERE c.family_id = f.id \
+                               AND (LOWER(c.name) LIKE $2 ESCAPE '\\' OR c.name_kana LIKE $2 ESCAPE '\\')) \
+                    OR EXISTS (SELECT 1 FROM guardians g WHERE g.family_id = f.id \
+                               AND (LOWER(g.name) LIKE $2 ESCAPE '\\' OR g.name_kana LIKE $2 ESCAPE '\\')))";
+                sqlx::query(&format!("SELECT COUNT(*) FROM families f WHERE {filter}"))
+                    .bind(m.0)
+                    .bind(term)
+                    .fetch_one(previous)
+                    .await
+                    .expect("previous count");
+                sqlx::query(&format!(
+                    "SELECT f.id, f.family_name, f.family_name_kana, s.name FROM families f \
+                     LEFT JOIN sites s ON s.id = f.site_id WHERE {filter} \
+                     ORDER BY f.family_name_kana, f.id LIMIT 50 OFFSET 0"
+                ))
+                .bind(m.0)
+                .bind(term)
+                .fetch_all(previous)
+                .await
+                .expect("previous page");
+            })
+            .await,
+        ));
+    }
+    previous.close().await;
     out.push((
         "family record",
         time(runs, |n| {
@@ -276,6 +317,20 @@ async fn measure(
         .await,
     ));
     let site = store.sites(m).await.expect("sites")[0].id;
+    // The previous task list, for comparison in the same run: every family's whole timeline.
+    let count = std::cell::Cell::new(0);
+    out.push((
+        "task list (all), previous read",
+        time(args.task_runs, |_| {
+            let count = &count;
+            async move { count.set(whole_timelines_task_count(store, m, today).await) }
+        })
+        .await,
+    ));
+    println!(
+        "   task list (all), previous read: {} tasks from timelines and visits",
+        count.get()
+    );
     for (name, scope) in [
         ("task list (all)", Scope::All),
         ("task list (one site)", Scope::Site(site)),
@@ -302,8 +357,29 @@ async fn measure(
     out
 }
 
+/// The task list as it was read before `task_sources`: every family and every record, the whole
+/// timeline planned (timeline and visit tasks only; plans and consultations are read as now).
+async fn whole_timelines_task_count(store: &Store, m: MunicipalityId, today: NaiveDate) -> usize {
+    let families = load::municipality(store, m, today).await.expect("families");
+    let mut visits = store.all_home_visits(m).await.expect("visits");
+    families
+        .iter()
+        .map(|(family, timelines)| {
+            let family_visits = visits.remove(&family.id).unwrap_or_default();
+            let facts = domain::support::task::FamilyFacts {
+                family: family.id,
+                family_name: &family.family_name,
+                site: family.site,
+                timelines,
+                visits: &family_visits,
+            };
+            domain::support::task::family_tasks(&facts, today).len()
+        })
+        .sum()
+}
+
 /// Where the task list's time goes, one run of the whole municipality's.
-async fn breakdown(store: &Store, m: MunicipalityId, today: NaiveDate) {
+async fn breakdown(store: &Store, url: &str, m: MunicipalityId, today: NaiveDate) {
     let ms = |t: Instant| t.elapsed().as_secs_f64() * 1000.0;
     let schedule = load::schedule(store, m).await.expect("schedule").only(&TASK_KINDS);
     let t = Instant::now();
@@ -313,6 +389,58 @@ async fn breakdown(store: &Store, m: MunicipalityId, today: NaiveDate) {
         .expect("sources");
     let sources_ms = ms(t);
     let rows: usize = sources.records.values().map(Vec::len).sum();
+    // The same reads as bare queries (rows fetched, not turned into domain values).
+    let pool = sqlx::AnyPool::connect(url).await.expect("pool");
+    let mut bare = Vec::new();
+    for (name, sql) in [
+        (
+            "families",
+            format!(
+                "SELECT f.id, f.site_id, s.name, f.family_name, f.family_name_kana FROM families f \
+                 LEFT JOIN sites s ON s.id = f.site_id WHERE f.municipality_id = {} ORDER BY f.id",
+                m.0
+            ),
+        ),
+        (
+            "pregnancies",
+            format!(
+                "SELECT id, family_id, due_date, notified_on, fetuses, outcome, ended_on FROM pregnancies \
+                 WHERE municipality_id = {} ORDER BY due_date",
+                m.0
+            ),
+        ),
+        (
+            "children",
+            format!(
+                "SELECT id, family_id, pregnancy_id, name, name_kana, birth_date, sex, product_options FROM children \
+                 WHERE municipality_id = {} ORDER BY birth_date, id",
+                m.0
+            ),
+        ),
+        (
+            "records",
+            format!(
+                "SELECT family_id, pregnancy_id, child_id, item_key, done_on FROM timeline_records \
+                 WHERE municipality_id = {} AND removed_at IS NULL AND item_key IN ({TASK_KEYS}) ORDER BY id",
+                m.0
+            ),
+        ),
+        (
+            "visits",
+            format!(
+                "SELECT v.id, v.kind, v.pregnancy_id, v.child_id, v.due_by, v.assigned_to, a.display_name, \
+                 v.scheduled_on, v.visited_on, v.findings, v.epds, v.family_id FROM home_visits v \
+                 LEFT JOIN accounts a ON a.id = v.assigned_to WHERE v.municipality_id = {} ORDER BY v.due_by, v.id",
+                m.0
+            ),
+        ),
+    ] {
+        let t = Instant::now();
+        let n = sqlx::query(&sql).fetch_all(&pool).await.expect("bare query").len();
+        bare.push(format!("{name} {:.0} ms ({n})", ms(t)));
+    }
+    pool.close().await;
+    println!("   task_sources' queries alone: {}", bare.join(" · "));
     let t = Instant::now();
     let timelines: usize = sources
         .families
@@ -346,32 +474,38 @@ async fn breakdown(store: &Store, m: MunicipalityId, today: NaiveDate) {
 /// The plans of the queries behind the pages (the store's SQL, with literal values).
 async fn explain(conn: &mut AnyConnection, engine: Engine, m: MunicipalityId) {
     let m = m.0;
+    // The store's caseload SQL (`store::families`), with literal values.
     let filter = |term: &str| {
+        if term.is_empty() {
+            return format!("f.municipality_id = {m}");
+        }
         format!(
-            "f.municipality_id = {m} AND ('{term}' = '' \
-             OR LOWER(f.family_name) LIKE '%{term}%' ESCAPE '\\' OR f.family_name_kana LIKE '%{term}%' ESCAPE '\\' \
-             OR EXISTS (SELECT 1 FROM children c WHERE c.family_id = f.id \
-                        AND (LOWER(c.name) LIKE '%{term}%' ESCAPE '\\' OR c.name_kana LIKE '%{term}%' ESCAPE '\\')) \
-             OR EXISTS (SELECT 1 FROM guardians g WHERE g.family_id = f.id \
-                        AND (LOWER(g.name) LIKE '%{term}%' ESCAPE '\\' OR g.name_kana LIKE '%{term}%' ESCAPE '\\')))"
+            "f.municipality_id = {m} AND f.id IN (\
+             SELECT id FROM families WHERE municipality_id = {m} \
+                 AND (LOWER(family_name) LIKE '%{term}%' ESCAPE '\\' OR family_name_kana LIKE '%{term}%' ESCAPE '\\') \
+             UNION SELECT family_id FROM children WHERE municipality_id = {m} \
+                 AND (LOWER(name) LIKE '%{term}%' ESCAPE '\\' OR name_kana LIKE '%{term}%' ESCAPE '\\') \
+             UNION SELECT family_id FROM guardians \
+                 WHERE (LOWER(name) LIKE '%{term}%' ESCAPE '\\' OR name_kana LIKE '%{term}%' ESCAPE '\\') \
+                 AND family_id IN (SELECT id FROM families WHERE municipality_id = {m}))"
         )
     };
     let queries = [
         (
-            "caseload count",
-            format!("SELECT COUNT(*) FROM families f WHERE {}", filter("")),
-        ),
-        (
             "caseload page",
             format!(
-                "SELECT f.id, f.family_name, f.family_name_kana, s.name FROM families f \
+                "SELECT f.id, f.family_name, f.family_name_kana, s.name, COUNT(*) OVER () FROM families f \
                  LEFT JOIN sites s ON s.id = f.site_id WHERE {} ORDER BY f.family_name_kana, f.id LIMIT 50 OFFSET 0",
                 filter("")
             ),
         ),
         (
-            "caseload search count",
-            format!("SELECT COUNT(*) FROM families f WHERE {}", filter("サト")),
+            "caseload search page",
+            format!(
+                "SELECT f.id, f.family_name, f.family_name_kana, s.name, COUNT(*) OVER () FROM families f \
+                 LEFT JOIN sites s ON s.id = f.site_id WHERE {} ORDER BY f.family_name_kana, f.id LIMIT 50 OFFSET 0",
+                filter("サト")
+            ),
         ),
         (
             "task_sources families",

@@ -95,13 +95,16 @@ type FamilyHeadRow = (i64, i64, Option<i64>, Option<String>, String, String);
 pub(crate) const PREGNANCY_COLUMNS: &str = "id, family_id, due_date, notified_on, fetuses, outcome, ended_on";
 pub(crate) const CHILD_COLUMNS: &str = "id, family_id, pregnancy_id, name, name_kana, birth_date, sex, product_options";
 
-/// The caseload's search: family, child or guardian names, in writing or kana (hiragana matches katakana).
-const CASELOAD_FILTER: &str = "f.municipality_id = $1 AND ($2 = '' \
-    OR LOWER(f.family_name) LIKE $3 ESCAPE '\\' OR f.family_name_kana LIKE $3 ESCAPE '\\' \
-    OR EXISTS (SELECT 1 FROM children c WHERE c.family_id = f.id \
-               AND (LOWER(c.name) LIKE $3 ESCAPE '\\' OR c.name_kana LIKE $3 ESCAPE '\\')) \
-    OR EXISTS (SELECT 1 FROM guardians g WHERE g.family_id = f.id \
-               AND (LOWER(g.name) LIKE $3 ESCAPE '\\' OR g.name_kana LIKE $3 ESCAPE '\\')))";
+/// The families of a caseload search (`$1` the municipality, `$2` the LIKE pattern): family,
+/// child or guardian names, in writing or kana (hiragana matches katakana). Each table is scanned
+/// once, not probed once per family.
+const CASELOAD_MATCHES: &str = "f.id IN (\
+    SELECT id FROM families WHERE municipality_id = $1 \
+        AND (LOWER(family_name) LIKE $2 ESCAPE '\\' OR family_name_kana LIKE $2 ESCAPE '\\') \
+    UNION SELECT family_id FROM children WHERE municipality_id = $1 \
+        AND (LOWER(name) LIKE $2 ESCAPE '\\' OR name_kana LIKE $2 ESCAPE '\\') \
+    UNION SELECT family_id FROM guardians WHERE (LOWER(name) LIKE $2 ESCAPE '\\' OR name_kana LIKE $2 ESCAPE '\\') \
+        AND family_id IN (SELECT id FROM families WHERE municipality_id = $1))";
 
 /// `%term%` for LIKE, with the user's own `%`, `_` and `\` taken literally.
 fn like_pattern(term: &str) -> String {
@@ -344,6 +347,34 @@ impl Store {
         Ok((pregnancies, children))
     }
 
+    /// A caseload page's rows; with a search, each carries the number of families matched in all.
+    async fn caseload_rows(
+        &self,
+        municipality: MunicipalityId,
+        pattern: Option<&str>,
+        page: u32,
+    ) -> Result<Vec<(i64, String, String, Option<String>, i64)>, Error> {
+        let (count, filter, next) = match pattern {
+            Some(_) => ("COUNT(*) OVER ()", format!(" AND {CASELOAD_MATCHES}"), 3),
+            None => ("CAST(0 AS BIGINT)", String::new(), 2),
+        };
+        let sql = format!(
+            "SELECT f.id, f.family_name, f.family_name_kana, s.name, {count} FROM families f \
+             LEFT JOIN sites s ON s.id = f.site_id WHERE f.municipality_id = $1{filter} \
+             ORDER BY f.family_name_kana, f.id LIMIT ${next} OFFSET ${}",
+            next + 1
+        );
+        let mut query = sqlx::query_as(&sql).bind(municipality.0);
+        if let Some(pattern) = pattern {
+            query = query.bind(pattern);
+        }
+        Ok(query
+            .bind(i64::from(CaseloadPage::SIZE))
+            .bind(i64::from((page - 1) * CaseloadPage::SIZE))
+            .fetch_all(self.pool())
+            .await?)
+    }
+
     /// One page of the municipality's caseload, ordered by kana, optionally filtered by a name.
     pub async fn caseload(
         &self,
@@ -353,33 +384,51 @@ impl Store {
         today: NaiveDate,
     ) -> Result<CaseloadPage, Error> {
         let search = search.trim();
-        let pattern = like_pattern(search);
-        let (total,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM families f WHERE {CASELOAD_FILTER}"))
-            .bind(municipality.0)
-            .bind(search)
-            .bind(&pattern)
-            .fetch_one(self.pool())
-            .await?;
-        let total = u64::try_from(total).unwrap_or(0);
+        let pattern = (!search.is_empty()).then(|| like_pattern(search));
+        let (rows, page, total) = match &pattern {
+            // Every family: counted on the index, the page read in the index's order.
+            None => {
+                let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM families WHERE municipality_id = $1")
+                    .bind(municipality.0)
+                    .fetch_one(self.pool())
+                    .await?;
+                let total = u64::try_from(total).unwrap_or(0);
+                let page = page.clamp(1, CaseloadPage::page_count(total));
+                (self.caseload_rows(municipality, None, page).await?, page, total)
+            }
+            // A search: one query finds the matches, counts them and reads the page; a page past
+            // the end reads the last one.
+            Some(pattern) => {
+                let mut page = page.max(1);
+                loop {
+                    let rows = self.caseload_rows(municipality, Some(pattern), page).await?;
+                    if let Some(first) = rows.first() {
+                        let total = u64::try_from(first.4).unwrap_or(0);
+                        break (rows, page, total);
+                    }
+                    if page == 1 {
+                        break (rows, 1, 0);
+                    }
+                    let (count,): (i64,) = sqlx::query_as(&format!(
+                        "SELECT COUNT(*) FROM families f WHERE f.municipality_id = $1 AND {CASELOAD_MATCHES}"
+                    ))
+                    .bind(municipality.0)
+                    .bind(pattern.as_str())
+                    .fetch_one(self.pool())
+                    .await?;
+                    // Always an earlier page, so this ends.
+                    page = CaseloadPage::page_count(u64::try_from(count).unwrap_or(0))
+                        .min(page - 1)
+                        .max(1);
+                }
+            }
+        };
         let page_count = CaseloadPage::page_count(total);
-        let page = page.clamp(1, page_count);
-        let rows: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(&format!(
-            "SELECT f.id, f.family_name, f.family_name_kana, s.name FROM families f \
-             LEFT JOIN sites s ON s.id = f.site_id WHERE {CASELOAD_FILTER} \
-             ORDER BY f.family_name_kana, f.id LIMIT $4 OFFSET $5"
-        ))
-        .bind(municipality.0)
-        .bind(search)
-        .bind(&pattern)
-        .bind(i64::from(CaseloadPage::SIZE))
-        .bind(i64::from((page - 1) * CaseloadPage::SIZE))
-        .fetch_all(self.pool())
-        .await?;
         let ids: Vec<FamilyId> = rows.iter().map(|r| FamilyId(r.0)).collect();
         let (pregnancies, children) = self.members_of(&ids).await?;
         let entries = rows
             .into_iter()
-            .map(|(id, family_name, family_name_kana, site_name)| {
+            .map(|(id, family_name, family_name_kana, site_name, _)| {
                 let id = FamilyId(id);
                 let stage = Stage::of(
                     pregnancies.get(&id).map(Vec::as_slice).unwrap_or_default(),

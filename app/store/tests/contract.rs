@@ -369,6 +369,60 @@ async fn a_child_search_finds_the_family(store: support::Db) {
     let page = store.caseload(m, "みなと", 1, today()).await.unwrap();
     assert_eq!(page.entries.len(), 1);
     assert!(matches!(page.entries[0].stage, Stage::Parenting { .. }));
+
+    // A guardian's name finds the family too, once, though the child's name matches as well.
+    let issuer = staff(&store, m, "nurse@example.jp", Role::Coordinator).await;
+    store.issue_invitation(m, f, issuer, code(7), now()).await.unwrap();
+    let email = Email::parse("mother@example.jp").unwrap();
+    let hash = hash_password(&NewPassword::parse("mother password").unwrap()).unwrap();
+    let name = PersonName::parse("n", "高橋 美波").unwrap();
+    let kana = Kana::parse("k", "タカハシ ミナミ").unwrap();
+    let guardian = NewGuardian {
+        email: &email,
+        password_hash: &hash,
+        name: &name,
+        name_kana: &kana,
+    };
+    store
+        .join_with_invitation(&code(7), &guardian, None, now())
+        .await
+        .unwrap()
+        .unwrap();
+    let by_guardian = store.caseload(m, "美波", 1, today()).await.unwrap();
+    assert_eq!((by_guardian.total, by_guardian.entries[0].family), (1, f));
+    let both = store.caseload(m, "みな", 1, today()).await.unwrap();
+    assert_eq!(
+        (both.total, both.entries.len()),
+        (1, 1),
+        "child and guardian match: one family"
+    );
+
+    // Another municipality's family of the same names is not found from here.
+    let other = municipality(&store, "100002").await;
+    let theirs = family(&store, other, "高橋", "タカハシ").await;
+    store
+        .add_child(
+            other,
+            theirs,
+            &NewChild {
+                pregnancy: None,
+                name: &PersonName::parse("n", "高橋 湊").unwrap(),
+                name_kana: &Kana::parse("k", "タカハシ ミナト").unwrap(),
+                birth_date: d("2026-01-10"),
+                sex: Sex::Male,
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    let here = store.caseload(m, "みなと", 1, today()).await.unwrap();
+    assert_eq!(here.entries.iter().map(|e| e.family).collect::<Vec<_>>(), [f]);
+    // A page past the end of a search shows its last page.
+    let past = store.caseload(m, "みなと", 7, today()).await.unwrap();
+    assert_eq!((past.page, past.page_count, past.total), (1, 1, 1));
+    assert_eq!(past.entries.len(), 1);
+    let nothing = store.caseload(m, "該当なし", 3, today()).await.unwrap();
+    assert_eq!((nothing.page, nothing.page_count, nothing.total), (1, 1, 0));
 }
 
 async fn staff_sign_in_with_the_right_password_only(store: support::Db) {
