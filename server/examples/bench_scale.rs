@@ -331,6 +331,8 @@ async fn measure(
         "   task list (all), previous read: {} tasks from timelines and visits",
         count.get()
     );
+    let town = store.municipality(m).await.expect("municipality");
+    let town = &town;
     for (name, scope) in [
         ("task list (all)", Scope::All),
         ("task list (one site)", Scope::Site(site)),
@@ -343,7 +345,7 @@ async fn measure(
                 let count = &count;
                 async move {
                     count.set(
-                        task_list(store, m, scope, today, Utc::now())
+                        task_list(store, town, scope, today, Utc::now())
                             .await
                             .expect("task list")
                             .len(),

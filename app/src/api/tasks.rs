@@ -25,7 +25,7 @@ pub struct TaskList {
 #[server(endpoint = "tasks")]
 pub async fn tasks(scope: String, page: Option<u32>) -> Result<TaskList, AppError> {
     use super::accounts::SiteView;
-    use super::context::{now, require_staff, today_for, use_store};
+    use super::context::{now, require_staff, use_store};
     use domain::ids::SiteId;
     use domain::input::{Invalid, Problem};
     use domain::support::task::Scope;
@@ -42,7 +42,9 @@ pub async fn tasks(scope: String, page: Option<u32>) -> Result<TaskList, AppErro
     };
     let page = page.unwrap_or(1).max(1);
     let store = use_store()?;
-    let today = today_for(&viewer).await?;
+    let now = now();
+    let town = store.municipality(viewer.municipality).await?;
+    let today = town.today(now);
     let sites: Vec<SiteView> = store
         .sites(viewer.municipality)
         .await?
@@ -57,7 +59,7 @@ pub async fn tasks(scope: String, page: Option<u32>) -> Result<TaskList, AppErro
     {
         return Err(AppError::NotFound);
     }
-    let all = load::task_list(&store, viewer.municipality, scope, today, now()).await?;
+    let all = load::task_list(&store, &town, scope, today, now).await?;
     let total = all.len();
     let late = all.iter().filter(|t| t.is_late(today)).count();
     let page_count = u32::try_from(total.div_ceil(PAGE_SIZE).max(1)).unwrap_or(u32::MAX);
@@ -84,24 +86,25 @@ pub mod load {
 
     use crate::error::AppError;
     use chrono::{DateTime, NaiveDate, Utc};
-    use domain::ids::MunicipalityId;
     use domain::support::task::{
         FamilyFacts, Scope, TASK_KINDS, Task, consultation_task, family_tasks, plan_review_task, sort,
     };
     use domain::timeline::family_timelines;
     use store::Store;
     use store::consultations::Which;
+    use store::municipalities::Municipality;
     use store::overview::TaskFamilies;
 
     /// Every task of the scope, earliest due first. Reads only the families the scope can concern
     /// and, of their timelines, only the checkups, interviews and visits.
     pub async fn task_list(
         store: &Store,
-        municipality: MunicipalityId,
+        town: &Municipality,
         scope: Scope,
         today: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<Vec<Task>, AppError> {
+        let municipality = town.id;
         let schedule = crate::api::timeline::load::schedule(store, municipality)
             .await?
             .only(&TASK_KINDS);
@@ -139,7 +142,6 @@ pub mod load {
                 tasks.push(task);
             }
         }
-        let tz = store.municipality(municipality).await?.time_zone;
         let sites = store.sites_of_consulting_families(municipality).await?;
         let consultations = store.consultations(municipality, Which::OpenOrBookedFrom(now)).await?;
         for c in consultations.iter().filter(|c| c.closed.is_none()) {
@@ -147,7 +149,7 @@ pub mod load {
                 continue;
             };
             let site = sites.get(&c.family).copied().flatten();
-            let task = consultation_task(c, site, since.with_timezone(&tz).date_naive());
+            let task = consultation_task(c, site, since.with_timezone(&town.time_zone).date_naive());
             if scope.includes(&task) {
                 tasks.push(task);
             }

@@ -34,6 +34,23 @@ pub enum TaskFamilies {
     WithOpenVisitsOf(AccountId),
 }
 
+/// A stored timeline record as the engine takes it, with its family.
+fn member_record((family, pregnancy, child, key, done_on): RecordRow) -> Result<(FamilyId, MemberRecord), Error> {
+    let member = match (pregnancy, child) {
+        (Some(p), _) => Member::Pregnancy(PregnancyId(p)),
+        (None, Some(c)) => Member::Child(ChildId(c)),
+        (None, None) => return Err(Error::Corrupt("timeline record without member".into())),
+    };
+    Ok((
+        FamilyId(family),
+        MemberRecord {
+            member,
+            key,
+            done_on: time::parse_date(&done_on)?,
+        },
+    ))
+}
+
 fn bound_query(
     sql: &str,
     municipality: MunicipalityId,
@@ -47,6 +64,15 @@ fn bound_query(
 }
 
 impl TaskFamilies {
+    /// The value `$2` stands for in [`TaskFamilies::filter`].
+    fn bound(self) -> Option<i64> {
+        match self {
+            TaskFamilies::All => None,
+            TaskFamilies::Site(site) => Some(site.0),
+            TaskFamilies::WithOpenVisitsOf(account) => Some(account.0),
+        }
+    }
+
     /// The SQL condition (after `municipality_id = $1`) that keeps these families, on the column
     /// that holds the family's id; `$2` is the site or the account.
     fn filter(self, family_column: &str) -> String {
@@ -90,38 +116,27 @@ pub struct ScreeningRow {
 impl Store {
     /// Every family of the municipality with its pregnancies and children (guardians left out).
     pub async fn all_family_records(&self, municipality: MunicipalityId) -> Result<Vec<FamilyRecord>, Error> {
-        let heads: Vec<FamilyHead> = sqlx::query_as(
+        self.family_records_among(municipality, TaskFamilies::All, "f.family_name_kana, f.id")
+            .await
+    }
+
+    /// The families `among` keeps, in `order` (SQL over `f`), with their pregnancies and children
+    /// (guardians left out): three queries, never one per family.
+    async fn family_records_among(
+        &self,
+        municipality: MunicipalityId,
+        among: TaskFamilies,
+        order: &str,
+    ) -> Result<Vec<FamilyRecord>, Error> {
+        let (families_filter, members_filter, bound) = (among.filter("f.id"), among.filter("family_id"), among.bound());
+        let sql = format!(
             "SELECT f.id, f.site_id, s.name, f.family_name, f.family_name_kana FROM families f \
-             LEFT JOIN sites s ON s.id = f.site_id WHERE f.municipality_id = $1 ORDER BY f.family_name_kana, f.id",
-        )
-        .bind(municipality.0)
-        .fetch_all(self.pool())
-        .await?;
-        let mut pregnancies: HashMap<FamilyId, Vec<_>> = HashMap::new();
-        let rows: Vec<PregnancyRow> = sqlx::query_as(&format!(
-            "SELECT {PREGNANCY_COLUMNS} FROM pregnancies WHERE municipality_id = $1 ORDER BY due_date"
-        ))
-        .bind(municipality.0)
-        .fetch_all(self.pool())
-        .await?;
-        for row in rows {
-            let (family, p) = row.into_domain()?;
-            pregnancies.entry(family).or_default().push(p);
-        }
-        let mut children: HashMap<FamilyId, Vec<_>> = HashMap::new();
-        let rows: Vec<ChildRow> = sqlx::query_as(&format!(
-            "SELECT {CHILD_COLUMNS} FROM children WHERE municipality_id = $1 ORDER BY birth_date, id"
-        ))
-        .bind(municipality.0)
-        .fetch_all(self.pool())
-        .await?;
-        for row in rows {
-            let (family, c) = row.into_domain()?;
-            children.entry(family).or_default().push(c);
-        }
-        Ok(heads
-            .into_iter()
-            .map(|(id, site, site_name, family_name, family_name_kana)| FamilyRecord {
+             LEFT JOIN sites s ON s.id = f.site_id WHERE f.municipality_id = $1{families_filter} ORDER BY {order}"
+        );
+        let mut families = Vec::new();
+        for row in bound_query(&sql, municipality, bound).fetch_all(self.pool()).await? {
+            let (id, site, site_name, family_name, family_name_kana): FamilyHead = sqlx::FromRow::from_row(&row)?;
+            families.push(FamilyRecord {
                 id: FamilyId(id),
                 municipality,
                 site: site.map(SiteId),
@@ -129,79 +144,9 @@ impl Store {
                 family_name,
                 family_name_kana,
                 guardians: vec![],
-                pregnancies: pregnancies.remove(&FamilyId(id)).unwrap_or_default(),
-                children: children.remove(&FamilyId(id)).unwrap_or_default(),
-            })
-            .collect())
-    }
-
-    /// Every live timeline record of the municipality, by family.
-    pub async fn all_timeline_records(
-        &self,
-        municipality: MunicipalityId,
-    ) -> Result<HashMap<FamilyId, Vec<MemberRecord>>, Error> {
-        let rows: Vec<RecordRow> = sqlx::query_as(
-            "SELECT family_id, pregnancy_id, child_id, item_key, done_on FROM timeline_records \
-             WHERE municipality_id = $1 AND removed_at IS NULL ORDER BY done_on, id",
-        )
-        .bind(municipality.0)
-        .fetch_all(self.pool())
-        .await?;
-        let mut by_family: HashMap<FamilyId, Vec<MemberRecord>> = HashMap::new();
-        for (family, pregnancy, child, key, done_on) in rows {
-            let member = match (pregnancy, child) {
-                (Some(p), _) => Member::Pregnancy(PregnancyId(p)),
-                (None, Some(c)) => Member::Child(ChildId(c)),
-                (None, None) => return Err(Error::Corrupt("timeline record without member".into())),
-            };
-            by_family.entry(FamilyId(family)).or_default().push(MemberRecord {
-                member,
-                key,
-                done_on: time::parse_date(&done_on)?,
+                pregnancies: vec![],
+                children: vec![],
             });
-        }
-        Ok(by_family)
-    }
-
-    /// What the task list is made from, for the families it can concern: their pregnancies and
-    /// children (guardians left out), their timeline records of the given item keys only (the
-    /// task list plans checkups, interviews and visits, not the 3 M vaccination records of a large
-    /// city), and their visits. A handful of queries, never one per family.
-    pub async fn task_sources(
-        &self,
-        municipality: MunicipalityId,
-        among: TaskFamilies,
-        keys: &[String],
-    ) -> Result<TaskSources, Error> {
-        // `$1` is the municipality, `$2` the site or the account when there is one.
-        let families_filter = among.filter("f.id");
-        let members_filter = among.filter("family_id");
-        let bound = match among {
-            TaskFamilies::All => None,
-            TaskFamilies::Site(site) => Some(site.0),
-            TaskFamilies::WithOpenVisitsOf(account) => Some(account.0),
-        };
-        let mut families: Vec<FamilyRecord> = Vec::new();
-        {
-            let sql = format!(
-                "SELECT f.id, f.site_id, s.name, f.family_name, f.family_name_kana FROM families f \
-                 LEFT JOIN sites s ON s.id = f.site_id WHERE f.municipality_id = $1{families_filter} ORDER BY f.id"
-            );
-            for row in bound_query(&sql, municipality, bound).fetch_all(self.pool()).await? {
-                let head: FamilyHead = sqlx::FromRow::from_row(&row)?;
-                let (id, site, site_name, family_name, family_name_kana) = head;
-                families.push(FamilyRecord {
-                    id: FamilyId(id),
-                    municipality,
-                    site: site.map(SiteId),
-                    site_name,
-                    family_name,
-                    family_name_kana,
-                    guardians: vec![],
-                    pregnancies: vec![],
-                    children: vec![],
-                });
-            }
         }
         let index: HashMap<FamilyId, usize> = families.iter().enumerate().map(|(i, f)| (f.id, i)).collect();
         let sql = format!(
@@ -224,6 +169,42 @@ impl Store {
                 families[i].children.push(c);
             }
         }
+        Ok(families)
+    }
+
+    /// Every live timeline record of the municipality, by family.
+    pub async fn all_timeline_records(
+        &self,
+        municipality: MunicipalityId,
+    ) -> Result<HashMap<FamilyId, Vec<MemberRecord>>, Error> {
+        let rows: Vec<RecordRow> = sqlx::query_as(
+            "SELECT family_id, pregnancy_id, child_id, item_key, done_on FROM timeline_records \
+             WHERE municipality_id = $1 AND removed_at IS NULL ORDER BY done_on, id",
+        )
+        .bind(municipality.0)
+        .fetch_all(self.pool())
+        .await?;
+        let mut by_family: HashMap<FamilyId, Vec<MemberRecord>> = HashMap::new();
+        for row in rows {
+            let (family, record) = member_record(row)?;
+            by_family.entry(family).or_default().push(record);
+        }
+        Ok(by_family)
+    }
+
+    /// What the task list is made from, for the families it can concern: their pregnancies and
+    /// children (guardians left out), their timeline records of the given item keys only (the
+    /// task list plans checkups, interviews and visits, not the 3 M vaccination records of a large
+    /// city), and their visits. A handful of queries, never one per family.
+    pub async fn task_sources(
+        &self,
+        municipality: MunicipalityId,
+        among: TaskFamilies,
+        keys: &[String],
+    ) -> Result<TaskSources, Error> {
+        let families = self.family_records_among(municipality, among, "f.id").await?;
+        // `$1` is the municipality, `$2` the site or the account when there is one.
+        let (members_filter, bound) = (among.filter("family_id"), among.bound());
         let mut records: HashMap<FamilyId, Vec<MemberRecord>> = HashMap::new();
         if !keys.is_empty() {
             let first = if bound.is_some() { 3 } else { 2 };
@@ -239,17 +220,8 @@ impl Store {
                 query = query.bind(key.as_str());
             }
             for row in query.fetch_all(self.pool()).await? {
-                let (family, pregnancy, child, key, done_on): RecordRow = sqlx::FromRow::from_row(&row)?;
-                let member = match (pregnancy, child) {
-                    (Some(p), _) => Member::Pregnancy(PregnancyId(p)),
-                    (None, Some(c)) => Member::Child(ChildId(c)),
-                    (None, None) => return Err(Error::Corrupt("timeline record without member".into())),
-                };
-                records.entry(FamilyId(family)).or_default().push(MemberRecord {
-                    member,
-                    key,
-                    done_on: time::parse_date(&done_on)?,
-                });
+                let (family, record) = member_record(sqlx::FromRow::from_row(&row)?)?;
+                records.entry(family).or_default().push(record);
             }
         }
         let visits = self

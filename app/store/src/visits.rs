@@ -254,22 +254,11 @@ impl Store {
         Ok(by_family)
     }
 
-    /// Every visit of the municipality, by family (for the task list and the figures).
+    /// Every visit of the municipality, by family.
     pub async fn all_home_visits(
         &self,
         municipality: MunicipalityId,
     ) -> Result<std::collections::HashMap<FamilyId, Vec<HomeVisit>>, Error> {
-        let rows: Vec<VisitRow> = sqlx::query_as(&format!(
-            "{VISIT_SELECT} WHERE v.municipality_id = $1 ORDER BY v.due_by, v.id"
-        ))
-        .bind(municipality.0)
-        .fetch_all(self.pool())
-        .await?;
-        let mut by_family: std::collections::HashMap<FamilyId, Vec<HomeVisit>> = std::collections::HashMap::new();
-        for r in rows {
-            let (family, visit) = visit_from_row(r)?;
-            by_family.entry(family).or_default().push(visit);
-        }
-        Ok(by_family)
+        self.home_visits_where(municipality, "", None).await
     }
 }

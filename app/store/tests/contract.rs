@@ -49,13 +49,17 @@ async fn municipality(store: &Store, code: &str) -> MunicipalityId {
 }
 
 async fn family(store: &Store, m: MunicipalityId, name: &str, kana: &str) -> FamilyId {
+    family_at(store, m, None, name, kana).await
+}
+
+async fn family_at(store: &Store, m: MunicipalityId, site: Option<SiteId>, name: &str, kana: &str) -> FamilyId {
     let name = PersonName::parse("n", name).unwrap();
     let kana = Kana::parse("k", kana).unwrap();
     store
         .create_family(
             m,
             &NewFamily {
-                site: None,
+                site,
                 family_name: &name,
                 family_name_kana: &kana,
             },
@@ -1585,20 +1589,7 @@ async fn the_task_sources_read_only_the_scope_s_families_and_the_keys_asked_for(
     let nurse = staff_named(&store, a, "nurse@example.jp", "保健師 田中").await;
     let midwife = staff_named(&store, a, "midwife@example.jp", "助産師 佐藤").await;
     let foreign = staff(&store, b, "b@example.jp", Role::Coordinator).await;
-    let name = PersonName::parse("n", "加藤").unwrap();
-    let kana = Kana::parse("k", "カトウ").unwrap();
-    let kato = store
-        .create_family(
-            a,
-            &NewFamily {
-                site: Some(north),
-                family_name: &name,
-                family_name_kana: &kana,
-            },
-            now(),
-        )
-        .await
-        .unwrap();
+    let kato = family_at(&store, a, Some(north), "加藤", "カトウ").await;
     let abe = family(&store, a, "阿部", "アベ").await;
     let ueda = family(&store, b, "上田", "ウエダ").await;
     let p = pregnancy(&store, a, kato, "2026-10-01", "2027-05-20").await;
@@ -1721,20 +1712,7 @@ async fn the_figures_count_notification_interviews_and_screenings_of_the_municip
     let north = store.create_site(a, "北部拠点", now()).await.unwrap();
     let nurse = staff_named(&store, a, "nurse@example.jp", "保健師 田中").await;
     let foreign = staff(&store, b, "b@example.jp", Role::Coordinator).await;
-    let name = PersonName::parse("n", "加藤").unwrap();
-    let kana = Kana::parse("k", "カトウ").unwrap();
-    let kato = store
-        .create_family(
-            a,
-            &NewFamily {
-                site: Some(north),
-                family_name: &name,
-                family_name_kana: &kana,
-            },
-            now(),
-        )
-        .await
-        .unwrap();
+    let kato = family_at(&store, a, Some(north), "加藤", "カトウ").await;
     let abe = family(&store, a, "阿部", "アベ").await;
     let ueda = family(&store, b, "上田", "ウエダ").await;
     let interviewed = pregnancy(&store, a, kato, "2026-10-01", "2027-05-20").await;
