@@ -6,16 +6,12 @@ use crate::ui::offline::OfflineNotice;
 use crate::ui::parent::consultations::{ConsultationPage, ConsultationsPage, NewConsultationPage};
 use crate::ui::parent::home::ParentHome;
 use crate::ui::parent::reminders::RemindersPage;
-use crate::ui::staff::{
-    accounts::AccountsPage, audit::AuditPage, caseload::CaseloadPage, consultations::InboxPage,
-    consultations::StaffConsultationPage, failed_reminders::FailedRemindersPage, family::FamilyPage,
-    figures::FiguresPage, institutions::InstitutionsPage, register::RegisterPage, slots::SlotsPage, tasks::TasksPage,
-};
+use crate::ui::staff::routes as staff;
 use crate::ui::{join::JoinPage, landing::Landing, login::LoginPage, not_found::NotFound};
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, SsrMode, path};
 
 /// The built client files a page loads. The server provides them (their names carry the build's
 /// hash); without it, the plain names cargo-leptos gives when it does not hash.
@@ -106,6 +102,7 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=|| view! { <NotFound /> }>
                         // Async: every page waits for its data, so a redirect (e.g. to /login) can
                         // still be a real HTTP redirect and pages work without JavaScript.
+                        // Staff screens are lazy: their code is not in the WASM parents load.
                         <Route path=path!("/") view=Landing ssr=SsrMode::Async />
                         <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                         <Route path=path!("/join") view=JoinPage ssr=SsrMode::Async />
@@ -114,18 +111,18 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/settings/reminders") view=RemindersPage ssr=SsrMode::Async />
                         <Route path=path!("/consultations/new") view=NewConsultationPage ssr=SsrMode::Async />
                         <Route path=path!("/consultations/:id") view=ConsultationPage ssr=SsrMode::Async />
-                        <Route path=path!("/staff") view=CaseloadPage ssr=SsrMode::Async />
-                        <Route path=path!("/staff/families/:id") view=FamilyPage ssr=SsrMode::Async />
-                        <Route path=path!("/staff/accounts") view=AccountsPage ssr=SsrMode::Async />
-                        <Route path=path!("/staff/register") view=RegisterPage ssr=SsrMode::Async />
-                        <Route path=path!("/staff/tasks") view=TasksPage ssr=SsrMode::Async />
-                        <Route path=path!("/staff/institutions") view=InstitutionsPage ssr=SsrMode::Async />
-                        <Route path=path!("/staff/figures") view=FiguresPage ssr=SsrMode::Async />
-                        <Route path=path!("/staff/audit") view=AuditPage ssr=SsrMode::Async />
-                        <Route path=path!("/staff/consultations") view=InboxPage ssr=SsrMode::Async />
-                        <Route path=path!("/staff/consultations/:id") view=StaffConsultationPage ssr=SsrMode::Async />
-                        <Route path=path!("/staff/slots") view=SlotsPage ssr=SsrMode::Async />
-                        <Route path=path!("/staff/reminders") view=FailedRemindersPage ssr=SsrMode::Async />
+                        <Route path=path!("/staff") view={Lazy::<staff::Caseload>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/staff/families/:id") view={Lazy::<staff::Family>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/staff/accounts") view={Lazy::<staff::Accounts>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/staff/register") view={Lazy::<staff::Register>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/staff/tasks") view={Lazy::<staff::Tasks>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/staff/institutions") view={Lazy::<staff::Institutions>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/staff/figures") view={Lazy::<staff::Figures>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/staff/audit") view={Lazy::<staff::Audit>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/staff/consultations") view={Lazy::<staff::Inbox>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/staff/consultations/:id") view={Lazy::<staff::Consultation>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/staff/slots") view={Lazy::<staff::Slots>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/staff/reminders") view={Lazy::<staff::FailedReminders>::new()} ssr=SsrMode::Async />
                     </Routes>
                 </main>
             </Router>
