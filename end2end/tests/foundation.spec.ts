@@ -121,6 +121,33 @@ test('a parent marks a timeline item done and the centre confirms it', async ({ 
   await expect(phone.locator(`[data-testid="item"][data-key="${key}"]`).first().getByTestId('record')).toContainText('確認');
 });
 
+test("a parent's list of everything by month is built when opened; staff get it at once", async ({ browser }) => {
+  const phone = await browser.newPage({ viewport: { width: 360, height: 740 }, locale: 'ja-JP' });
+  await logIn(phone, 'parent@demo.yorisoi.jp');
+  await expect(phone).toHaveURL(/\/home$/);
+  await hydrated(phone);
+  const all = phone.getByTestId('all-items').first();
+  // Closed, it holds no rows: the phone neither rendered nor hydrated them.
+  await expect(all.getByTestId('item')).toHaveCount(0);
+  const soon = await phone.getByTestId('timeline').first().getByTestId('next-up').getByTestId('item').count();
+  await all.locator('summary').click();
+  await expect(all.locator('h4.month').first()).toBeVisible();
+  const rows = await all.getByTestId('item').count();
+  expect(rows).toBeGreaterThan(soon);
+  // The rows work like the ones in "now and soon": a date can be recorded from them.
+  await all.getByTestId('item').filter({ has: phone.getByTestId('mark-done') }).first().getByTestId('mark-done').click();
+  await expect(all.getByTestId('save-done').first()).toBeVisible();
+
+  const staff = await browser.newPage();
+  await logIn(staff, COORDINATOR);
+  await expect(staff).toHaveURL(/\/staff$/);
+  await staff.goto('/staff?q=' + encodeURIComponent('さとう'));
+  await staff.getByTestId('caseload-row').getByRole('link').first().click();
+  await expect(staff.getByTestId('family-name')).toBeVisible();
+  // Server-rendered in full for staff, closed or not.
+  expect(await staff.getByTestId('all-items').first().getByTestId('item').count()).toBeGreaterThan(0);
+});
+
 test('a coordinator records a birth and the timeline continues as the child', async ({ page }) => {
   await logIn(page, COORDINATOR);
   await expect(page).toHaveURL(/\/staff$/);

@@ -5,6 +5,7 @@ use crate::api::timeline::{
     CalendarLink, CalendarRevoke, ConfirmRecord, FamilyTimelineView, RecordDone, RecordView, SetProduct, UndoRecord,
     family_timeline, member_param,
 };
+use crate::error::AppError;
 use crate::i18n::{Locale, t, td_string, use_i18n};
 use crate::ui::format::{DateText, ErrorMessage, date};
 use chrono::{Datelike, Days, NaiveDate};
@@ -26,34 +27,50 @@ struct Actions {
     product: ServerAction<SetProduct>,
 }
 
-/// A family's timelines. `family` 0 means the signed-in parent's own family.
+/// A family's timelines as a page loads them, with the actions that change them.
+///
+/// Pages create it at their top, outside any `Suspense`: on the server a `Suspense` walks its
+/// children more than once, and a resource created inside it would be loaded (and audited) again
+/// on each walk. Created up front, it also loads beside the page's other data, not after it.
+#[derive(Clone, Copy)]
+pub struct TimelineData {
+    view: Resource<Result<FamilyTimelineView, AppError>>,
+    actions: Actions,
+}
+
+impl TimelineData {
+    /// `family` 0 means the signed-in parent's own family. `refresh` changes when something
+    /// outside the timeline recorded an item (an interview or a visit on the staff side), so the
+    /// timeline is read again.
+    pub fn new(family: impl Fn() -> i64 + Send + Sync + 'static, refresh: Option<Signal<usize>>) -> Self {
+        let actions = Actions {
+            record: ServerAction::new(),
+            undo: ServerAction::new(),
+            confirm: ServerAction::new(),
+            product: ServerAction::new(),
+        };
+        let view = Resource::new(
+            move || {
+                (
+                    family(),
+                    actions.record.version().get(),
+                    actions.undo.version().get(),
+                    actions.confirm.version().get(),
+                    actions.product.version().get(),
+                    refresh.map(|r| r.get()),
+                )
+            },
+            |(family, ..)| family_timeline(family),
+        );
+        TimelineData { view, actions }
+    }
+}
+
+/// A family's timelines, loaded by [`TimelineData`].
 #[component]
-/// `refresh`: a signal that changes when something outside the timeline recorded an item (an
-/// interview or a visit on the staff side), so the timeline is read again.
-pub fn FamilyTimeline(
-    family: i64,
-    staff: bool,
-    #[prop(optional, into)] refresh: Option<Signal<usize>>,
-) -> impl IntoView {
+pub fn FamilyTimeline(data: TimelineData, staff: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let actions = Actions {
-        record: ServerAction::new(),
-        undo: ServerAction::new(),
-        confirm: ServerAction::new(),
-        product: ServerAction::new(),
-    };
-    let view = Resource::new(
-        move || {
-            (
-                actions.record.version().get(),
-                actions.undo.version().get(),
-                actions.confirm.version().get(),
-                actions.product.version().get(),
-                refresh.map(|r| r.get()),
-            )
-        },
-        move |_| family_timeline(family),
-    );
+    let TimelineData { view, actions } = data;
     let failure = move || {
         [
             actions.record.value().get(),
@@ -142,17 +159,18 @@ fn MemberSection(
         _ => false,
     };
     let member = member_param(tl.member);
-    let row = |item: Item| {
-        let record = records.iter().rev().find(|r| r.key == item.key.to_string()).cloned();
-        let place = places
-            .iter()
-            .find(|(s, _)| s == item.series.as_str())
-            .map(|(_, p)| p.clone());
-        view! { <ItemRow item record place today family member=member.clone() staff actions /> }
+    let rows = Rows {
+        records: StoredValue::new(records),
+        places: StoredValue::new(places),
+        member,
+        today,
+        family,
+        staff,
+        actions,
     };
     let next: Vec<Item> = tl.timeline.items.iter().filter(|i| is_next(i)).cloned().collect();
     let nothing_soon = next.is_empty();
-    let next_rows = next.into_iter().map(row).collect_view();
+    let next_rows = next.into_iter().map(|item| rows.row(item)).collect_view();
     let mut months: Vec<(i32, u32, Vec<Item>)> = Vec::new();
     for item in tl.timeline.items.iter().filter(|i| i.status != Status::NotNeeded) {
         let when = item.done_on.unwrap_or(item.recommended_from);
@@ -162,21 +180,39 @@ fn MemberSection(
         }
     }
     months.sort_by_key(|(y, m, _)| (*y, *m));
-    let by_month = months
-        .into_iter()
-        .map(|(y, m, items)| {
-            let heading = move || match i18n.get_locale() {
-                Locale::ja => format!("{y}年{m}月"),
-                Locale::en => NaiveDate::from_ymd_opt(y, m, 1)
-                    .map(|d| d.format("%B %Y").to_string())
-                    .unwrap_or_default(),
-            };
-            view! {
-                <h4 class="month">{heading}</h4>
-                <ul class="items">{items.into_iter().map(row).collect_view()}</ul>
-            }
-        })
-        .collect_view();
+    let months = StoredValue::new(months);
+    let by_month = {
+        let rows = rows.clone();
+        move || {
+            months
+                .get_value()
+                .into_iter()
+                .map(|(y, m, items)| {
+                    let heading = move || match i18n.get_locale() {
+                        Locale::ja => format!("{y}年{m}月"),
+                        Locale::en => NaiveDate::from_ymd_opt(y, m, 1)
+                            .map(|d| d.format("%B %Y").to_string())
+                            .unwrap_or_default(),
+                    };
+                    view! {
+                        <h4 class="month">{heading}</h4>
+                        <ul class="items">{items.into_iter().map(|item| rows.row(item)).collect_view()}</ul>
+                    }
+                })
+                .collect_view()
+        }
+    };
+    // A parent's "everything by month" is built when first opened: it is most of the page, and
+    // hydrating it on a slow phone cost more than the rest of the page together. Staff (desktop)
+    // get it at once.
+    let (opened, set_opened) = signal(staff);
+    let all = NodeRef::<leptos::html::Details>::new();
+    Effect::new(move || {
+        // Opened before the page came alive: the toggle event has already passed.
+        if all.get().is_some_and(|d| d.open()) {
+            set_opened.set(true);
+        }
+    });
     let invalid = tl
         .timeline
         .invalid_records
@@ -206,9 +242,11 @@ fn MemberSection(
             </Show>
             <ul class="items next" data-testid="next-up">{next_rows}</ul>
             <ul class="invalid-records">{invalid}</ul>
-            <details>
+            <details node_ref=all on:toggle=move |_| set_opened.set(true) data-testid="all-items">
                 <summary>{t!(i18n, timeline.all)}</summary>
-                {by_month}
+                <Show when=move || opened.get() fallback=move || view! { <p class="muted">{t!(i18n, app.loading)}</p> }>
+                    {by_month.clone()}
+                </Show>
             </details>
         </section>
     }
@@ -255,6 +293,42 @@ fn status_label(i18n: I18nContext, status: Status) -> AnyView {
         Status::Upcoming => t!(i18n, status.upcoming).into_any(),
         Status::Due => t!(i18n, status.due).into_any(),
         Status::Overdue => t!(i18n, status.overdue).into_any(),
+    }
+}
+
+/// What every row of one member's timeline shares.
+#[derive(Clone)]
+struct Rows {
+    records: StoredValue<Vec<RecordView>>,
+    places: StoredValue<Vec<(String, String)>>,
+    member: String,
+    today: NaiveDate,
+    family: i64,
+    staff: bool,
+    actions: Actions,
+}
+
+impl Rows {
+    fn row(&self, item: Item) -> impl IntoView + use<> {
+        let key = item.key.to_string();
+        let record = self
+            .records
+            .with_value(|records| records.iter().rev().find(|r| r.key == key).cloned());
+        let place = self.places.with_value(|places| {
+            places
+                .iter()
+                .find(|(s, _)| s == item.series.as_str())
+                .map(|(_, p)| p.clone())
+        });
+        let Rows {
+            member,
+            today,
+            family,
+            staff,
+            actions,
+            ..
+        } = self.clone();
+        view! { <ItemRow item record place today family member staff actions /> }
     }
 }
 

@@ -1,9 +1,11 @@
 //! `/home`: a parent's own family — pregnancies and children — news from the centre, and the timeline.
 
 use crate::api::families::{FamilyView, my_family};
+use crate::error::AppError;
 use crate::i18n::{t, use_i18n};
 use crate::ui::format::{DateText, StageText, signed_in};
-use crate::ui::timeline::FamilyTimeline;
+use crate::ui::timeline::{FamilyTimeline, TimelineData};
+use domain::consultation::Consultation;
 use domain::family::{ChildAge, GestationalAge, PregnancyOutcome, Stage};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -11,17 +13,27 @@ use leptos_meta::Title;
 #[component]
 pub fn ParentHome() -> impl IntoView {
     let i18n = use_i18n();
+    // Everything the page reads starts loading here, together, outside the Suspense (see
+    // `TimelineData`).
     let family = Resource::new(|| (), |_| my_family());
+    let timeline = TimelineData::new(|| 0, None);
+    let consultations = Resource::new(|| (), |_| crate::api::consultations::my_consultations());
     view! {
         <Title text=move || crate::i18n::td_string!(i18n.get_locale(), home.title).to_string() />
         <Suspense fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
-            {move || Suspend::new(async move { signed_in(family.await, |view| view! { <Family view /> }.into_any()) })}
+            {move || Suspend::new(async move {
+                signed_in(family.await, move |view| view! { <Family view timeline consultations /> }.into_any())
+            })}
         </Suspense>
     }
 }
 
 #[component]
-fn Family(view: FamilyView) -> impl IntoView {
+fn Family(
+    view: FamilyView,
+    timeline: TimelineData,
+    consultations: Resource<Result<Vec<Consultation>, AppError>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let FamilyView { record, today } = view;
     let empty = record.pregnancies.is_empty() && record.children.is_empty();
@@ -79,17 +91,16 @@ fn Family(view: FamilyView) -> impl IntoView {
             <p>{t!(i18n, home.none)}</p>
         </Show>
         <ul class="members">{pregnancies} {children}</ul>
-        <Notices />
+        <Notices list=consultations />
         <h2 class="section-title">{t!(i18n, home.timeline_title)}</h2>
-        <FamilyTimeline family=0 staff=false />
+        <FamilyTimeline data=timeline staff=false />
     }
 }
 
 /// News from the centre (a reply, a booking change) the parent has not opened yet, and the way to ask.
 #[component]
-fn Notices() -> impl IntoView {
+fn Notices(list: Resource<Result<Vec<Consultation>, AppError>>) -> impl IntoView {
     let i18n = use_i18n();
-    let list = Resource::new(|| (), |_| crate::api::consultations::my_consultations());
     view! {
         <Suspense>
             {move || Suspend::new(async move {

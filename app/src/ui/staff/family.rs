@@ -1,12 +1,12 @@
 //! `/staff/families/:id`: one family's record for staff, and issuing the parent's invitation.
 
 use super::register::AddPregnancy;
-use super::support::{SupportRecord, member_choices};
+use super::support::{SupportData, SupportRecord, member_choices};
 use crate::api::families::{FamilyView, IssueInvitation, RecordBirth, RecordLoss, family};
 use crate::api::intake::RegisterPregnancy;
 use crate::i18n::{t, use_i18n};
 use crate::ui::format::{DateText, ErrorMessage, StageText, signed_in};
-use crate::ui::timeline::FamilyTimeline;
+use crate::ui::timeline::{FamilyTimeline, TimelineData};
 use domain::family::{ChildAge, PregnancyOutcome, Stage};
 use domain::people::Sex;
 use leptos::form::ActionForm;
@@ -39,6 +39,16 @@ pub fn FamilyPage() -> impl IntoView {
         },
         |(id, ..)| family(id),
     );
+    // The timeline and the support record load beside the family record, not inside its Suspense
+    // (see `TimelineData`).
+    let record_changed =
+        Signal::derive(move || birth.version().get() + loss.version().get() + pregnancy.version().get());
+    let timeline_changed = RwSignal::new(0usize);
+    let timeline = TimelineData::new(
+        id,
+        Some(Signal::derive(move || record_changed.get() + timeline_changed.get())),
+    );
+    let support = SupportData::new(id, record_changed, timeline_changed);
     let failure = move || {
         [birth.value().get(), loss.value().get()]
             .into_iter()
@@ -52,7 +62,7 @@ pub fn FamilyPage() -> impl IntoView {
         <p><a href="/staff">{t!(i18n, family.back)}</a></p>
         <Suspense fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
             {failure}
-            {move || Suspend::new(async move { signed_in(record.await, move |view| view! { <Record view birth loss pregnancy /> }.into_any()) })}
+            {move || Suspend::new(async move { signed_in(record.await, move |view| view! { <Record view birth loss pregnancy timeline support /> }.into_any()) })}
         </Suspense>
     }
 }
@@ -63,11 +73,12 @@ fn Record(
     birth: ServerAction<RecordBirth>,
     loss: ServerAction<RecordLoss>,
     pregnancy: ServerAction<RegisterPregnancy>,
+    timeline: TimelineData,
+    support: SupportData,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let FamilyView { record, today } = view;
     let family_id = record.id.0;
-    let timeline_changed = RwSignal::new(0usize);
     let locale = i18n.get_locale_untracked();
     let members = member_choices(&record, |due| {
         let date = crate::ui::format::date(locale, due);
@@ -140,8 +151,8 @@ fn Record(
             <ul data-testid="guardians">{guardians}</ul>
             <Invite family_id />
         </section>
-        <FamilyTimeline family=family_id staff=true refresh=timeline_changed />
-        <SupportRecord family_id members timeline_changed />
+        <FamilyTimeline data=timeline staff=true />
+        <SupportRecord data=support family_id members />
         <section class="card">
             <h2>{t!(i18n, family.pregnancies)}</h2>
             <div class="table-wrap" tabindex="0">

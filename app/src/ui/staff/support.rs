@@ -7,6 +7,7 @@ use crate::api::network::{Refer, UpdateReferral};
 use crate::api::plans::{ClearFlag, RaiseFlag, SavePlan};
 use crate::api::support::{Colleague, SupportView, family_support};
 use crate::api::visits::{PlanVisit, RecordVisit};
+use crate::error::AppError;
 use crate::i18n::{t, use_i18n};
 use crate::ui::format::{DateText, ErrorMessage, signed_in};
 use domain::family::FamilyRecord;
@@ -88,18 +89,42 @@ impl Actions {
     }
 }
 
+/// A family's support record as the page loads it, with the actions that change it. Created at
+/// the top of the page, outside any `Suspense`, for the reason given at `TimelineData`.
+#[derive(Clone, Copy)]
+pub struct SupportData {
+    support: Resource<Result<SupportView, AppError>>,
+    actions: Actions,
+}
+
+impl SupportData {
+    /// `refresh` changes when the family record changed elsewhere on the page (a birth, say).
+    /// `timeline_changed` is bumped when an interview or a visit is recorded: both complete
+    /// timeline items.
+    pub fn new(
+        family: impl Fn() -> i64 + Send + Sync + 'static,
+        refresh: Signal<usize>,
+        timeline_changed: RwSignal<usize>,
+    ) -> Self {
+        let actions = Actions::new();
+        Effect::new(move |_| {
+            let recorded = actions.interview.version().get() + actions.record_visit.version().get();
+            if recorded > 0 {
+                timeline_changed.set(recorded);
+            }
+        });
+        let support = Resource::new(
+            move || (family(), refresh.get(), actions.versions()),
+            |(family, ..)| family_support(family),
+        );
+        SupportData { support, actions }
+    }
+}
+
 #[component]
-/// `timeline_changed` is bumped when an interview or a visit is recorded: both complete timeline items.
-pub fn SupportRecord(family_id: i64, members: Vec<MemberChoice>, timeline_changed: RwSignal<usize>) -> impl IntoView {
+pub fn SupportRecord(data: SupportData, family_id: i64, members: Vec<MemberChoice>) -> impl IntoView {
     let i18n = use_i18n();
-    let actions = Actions::new();
-    Effect::new(move |_| {
-        let recorded = actions.interview.version().get() + actions.record_visit.version().get();
-        if recorded > 0 {
-            timeline_changed.set(recorded);
-        }
-    });
-    let support = Resource::new(move || actions.versions(), move |_| family_support(family_id));
+    let SupportData { support, actions } = data;
     let members = StoredValue::new(members);
     view! {
         <Suspense fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
