@@ -29,10 +29,7 @@ pub enum Backend {
 
 /// Starts the app on the backend, or returns `None` when PostgreSQL is not configured.
 pub async fn spawn_app(backend: Backend, name: &str) -> Option<TestApp> {
-    // Server logs show with `--nocapture` and `RUST_LOG=…`; silent otherwise.
-    if std::env::var_os("RUST_LOG").is_some() {
-        server::telemetry::init();
-    }
+    capture_logs();
     let (url, dir) = match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("temp dir");
@@ -66,6 +63,49 @@ pub async fn spawn_app(backend: Backend, name: &str) -> Option<TestApp> {
         url,
         _dir: dir,
     })
+}
+
+/// The messages of the ERROR events logged in this test process so far (by any test).
+pub fn logged_errors() -> Vec<String> {
+    LOGGED_ERRORS.lock().unwrap().clone()
+}
+
+static LOGGED_ERRORS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// Keeps every ERROR event's message for `logged_errors`. Server logs also show with
+/// `--nocapture` and `RUST_LOG=…`; they are silent otherwise.
+fn capture_logs() {
+    use tracing_subscriber::Layer;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+
+    struct Errors;
+    struct Message(String);
+    impl tracing::field::Visit for Message {
+        fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+            if field.name() == "message" {
+                self.0 = format!("{value:?}");
+            }
+        }
+    }
+    impl<S: tracing::Subscriber> Layer<S> for Errors {
+        fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+            if *event.metadata().level() == tracing::Level::ERROR {
+                let mut message = Message(String::new());
+                event.record(&mut message);
+                LOGGED_ERRORS.lock().unwrap().push(message.0);
+            }
+        }
+    }
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let shown = std::env::var_os("RUST_LOG").map(|_| {
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_filter(tracing_subscriber::EnvFilter::from_default_env())
+        });
+        let _ = tracing_subscriber::registry().with(Errors).with(shown).try_init();
+    });
 }
 
 async fn postgres_database(test: &str) -> Option<String> {
