@@ -6,6 +6,7 @@
 //   node bench/wasm-start-trace.js http://127.0.0.1:3290/login
 //   node bench/wasm-start-trace.js http://127.0.0.1:3290/home 'yorisoi_session=…'
 //   node bench/wasm-start-trace.js URL '' '--js-flags=--no-wasm-lazy-compilation'
+//   REPEAT=1 node bench/wasm-start-trace.js URL   # a second visit: HTTP cache and V8's code cache
 const path = require('path');
 const { chromium } = require(path.join(__dirname, '../end2end/node_modules/playwright'));
 
@@ -21,6 +22,12 @@ const { chromium } = require(path.join(__dirname, '../end2end/node_modules/playw
     await context.addCookies([{ name, value, domain: new URL(url).hostname, path: '/' }]);
   }
   const page = await context.newPage();
+  if (process.env.REPEAT) {
+    // A first visit fills the caches; Chrome writes compiled WASM to its code cache a while later.
+    await page.goto(url);
+    await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30000 });
+    await page.waitForTimeout(3000);
+  }
   await browser.startTracing(page, {
     categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.wasm', 'v8.execute', 'blink', 'loading'],
   });
