@@ -25,7 +25,7 @@ pub struct TaskList {
 #[server(endpoint = "tasks")]
 pub async fn tasks(scope: String, page: Option<u32>) -> Result<TaskList, AppError> {
     use super::accounts::SiteView;
-    use super::context::{now, require_staff, use_store};
+    use super::context::{audit, now, require_staff, use_store};
     use domain::ids::SiteId;
     use domain::input::{Invalid, Problem};
     use domain::support::task::Scope;
@@ -60,6 +60,12 @@ pub async fn tasks(scope: String, page: Option<u32>) -> Result<TaskList, AppErro
         return Err(AppError::NotFound);
     }
     let all = load::task_list(&store, &town, scope, today, now).await?;
+    let subject = match scope {
+        Scope::Mine(_) => "tasks:mine".to_owned(),
+        Scope::Site(site) => format!("tasks:site:{}", site.0),
+        Scope::All => "tasks:all".to_owned(),
+    };
+    audit(&viewer, "read_tasks", &subject).await?;
     let total = all.len();
     let late = all.iter().filter(|t| t.is_late(today)).count();
     let page_count = u32::try_from(total.div_ceil(PAGE_SIZE).max(1)).unwrap_or(u32::MAX);

@@ -70,6 +70,31 @@ async fn staff_reads_of_a_family_are_audited(app: TestApp) {
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].action, "read");
     assert_eq!(log[0].address.as_deref(), Some("127.0.0.1"));
+
+    // Lists of many families are reads too: the caseload (without the search words) and each
+    // scope of the task list.
+    let _: CaseloadPage = app
+        .call_json(&nurse, "caseload", &[("search", "やまだ"), ("page", "1")])
+        .await
+        .unwrap();
+    for scope in ["mine", "all"] {
+        let _: app::api::tasks::TaskList = app.call_json(&nurse, "tasks", &[("scope", scope)]).await.unwrap();
+    }
+    let nurse_id = app.staff_id(w.a.municipality, &w.a.coordinator).await;
+    for (subject, action) in [
+        ("caseload", "read_caseload"),
+        ("tasks:mine", "read_tasks"),
+        ("tasks:all", "read_tasks"),
+    ] {
+        let log = app.store.audit_of_subject(w.a.municipality, subject).await.unwrap();
+        assert_eq!(log.len(), 1, "{subject}");
+        assert_eq!((log[0].action.as_str(), log[0].actor), (action, nurse_id), "{subject}");
+    }
+    let entries = app.store.audit_of_subject(w.a.municipality, "caseload").await.unwrap();
+    assert!(
+        !format!("{entries:?}").contains("やまだ"),
+        "no search words in the audit log"
+    );
 }
 
 async fn parents_and_strangers_reach_no_staff_function(app: TestApp) {
