@@ -181,26 +181,23 @@ fn MemberSection(
     }
     months.sort_by_key(|(y, m, _)| (*y, *m));
     let months = StoredValue::new(months);
-    let by_month = {
-        let rows = rows.clone();
-        move || {
-            months
-                .get_value()
-                .into_iter()
-                .map(|(y, m, items)| {
-                    let heading = move || match i18n.get_locale() {
-                        Locale::ja => format!("{y}年{m}月"),
-                        Locale::en => NaiveDate::from_ymd_opt(y, m, 1)
-                            .map(|d| d.format("%B %Y").to_string())
-                            .unwrap_or_default(),
-                    };
-                    view! {
-                        <h4 class="month">{heading}</h4>
-                        <ul class="items">{items.into_iter().map(|item| rows.row(item)).collect_view()}</ul>
-                    }
-                })
-                .collect_view()
-        }
+    let by_month = move || {
+        months
+            .get_value()
+            .into_iter()
+            .map(|(y, m, items)| {
+                let heading = move || match i18n.get_locale() {
+                    Locale::ja => format!("{y}年{m}月"),
+                    Locale::en => NaiveDate::from_ymd_opt(y, m, 1)
+                        .map(|d| d.format("%B %Y").to_string())
+                        .unwrap_or_default(),
+                };
+                view! {
+                    <h4 class="month">{heading}</h4>
+                    <ul class="items">{items.into_iter().map(|item| rows.row(item)).collect_view()}</ul>
+                }
+            })
+            .collect_view()
     };
     // A parent's "everything by month" is built when first opened: it is most of the page, and
     // hydrating it on a slow phone cost more than the rest of the page together. Staff (desktop)

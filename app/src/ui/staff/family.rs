@@ -28,21 +28,12 @@ pub fn FamilyPage() -> impl IntoView {
     let birth = ServerAction::<RecordBirth>::new();
     let loss = ServerAction::<RecordLoss>::new();
     let pregnancy = ServerAction::<RegisterPregnancy>::new();
-    let record = Resource::new(
-        move || {
-            (
-                id(),
-                birth.version().get(),
-                loss.version().get(),
-                pregnancy.version().get(),
-            )
-        },
-        |(id, ..)| family(id),
-    );
-    // The timeline and the support record load beside the family record, not inside its Suspense
-    // (see `TimelineData`).
+    // A birth, a loss or a new pregnancy changes the record, and with it the timeline and the
+    // support record; those two load beside the record, not inside its Suspense (see
+    // `TimelineData`).
     let record_changed =
         Signal::derive(move || birth.version().get() + loss.version().get() + pregnancy.version().get());
+    let record = Resource::new(move || (id(), record_changed.get()), |(id, _)| family(id));
     let timeline_changed = RwSignal::new(0usize);
     let timeline = TimelineData::new(
         id,
