@@ -99,11 +99,7 @@ fn capture_logs() {
     }
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
-        let shown = std::env::var_os("RUST_LOG").map(|_| {
-            tracing_subscriber::fmt::layer()
-                .with_writer(std::io::stderr)
-                .with_filter(tracing_subscriber::EnvFilter::from_default_env())
-        });
+        let shown = std::env::var_os("RUST_LOG").map(|_| server::telemetry::stderr_layer());
         let _ = tracing_subscriber::registry().with(Errors).with(shown).try_init();
     });
 }
