@@ -1,8 +1,8 @@
 //! Yorisoi's web app: the route table, pages and server functions, built for the server (`ssr`)
 //! and for the browser (`hydrate`).
 
-// Leptos views are deeply nested types; without `erase_components` (as in release builds) the
-// timeline page needs more than the default query depth of 128.
+// Leptos views are deeply nested types; built without `erase_components` (every build here has it,
+// see .cargo/config.toml) the timeline page needs more than the default query depth of 128.
 #![recursion_limit = "256"]
 
 pub mod api;

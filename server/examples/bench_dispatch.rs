@@ -1,6 +1,6 @@
 //! How fast reminders go out, and what each message costs the sender. Prints figures; asserts nothing.
 //!
-//!     RUSTFLAGS="--cfg erase_components" cargo run --release -p server --example bench_dispatch [-- REMINDERS]
+//!     cargo run --release -p server --example bench_dispatch [-- REMINDERS]
 //!
 //! 1. Building requests without sending them (encryption, VAPID signing, the copy into reqwest), per
 //!    message: a fresh VAPID signature each time, and one signature cached per push service origin as

@@ -1,6 +1,6 @@
 //! The staff side at the scale of a large municipality. Prints figures; asserts nothing.
 //!
-//!     RUSTFLAGS="--cfg erase_components" cargo run --release -p server --example bench_scale -- \
+//!     cargo run --release -p server --example bench_scale -- \
 //!         [--families N] [--runs R] [--task-runs T] [--postgres postgres://postgres@127.0.0.1:5432/test]
 //!
 //! Seeds N families (default 100,000) with `yorisoi seed-scale`'s seeder into a fresh SQLite file
