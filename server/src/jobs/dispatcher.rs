@@ -3,11 +3,17 @@
 //! the outcome. Claims are leased and outcomes fenced by the worker's name (see `store::push`), so
 //! a dispatcher killed mid-batch leaves its unsent rows to be claimed again after the lease, and two
 //! dispatchers on one PostgreSQL never take the same row.
+//!
+//! The server POSTs to whatever endpoint a browser handed over, so it goes only where that URL
+//! says and only to public addresses: redirects are never followed (a push service has no reason
+//! to send one, and following it would carry the VAPID header anywhere), and every address is
+//! checked after name resolution, right before the connection (see [`Reach`]).
 
 use chrono::{DateTime, Duration, Utc};
 use futures::StreamExt;
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use store::Store;
 use store::push::{Claimed, Outcome};
@@ -28,6 +34,133 @@ pub struct Settings {
     pub concurrency: usize,
     pub lease: Duration,
     pub timeout: std::time::Duration,
+    /// Which addresses may be connected to: public ones only, unless a test build says otherwise.
+    pub reach: Reach,
+}
+
+/// The addresses the dispatcher may connect to. In the shipped binary this is always public
+/// addresses only, resolved by the system: loopback, private, link-local, unique-local, shared
+/// (CGNAT), multicast, broadcast, documentation and unspecified addresses are refused, for IPv4 and
+/// IPv6 alike (an IPv4-mapped IPv6 address is judged as the IPv4 address it carries).
+///
+/// Only builds with the `loopback-push-for-tests` feature can widen it, and only from Rust code:
+/// the feature is switched on by the server's own dev-dependency, so `cargo test` and the
+/// examples have it and `cargo build` / `cargo leptos build` never do; no setting, variable or
+/// flag reaches it.
+#[derive(Debug, Clone, Default)]
+pub struct Reach {
+    /// Loopback addresses (127.0.0.0/8, ::1) are allowed too: a test's push service listens there.
+    loopback: bool,
+    /// Names answered without asking the system's resolver, still subject to the address check.
+    names: HashMap<String, Vec<IpAddr>>,
+}
+
+impl Reach {
+    /// Public addresses only (the default).
+    pub fn public() -> Self {
+        Reach::default()
+    }
+
+    /// Also loopback, for a push service on 127.0.0.1 in tests and benchmarks.
+    #[cfg(feature = "loopback-push-for-tests")]
+    pub fn loopback_for_tests() -> Self {
+        Reach {
+            loopback: true,
+            names: HashMap::new(),
+        }
+    }
+
+    /// Answers `name` with `addresses` instead of the system's resolver (a test's own DNS).
+    #[cfg(feature = "loopback-push-for-tests")]
+    pub fn resolving_for_tests(mut self, name: &str, addresses: &[IpAddr]) -> Self {
+        self.names.insert(name.to_ascii_lowercase(), addresses.to_vec());
+        self
+    }
+
+    /// Whether a connection to this address is allowed.
+    pub fn permits(&self, ip: IpAddr) -> bool {
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+            v4 => v4,
+        };
+        if ip.is_loopback() {
+            return self.loopback;
+        }
+        is_public(ip)
+    }
+}
+
+/// A globally routable unicast address (what a push service on the internet has).
+fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_unspecified()
+                || v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || v4.is_documentation()
+                || a == 0                                  // "this network" (RFC 791)
+                || (a == 100 && (64..128).contains(&b))    // shared address space (RFC 6598)
+                || (a == 192 && b == 0 && v4.octets()[2] == 0) // IETF protocol assignments (RFC 6890)
+                || (a == 198 && (b == 18 || b == 19))       // benchmarking (RFC 2544)
+                || a >= 240) // reserved (RFC 1112)
+        }
+        IpAddr::V6(v6) => {
+            let first = v6.segments()[0];
+            !(v6.is_unspecified()
+                || v6.is_loopback()
+                || v6.is_multicast()
+                || v6.is_unique_local()
+                || v6.is_unicast_link_local()
+                || (first & 0xffc0) == 0xfec0                         // site-local (deprecated)
+                || (first == 0x2001 && v6.segments()[1] == 0x0db8)    // documentation
+                || (first == 0x0064 && v6.segments()[1] == 0xff9b)    // NAT64: reaches IPv4 inside
+                || v6.segments()[..6] == [0, 0, 0, 0, 0, 0]) // IPv4-compatible (deprecated)
+        }
+    }
+}
+
+/// Why a connection was not made: the address is not one push may go to.
+#[derive(Debug, thiserror::Error)]
+#[error("refused: the push service's address is not public")]
+struct RefusedAddress;
+
+/// Resolves with the system (or the test's names), then refuses the name if any address it has
+/// is not permitted, so that a public-looking name cannot lead inside the network.
+struct CheckedResolver {
+    reach: Arc<Reach>,
+}
+
+impl reqwest::dns::Resolve for CheckedResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let reach = self.reach.clone();
+        Box::pin(async move {
+            let host = name.as_str().to_ascii_lowercase();
+            let addresses: Vec<SocketAddr> = match reach.names.get(&host) {
+                Some(ips) => ips.iter().map(|ip| SocketAddr::new(*ip, 0)).collect(),
+                None => tokio::net::lookup_host((host.as_str(), 0)).await?.collect(),
+            };
+            if addresses.is_empty() || !addresses.iter().all(|a| reach.permits(a.ip())) {
+                return Err(Box::new(RefusedAddress) as Box<dyn std::error::Error + Send + Sync>);
+            }
+            Ok(Box::new(addresses.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+/// Whether an error from reqwest came from the address check.
+fn was_refused(error: &reqwest::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = cause {
+        if e.is::<RefusedAddress>() {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
 }
 
 impl Settings {
@@ -54,6 +187,7 @@ impl Settings {
             concurrency: 16,
             lease: Duration::seconds(60),
             timeout: std::time::Duration::from_secs(10),
+            reach: Reach::public(),
         }
     }
 }
@@ -62,6 +196,7 @@ pub struct Dispatcher {
     store: Store,
     http: reqwest::Client,
     signer: PartialVapidSignatureBuilder,
+    reach: Arc<Reach>,
     settings: Settings,
     signatures: Mutex<HashMap<String, (VapidSignature, Instant)>>,
 }
@@ -86,11 +221,19 @@ pub struct Round {
 impl Dispatcher {
     pub fn new(store: Store, vapid_private_key: &str, settings: Settings) -> Result<Self, Error> {
         let signer = VapidSignatureBuilder::from_base64_no_sub(vapid_private_key).map_err(|_| Error::Key)?;
-        let http = reqwest::Client::builder().timeout(settings.timeout).build()?;
+        let reach = Arc::new(settings.reach.clone());
+        let http = reqwest::Client::builder()
+            .timeout(settings.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            // A proxy would be what we connect to, and the address check would judge it instead.
+            .no_proxy()
+            .dns_resolver(Arc::new(CheckedResolver { reach: reach.clone() }))
+            .build()?;
         Ok(Dispatcher {
             store,
             http,
             signer,
+            reach,
             settings,
             signatures: Mutex::new(HashMap::new()),
         })
@@ -163,6 +306,15 @@ impl Dispatcher {
             Ok(request) => request,
             Err(error) => return Outcome::Failed { status: None, error },
         };
+        // An address literal never meets the resolver: it is judged here instead.
+        let literal = match request.url().host() {
+            Some(url::Host::Ipv4(v4)) => Some(IpAddr::V4(v4)),
+            Some(url::Host::Ipv6(v6)) => Some(IpAddr::V6(v6)),
+            _ => None,
+        };
+        if literal.is_some_and(|ip| !self.reach.permits(ip)) {
+            return refused();
+        }
         match self.http.execute(request).await {
             Ok(response) => classify(
                 response.status().as_u16(),
@@ -170,6 +322,7 @@ impl Dispatcher {
                 c.attempts,
                 Utc::now(),
             ),
+            Err(e) if was_refused(&e) => refused(),
             Err(e) => Outcome::Retry {
                 at: Utc::now() + backoff(c.attempts),
                 status: None,
@@ -215,9 +368,7 @@ impl Dispatcher {
 
     /// One VAPID signature per push service origin, reused for an hour: signing is most of a send's cost.
     fn signature(&self, info: &SubscriptionInfo) -> Result<VapidSignature, String> {
-        let origin = reqwest::Url::parse(&info.endpoint)
-            .map(|u| u.origin().ascii_serialization())
-            .map_err(|_| "bad endpoint".to_owned())?;
+        let origin = audience(&info.endpoint).ok_or_else(|| "bad endpoint".to_owned())?;
         let mut cache = self
             .signatures
             .lock()
@@ -228,10 +379,27 @@ impl Dispatcher {
             return Ok(signature.clone());
         }
         let mut builder = self.signer.clone().add_sub_info(info);
+        // web-push would derive `aud` without the port; RFC 8292 §2 asks for the whole origin.
+        builder.add_claim("aud", origin.as_str());
         builder.add_claim("sub", self.settings.subject.as_str());
         let signature = builder.build().map_err(|e| format!("signing: {e}"))?;
         cache.insert(origin, (signature.clone(), Instant::now()));
         Ok(signature)
+    }
+}
+
+/// The VAPID `aud` (RFC 8292 §2): the push resource's origin — scheme, host, and the port when it
+/// is not the scheme's default — which is also the key of the signature cache.
+pub fn audience(endpoint: &str) -> Option<String> {
+    let url = reqwest::Url::parse(endpoint).ok()?;
+    let origin = url.origin();
+    origin.is_tuple().then(|| origin.ascii_serialization())
+}
+
+fn refused() -> Outcome {
+    Outcome::Failed {
+        status: None,
+        error: RefusedAddress.to_string(),
     }
 }
 
@@ -240,6 +408,12 @@ pub fn classify(status: u16, retry_after: Option<Duration>, attempts: i64, now: 
     match status {
         200..=299 => Outcome::Delivered,
         404 | 410 => Outcome::Gone { status },
+        // Redirects are not followed: tried again later like a fault, then shown to admins.
+        300..=399 => Outcome::Retry {
+            at: now + backoff(attempts),
+            status: Some(status),
+            error: format!("push service redirected ({status}); redirects are not followed"),
+        },
         429 | 500..=599 => Outcome::Retry {
             at: now + retry_after.unwrap_or_default().max(backoff(attempts)),
             status: Some(status),
@@ -309,6 +483,110 @@ mod tests {
         match classify(503, None, 3, now()) {
             Outcome::Retry { at, .. } => assert_eq!(at, now() + Duration::seconds(120)),
             other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn redirects_are_retried_like_faults_with_their_status() {
+        for status in [301, 302, 303, 307, 308] {
+            match classify(status, None, 2, now()) {
+                Outcome::Retry { at, status: s, error } => {
+                    assert_eq!((at, s), (now() + Duration::seconds(60), Some(status)));
+                    assert!(error.contains("redirects are not followed"), "{error}");
+                }
+                other => panic!("{status}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn the_audience_is_the_endpoint_s_origin_with_a_port_only_when_it_is_not_the_default() {
+        let aud = |e: &str| audience(e);
+        assert_eq!(
+            aud("https://push.example/wpush/v2/abc").as_deref(),
+            Some("https://push.example")
+        );
+        assert_eq!(
+            aud("https://push.example:443/abc").as_deref(),
+            Some("https://push.example")
+        );
+        assert_eq!(
+            aud("https://push.example:8443/abc").as_deref(),
+            Some("https://push.example:8443")
+        );
+        assert_eq!(
+            aud("https://Push.Example:8443/abc?x#y").as_deref(),
+            Some("https://push.example:8443")
+        );
+        assert_eq!(
+            aud("http://127.0.0.1:4711/push/1").as_deref(),
+            Some("http://127.0.0.1:4711")
+        );
+        assert_eq!(aud("http://127.0.0.1:80/push/1").as_deref(), Some("http://127.0.0.1"));
+        assert_eq!(aud("not a url"), None);
+        assert_eq!(aud("data:text/plain,hi"), None);
+    }
+
+    #[test]
+    fn only_public_addresses_are_permitted() {
+        let public = Reach::public();
+        let refused = [
+            "127.0.0.1",
+            "127.8.9.10",
+            "10.0.0.8",
+            "172.16.0.1",
+            "172.31.255.255",
+            "192.168.1.20",
+            "169.254.169.254",
+            "0.0.0.0",
+            "0.1.2.3",
+            "100.64.0.1",
+            "192.0.0.8",
+            "192.0.2.1",
+            "198.18.0.1",
+            "224.0.0.1",
+            "240.0.0.1",
+            "255.255.255.255",
+            "::",
+            "::1",
+            "fc00::1",
+            "fd12:3456::1",
+            "fe80::1",
+            "fec0::1",
+            "ff02::1",
+            "2001:db8::1",
+            "64:ff9b::a00:8",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.8",
+            "::ffff:169.254.169.254",
+            "::127.0.0.1",
+        ];
+        for ip in refused {
+            assert!(!public.permits(ip.parse().unwrap()), "{ip} must be refused");
+        }
+        let permitted = [
+            "93.184.215.14",
+            "8.8.8.8",
+            "172.32.0.1",
+            "100.128.0.1",
+            "2607:f8b0:4004:800::200e",
+            "2a00:1450:4001:80b::200a",
+            "::ffff:142.250.196.110",
+        ];
+        for ip in permitted {
+            assert!(public.permits(ip.parse().unwrap()), "{ip} must be permitted");
+        }
+    }
+
+    #[cfg(feature = "loopback-push-for-tests")]
+    #[test]
+    fn the_test_allowance_adds_loopback_and_nothing_else() {
+        let tests = Reach::loopback_for_tests();
+        for ip in ["127.0.0.1", "::1", "::ffff:127.0.0.1"] {
+            assert!(tests.permits(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in ["10.0.0.8", "192.168.1.20", "fd00::1", "169.254.169.254", "0.0.0.0"] {
+            assert!(!tests.permits(ip.parse().unwrap()), "{ip}");
         }
     }
 

@@ -5,7 +5,9 @@ use crate::on_both;
 use crate::receiver::{Mode, Receiver};
 use crate::support::{World, due, reminder, settings};
 use chrono::{Duration, Utc};
+use server::jobs::dispatcher::{Reach, Settings};
 use std::collections::{HashMap, HashSet};
+use std::net::IpAddr;
 use std::sync::Arc;
 use store::push::{Kind, MAX_ATTEMPTS, NewReminder};
 
@@ -20,6 +22,10 @@ on_both!(
     a_message_signed_with_another_key_than_the_subscription_s_fails_and_shows_to_admins,
     real_timeline_plans_reach_the_push_service_without_names_or_health_details,
     a_reminder_waiting_for_its_retry_survives_the_next_replan,
+    a_307_is_not_followed_and_after_the_last_try_shows_as_failed_to_admins,
+    a_301_is_not_followed_and_after_the_last_try_shows_as_failed_to_admins,
+    an_address_that_is_not_public_is_refused_at_connect_time_and_nothing_reaches_it,
+    a_push_service_on_a_name_and_a_non_default_port_gets_that_origin_as_aud_and_accepts,
 );
 
 const TITLE_REPLY: &str = "よりそい: センターから返信があります";
@@ -476,4 +482,130 @@ async fn two_dispatchers_on_postgres_deliver_each_reminder_exactly_once() {
     let subscriptions: HashSet<u64> = seen.keys().map(|(s, _)| *s).collect();
     assert_eq!(subscriptions.len(), subs.len());
     assert_eq!(push.rejections(), Vec::<String>::new());
+}
+
+async fn redirected(w: World, push: Receiver, code: u16) {
+    let sub = push.subscribe(Mode::Redirect(code));
+    let device = w.device(&sub, "phone").await;
+    w.plan(Kind::Timeline, &[due("moved")]).await;
+    let dispatcher = w.dispatcher(settings("moved"));
+
+    let before = Utc::now();
+    let round = dispatcher.run_once().await.unwrap();
+    assert_eq!((round.claimed, round.delivered), (1, 0));
+    assert_eq!(push.sunk(), 0, "the redirect's target is never reached");
+    assert_eq!(w.status(device, "moved").await, ("pending".to_owned(), 1));
+    let (next, status, error) = w.retry_state(device, "moved").await;
+    assert_eq!(status, Some(i64::from(code)));
+    assert!(error.unwrap_or_default().contains("redirect"));
+    assert!(
+        next >= before + Duration::seconds(30),
+        "retried with backoff, like a 5xx"
+    );
+
+    for attempt in 2..=MAX_ATTEMPTS {
+        w.make_due().await;
+        assert_eq!(dispatcher.run_once().await.unwrap().claimed, 1, "attempt {attempt}");
+    }
+    assert_eq!(w.status(device, "moved").await, ("failed".to_owned(), MAX_ATTEMPTS));
+    let failed = w.store.failed_reminders(w.municipality).await.unwrap();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(failed[0].last_status, Some(i64::from(code)));
+    assert_eq!(push.messages_to(&sub).len(), usize::try_from(MAX_ATTEMPTS).unwrap());
+    assert_eq!(push.sunk(), 0, "nothing ever followed the redirect");
+}
+
+async fn a_307_is_not_followed_and_after_the_last_try_shows_as_failed_to_admins(w: World, push: Receiver) {
+    redirected(w, push, 307).await;
+}
+
+async fn a_301_is_not_followed_and_after_the_last_try_shows_as_failed_to_admins(w: World, push: Receiver) {
+    redirected(w, push, 301).await;
+}
+
+/// An endpoint on `name` at the receiver's port: `http://<name>:<port>/push/<id>`.
+fn on_name(sub: &crate::receiver::Subscription, name: &str) -> crate::receiver::Subscription {
+    let (_, rest) = sub.endpoint.split_once("127.0.0.1").expect("a loopback endpoint");
+    crate::receiver::Subscription {
+        endpoint: format!("http://{name}{rest}"),
+        ..sub.clone()
+    }
+}
+
+async fn an_address_that_is_not_public_is_refused_at_connect_time_and_nothing_reaches_it(w: World, push: Receiver) {
+    let sub = push.subscribe(Mode::Accept);
+    // The receiver itself, by address; and by names that a resolver maps inside the network.
+    let cases: [(&str, crate::receiver::Subscription, &[&str]); 5] = [
+        ("literal", sub.clone(), &[]),
+        ("loopback", on_name(&sub, "push.example.com"), &["127.0.0.1"]),
+        ("mapped", on_name(&sub, "mapped.example.com"), &["::ffff:127.0.0.1"]),
+        ("private", on_name(&sub, "private.example.com"), &["10.0.0.8"]),
+        // One private address among public ones is enough to refuse the name.
+        (
+            "mixed",
+            on_name(&sub, "mixed.example.com"),
+            &["93.184.215.14", "192.168.1.20"],
+        ),
+    ];
+    let mut reach = Reach::public();
+    for (_, case, addresses) in &cases {
+        let host = case.endpoint.split("//").nth(1).unwrap().split(':').next().unwrap();
+        let addresses: Vec<IpAddr> = addresses.iter().map(|a| a.parse().unwrap()).collect();
+        if !addresses.is_empty() {
+            reach = reach.resolving_for_tests(host, &addresses);
+        }
+    }
+    let mut devices = Vec::new();
+    for (key, case, _) in &cases {
+        let device = w.device(case, key).await;
+        devices.push((key, device));
+    }
+    w.plan(Kind::Timeline, &[due("inside")]).await;
+
+    let dispatcher = w.dispatcher(Settings {
+        reach,
+        ..settings("public-only")
+    });
+    let round = dispatcher.run_once().await.unwrap();
+    assert_eq!((round.claimed, round.delivered), (5, 0));
+    assert!(
+        push.messages().is_empty(),
+        "nothing reached the receiver: {:?}",
+        push.messages()
+    );
+    for (key, device) in devices {
+        assert_eq!(w.status(device, "inside").await, ("failed".to_owned(), 1), "{key}");
+        let (_, status, error) = w.retry_state(device, "inside").await;
+        assert_eq!(status, None, "{key}");
+        assert_eq!(
+            error.as_deref(),
+            Some("refused: the push service's address is not public"),
+            "{key}: refused before connecting, not a connection that failed"
+        );
+    }
+    assert_eq!(w.store.failed_reminders(w.municipality).await.unwrap().len(), 5);
+}
+
+async fn a_push_service_on_a_name_and_a_non_default_port_gets_that_origin_as_aud_and_accepts(w: World, push: Receiver) {
+    let sub = on_name(
+        &push.subscribe_for(Some(&w.vapid_public), Mode::Accept),
+        "push.example.com",
+    );
+    let device = w.device(&sub, "phone").await;
+    w.plan(Kind::Timeline, &[due("named")]).await;
+    let reach = Reach::loopback_for_tests().resolving_for_tests("push.example.com", &["127.0.0.1".parse().unwrap()]);
+    let dispatcher = w.dispatcher(Settings {
+        reach,
+        ..settings("named")
+    });
+    let round = dispatcher.run_once().await.unwrap();
+    // The receiver refuses any `aud` but its origin as reached: http://push.example.com:<port>.
+    assert_eq!(push.rejections(), Vec::<String>::new());
+    assert_eq!((round.claimed, round.delivered), (1, 1));
+    assert_eq!(w.status(device, "named").await, ("sent".to_owned(), 1));
+    let port = sub.endpoint.rsplit(':').next().unwrap().split('/').next().unwrap();
+    assert_eq!(
+        server::jobs::dispatcher::audience(&sub.endpoint).as_deref(),
+        Some(format!("http://push.example.com:{port}").as_str())
+    );
 }

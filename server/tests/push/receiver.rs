@@ -2,7 +2,8 @@
 //! and a 16-byte auth secret each), checks every POST's VAPID header (RFC 8292: ES256 signature with
 //! the `k` key, `aud` the endpoint's origin, `exp` in the future and at most 24 h away, `sub` a
 //! `mailto:` or `https:` URL), decrypts the aes128gcm body (RFC 8291, RFC 8188), records what
-//! arrived, and answers as told per subscription: 201, 404, 410, 429, 500, or never.
+//! arrived, and answers as told per subscription: 201, a redirect, 404, 410, 429, 500, or never.
+//! Whatever reaches a redirect's target (`/sink/…`) is counted, so a test can show nothing did.
 //!
 //! Shared by the `push` test binary and the `bench_dispatch` example.
 
@@ -15,7 +16,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{any, post};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hkdf::Hkdf;
@@ -46,6 +47,8 @@ pub enum Mode {
     TooMany(String),
     /// 500.
     ServerError,
+    /// This redirect status (301, 307 …) with `Location: /sink/<id>` on the same receiver.
+    Redirect(u16),
     /// Never answers.
     Hang,
 }
@@ -102,6 +105,8 @@ struct Inner {
     next_id: u64,
     messages: Vec<Message>,
     rejections: Vec<String>,
+    /// Requests that reached `/sink/…`, the redirects' target.
+    sunk: usize,
 }
 
 struct Shared {
@@ -130,7 +135,10 @@ impl Receiver {
             checks: std::sync::atomic::AtomicBool::new(true),
             arrived: tokio::sync::Notify::new(),
         });
-        let router = Router::new().route("/push/{id}", post(push)).with_state(shared.clone());
+        let router = Router::new()
+            .route("/push/{id}", post(push))
+            .route("/sink/{id}", any(sink))
+            .with_state(shared.clone());
         tokio::spawn(async move {
             axum::serve(listener, router).await.expect("push receiver");
         });
@@ -229,6 +237,11 @@ impl Receiver {
         counts
     }
 
+    /// How many requests reached the redirects' target.
+    pub fn sunk(&self) -> usize {
+        self.inner().sunk
+    }
+
     /// Why requests were refused (bad VAPID, undecryptable body …): empty when the sender is right.
     pub fn rejections(&self) -> Vec<String> {
         self.inner().rejections.clone()
@@ -252,8 +265,14 @@ impl Receiver {
     }
 }
 
+async fn sink(State(shared): State<Arc<Shared>>) -> StatusCode {
+    shared.inner.lock().expect("receiver state").sunk += 1;
+    StatusCode::CREATED
+}
+
 enum Answer {
     Status(StatusCode),
+    Redirect(StatusCode, String),
     RetryAfter(String),
     After(Duration),
     Never,
@@ -288,9 +307,13 @@ async fn push(State(shared): State<Arc<Shared>>, Path(id): Path<u64>, headers: H
             Mode::Gone => Answer::Status(StatusCode::GONE),
             Mode::TooMany(after) => Answer::RetryAfter(after.clone()),
             Mode::ServerError => Answer::Status(StatusCode::INTERNAL_SERVER_ERROR),
+            Mode::Redirect(code) => Answer::Redirect(
+                StatusCode::from_u16(*code).expect("a status code"),
+                format!("/sink/{id}"),
+            ),
         };
         let status = match &answer {
-            Answer::Status(s) => Some(s.as_u16()),
+            Answer::Status(s) | Answer::Redirect(s, _) => Some(s.as_u16()),
             Answer::RetryAfter(_) => Some(429),
             Answer::After(_) | Answer::Never => None,
         };
@@ -312,6 +335,7 @@ async fn push(State(shared): State<Arc<Shared>>, Path(id): Path<u64>, headers: H
     shared.arrived.notify_waiters();
     match answer {
         Answer::Status(status) => status.into_response(),
+        Answer::Redirect(status, location) => (status, [("location", location)]).into_response(),
         Answer::RetryAfter(after) => (StatusCode::TOO_MANY_REQUESTS, [("retry-after", after)]).into_response(),
         Answer::After(pause) => {
             tokio::time::sleep(pause).await;
@@ -335,7 +359,14 @@ fn refuse(status: StatusCode, why: impl Into<String>) -> Refusal {
 fn check(headers: &HeaderMap, body: &[u8], sub: &Sub, port: u16) -> Result<(String, serde_json::Value), Refusal> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let authorization = header("authorization").ok_or_else(|| refuse(StatusCode::UNAUTHORIZED, "no Authorization"))?;
-    let key = verify_vapid(authorization, port)?;
+    // Its own origin as the sender reached it: the name it used (or the address) and the port.
+    let host = header("host").unwrap_or_default();
+    let origin = if host.is_empty() {
+        format!("http://127.0.0.1:{port}")
+    } else {
+        format!("http://{host}")
+    };
+    let key = verify_vapid(authorization, &origin)?;
     if let Some(expected) = &sub.server_key
         && *expected != key
     {
@@ -358,7 +389,7 @@ fn check(headers: &HeaderMap, body: &[u8], sub: &Sub, port: u16) -> Result<(Stri
 }
 
 /// RFC 8292: `vapid t=<JWT>, k=<key>`; returns the key's bytes.
-fn verify_vapid(authorization: &str, port: u16) -> Result<Vec<u8>, Refusal> {
+fn verify_vapid(authorization: &str, origin: &str) -> Result<Vec<u8>, Refusal> {
     let unauthorized = |why: &str| refuse(StatusCode::UNAUTHORIZED, why);
     let params = authorization
         .strip_prefix("vapid ")
@@ -397,9 +428,9 @@ fn verify_vapid(authorization: &str, port: u16) -> Result<Vec<u8>, Refusal> {
         .verify(signed.as_bytes(), &signature)
         .map_err(|_| unauthorized("bad signature"))?;
     let claims = json(claims)?;
-    // web-push leaves the port out of `aud`; the strict value is the endpoint's origin.
+    // RFC 8292 §2: the push resource's origin, with its (non-default) port.
     let aud = claims["aud"].as_str().unwrap_or_default();
-    if aud != format!("http://127.0.0.1:{port}") && aud != "http://127.0.0.1" {
+    if aud != origin {
         return Err(unauthorized("aud is not this push service's origin"));
     }
     let now = std::time::SystemTime::now()

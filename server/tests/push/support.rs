@@ -9,7 +9,7 @@ use domain::account::{Profession, Role};
 use domain::ids::{AccountId, FamilyId, MunicipalityId};
 use domain::invitation::InvitationCode;
 use domain::people::{Email, Kana, PersonName};
-use server::jobs::dispatcher::{Dispatcher, Settings};
+use server::jobs::dispatcher::{Dispatcher, Reach, Settings};
 use store::Store;
 use store::accounts::NewStaff;
 use store::families::NewFamily;
@@ -153,7 +153,8 @@ async fn postgres_database(test: &str) -> Option<String> {
     })
 }
 
-/// Short timeouts and leases, so that hangs and kills play out in a test's time.
+/// Short timeouts and leases, so that hangs and kills play out in a test's time; the loopback push
+/// service is reachable through the test-only allowance.
 pub fn settings(worker: &str) -> Settings {
     Settings {
         worker: worker.to_owned(),
@@ -162,6 +163,7 @@ pub fn settings(worker: &str) -> Settings {
         concurrency: 8,
         lease: Duration::seconds(1),
         timeout: std::time::Duration::from_millis(300),
+        reach: Reach::loopback_for_tests(),
     }
 }
 
