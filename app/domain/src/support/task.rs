@@ -1,5 +1,9 @@
 //! The task list: what a coordinator or a site has to do next, derived from the timelines, the
-//! planned visits and the support plans. Nothing here is stored; tasks disappear when done.
+//! planned visits, the support plans and the consultations. [`family_tasks`] plans them from
+//! scratch for one day; [`kept_family_tasks`] gives the same tasks in the form the task table
+//! keeps them — each with the days it is on the list — so that the table, written when a family's
+//! record changes, answers for any later day without planning again. The planner stays the oracle:
+//! a property test shows the two always agree.
 
 use super::interview::InterviewKind;
 use super::visit::{HomeVisit, VisitKind};
@@ -220,6 +224,151 @@ pub fn consultation_task(
         assignee: consultation.assigned_to,
         assignee_name: consultation.assigned_name.clone(),
     }
+}
+
+/// A task as the task table keeps it: the task, and the days it is on the list — from
+/// `shows_from` (always, when `None`) until `hides_after` (for good, when `None`), inclusive.
+/// Nothing in it depends on the day it was computed, as long as no record is dated after that day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeptTask {
+    pub task: Task,
+    pub shows_from: Option<NaiveDate>,
+    pub hides_after: Option<NaiveDate>,
+}
+
+impl KeptTask {
+    pub fn on_list(&self, today: NaiveDate) -> bool {
+        self.shows_from.is_none_or(|from| from <= today) && self.hides_after.is_none_or(|until| today <= until)
+    }
+
+    /// A plan review, on the list from [`super::risk::REVIEW_NOTICE_DAYS`] before it.
+    pub fn plan_review(
+        family: FamilyId,
+        family_name: &str,
+        site: Option<SiteId>,
+        review_on: NaiveDate,
+        responsible: Option<(AccountId, String)>,
+    ) -> KeptTask {
+        let shows_from = add_days(review_on, -super::risk::REVIEW_NOTICE_DAYS);
+        let task = plan_review_task(family, family_name, site, review_on, responsible, shows_from)
+            .expect("a review is on the list from its notice day");
+        KeptTask {
+            task,
+            shows_from: Some(shows_from),
+            hides_after: None,
+        }
+    }
+
+    /// A consultation waiting for a reply: on the list until a reply or its closing changes it.
+    pub fn consultation(
+        consultation: &crate::consultation::Consultation,
+        site: Option<SiteId>,
+        waiting_since: NaiveDate,
+    ) -> KeptTask {
+        KeptTask {
+            task: consultation_task(consultation, site, waiting_since),
+            shows_from: None,
+            hides_after: None,
+        }
+    }
+}
+
+/// The family's tasks from its timelines and visits, for every day from the one the timelines
+/// were planned for: [`family_tasks`] of any such day is exactly those [`KeptTask::on_list`] then.
+pub fn kept_family_tasks(facts: &FamilyFacts<'_>) -> Vec<KeptTask> {
+    let kept = |kind, member, item: Option<String>, due, shows_from, hides_after| KeptTask {
+        task: Task {
+            kind,
+            family: facts.family,
+            family_name: facts.family_name.to_owned(),
+            site: facts.site,
+            member,
+            item,
+            due,
+            scheduled_on: None,
+            assignee: None,
+            assignee_name: None,
+        },
+        shows_from,
+        hides_after,
+    };
+    let mut tasks = Vec::new();
+    for timeline in facts.timelines {
+        for item in &timeline.timeline.items {
+            // Done, skipped by the rules, or dated from a birth not yet recorded: never on the list
+            // until the record changes (and the family's tasks are kept anew).
+            if item.projected || matches!(item.status, Status::Completed | Status::NotNeeded) {
+                continue;
+            }
+            let kind = match item.kind {
+                Kind::HomeVisit => match VisitKind::of_timeline_key(item.series.as_str()) {
+                    Some(visit) => TaskKind::Visit { visit },
+                    None => continue,
+                },
+                Kind::Interview => match interview_of_key(item.series.as_str()) {
+                    Some(interview) => TaskKind::Interview { interview },
+                    None => continue,
+                },
+                Kind::Checkup => TaskKind::MissedCheckup,
+                _ => continue,
+            };
+            // The first day the status is one that makes a task (see `Dates::status`): due for
+            // visits and interviews, overdue or missed for checkups; an item whose window closed
+            // before it opened is missed from the start.
+            let after_latest = add_days(item.latest, 1);
+            let shows_from = (item.earliest <= item.latest).then(|| match kind {
+                TaskKind::MissedCheckup => add_days(item.recommended_until, 1).min(after_latest),
+                _ => item.recommended_from.min(after_latest),
+            });
+            let hides_after = Some(add_days(item.latest, LOOKBACK_DAYS));
+            let mut t = kept(
+                kind,
+                Some(timeline.member),
+                Some(item.key.to_string()),
+                item.latest,
+                shows_from,
+                hides_after,
+            );
+            if let TaskKind::Visit { visit } = kind {
+                let planned = facts
+                    .visits
+                    .iter()
+                    .find(|v| v.kind == visit && v.is_open() && member_of_visit(v) == Some(timeline.member));
+                if let Some(v) = planned {
+                    t.task.scheduled_on = v.scheduled_on;
+                    t.task.assignee = v.assigned_to;
+                    t.task.assignee_name = v.assigned_name.clone();
+                }
+                if facts
+                    .visits
+                    .iter()
+                    .any(|v| v.kind == visit && !v.is_open() && member_of_visit(v) == Some(timeline.member))
+                {
+                    continue;
+                }
+            }
+            tasks.push(t);
+        }
+    }
+    for v in facts
+        .visits
+        .iter()
+        .filter(|v| v.is_open() && v.kind.timeline_key().is_none())
+    {
+        let mut t = kept(
+            TaskKind::Visit { visit: v.kind },
+            member_of_visit(v),
+            None,
+            v.due_by,
+            None,
+            None,
+        );
+        t.task.scheduled_on = v.scheduled_on;
+        t.task.assignee = v.assigned_to;
+        t.task.assignee_name = v.assigned_name.clone();
+        tasks.push(t);
+    }
+    tasks
 }
 
 /// Earliest due first; the list a coordinator works down.

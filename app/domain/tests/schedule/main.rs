@@ -5,6 +5,7 @@ mod cli;
 mod data;
 mod dates;
 mod hib;
+mod kept_tasks;
 mod live;
 mod pcv;
 mod pregnancy;
