@@ -94,7 +94,11 @@ impl Application {
                 let _ = stopped.wait_for(|s| *s).await;
             }
         };
-        let mut jobs = Vec::new();
+        let mut jobs = vec![tokio::spawn(crate::jobs::kept_tasks::run(
+            self.store.clone(),
+            std::time::Duration::from_secs(5),
+            stop(),
+        ))];
         if let Some(dispatcher) = self.dispatcher {
             jobs.push(tokio::spawn(dispatcher.run(std::time::Duration::from_secs(2), stop())));
             jobs.push(tokio::spawn(crate::jobs::replan::run(

@@ -1,4 +1,5 @@
-//! The task list: a coordinator's own, a site's, or the whole municipality's, a page at a time.
+//! The task list: a coordinator's own, a site's, or the whole municipality's, a page at a time,
+//! read from the kept task table (see `store::tasks`), refreshed first where it is stale.
 
 use crate::error::AppError;
 use domain::support::task::Task;
@@ -17,6 +18,9 @@ pub struct TaskList {
     pub late: usize,
     pub page: u32,
     pub page_count: u32,
+    /// Families whose tasks are being planned again (after a schedule file change): the list does
+    /// not show their changes yet.
+    pub pending: usize,
     pub today: chrono::NaiveDate,
     pub sites: Vec<super::accounts::SiteView>,
 }
@@ -59,28 +63,47 @@ pub async fn tasks(scope: String, page: Option<u32>) -> Result<TaskList, AppErro
     {
         return Err(AppError::NotFound);
     }
-    let all = load::task_list(&store, &town, scope, today, now).await?;
+    // A few stale families (the usual: someone just saved a record) are planned now, so the list
+    // is never behind a change; a whole municipality (a new schedule file) is left to the
+    // background refresh, and the page says so.
+    let mut pending = store.stale_task_count(viewer.municipality).await?;
+    if pending > 0 && pending <= load::INLINE_REFRESH {
+        load::refresh_stale(&store, &town, now).await?;
+        pending = store.stale_task_count(viewer.municipality).await?;
+    }
+    let size = PAGE_SIZE as i64;
+    let first = store
+        .kept_task_page(viewer.municipality, scope, today, (i64::from(page) - 1) * size, size)
+        .await?;
+    let page_count = u32::try_from(first.total.div_ceil(PAGE_SIZE).max(1)).unwrap_or(u32::MAX);
+    // Past the last page: the last one.
+    let (page, listed) = if page > page_count {
+        let last = store
+            .kept_task_page(
+                viewer.municipality,
+                scope,
+                today,
+                (i64::from(page_count) - 1) * size,
+                size,
+            )
+            .await?;
+        (page_count, last)
+    } else {
+        (page, first)
+    };
     let subject = match scope {
         Scope::Mine(_) => "tasks:mine".to_owned(),
         Scope::Site(site) => format!("tasks:site:{}", site.0),
         Scope::All => "tasks:all".to_owned(),
     };
     audit(&viewer, "read_tasks", &subject).await?;
-    let total = all.len();
-    let late = all.iter().filter(|t| t.is_late(today)).count();
-    let page_count = u32::try_from(total.div_ceil(PAGE_SIZE).max(1)).unwrap_or(u32::MAX);
-    let page = page.min(page_count);
-    let tasks = all
-        .into_iter()
-        .skip((page as usize - 1) * PAGE_SIZE)
-        .take(PAGE_SIZE)
-        .collect();
     Ok(TaskList {
-        tasks,
-        total,
-        late,
+        tasks: listed.tasks,
+        total: listed.total,
+        late: listed.late,
         page,
         page_count,
+        pending: usize::try_from(pending).unwrap_or(0),
         today,
         sites,
     })
@@ -88,14 +111,19 @@ pub async fn tasks(scope: String, page: Option<u32>) -> Result<TaskList, AppErro
 
 #[cfg(feature = "ssr")]
 pub mod load {
-    //! The whole list for a scope; shared by the server function and the scale benchmark.
+    //! Keeping the task table: planning stale families' tasks ([`refresh_stale`]); and the whole
+    //! list planned from scratch ([`task_list`]), the oracle the kept table is tested against and
+    //! the previous query the scale benchmark times beside it.
 
     use crate::error::AppError;
     use chrono::{DateTime, NaiveDate, Utc};
+    use domain::ids::FamilyId;
     use domain::support::task::{
-        FamilyFacts, Scope, TASK_KINDS, Task, consultation_task, family_tasks, plan_review_task, sort,
+        FamilyFacts, KeptTask, Scope, TASK_KINDS, Task, consultation_task, family_tasks, kept_family_tasks,
+        plan_review_task, sort,
     };
     use domain::timeline::family_timelines;
+    use std::collections::HashMap;
     use store::Store;
     use store::consultations::Which;
     use store::municipalities::Municipality;
@@ -162,5 +190,93 @@ pub mod load {
         }
         sort(&mut tasks);
         Ok(tasks)
+    }
+
+    /// Stale families the task list plans while the coordinator waits; more are left to the
+    /// background refresh.
+    pub const INLINE_REFRESH: i64 = 500;
+
+    /// Families planned and written per transaction.
+    const BATCH: usize = 500;
+
+    /// Plans the tasks of every stale family of the municipality and keeps them. Returns how many
+    /// families were written; one marked again meanwhile stays stale for the next call.
+    pub async fn refresh_stale(store: &Store, town: &Municipality, now: DateTime<Utc>) -> Result<usize, AppError> {
+        refresh_stale_with_progress(store, town, now, |_, _| {}).await
+    }
+
+    /// [`refresh_stale`], telling `progress` how many families are done of how many, per batch.
+    pub async fn refresh_stale_with_progress(
+        store: &Store,
+        town: &Municipality,
+        now: DateTime<Utc>,
+        mut progress: impl FnMut(usize, usize),
+    ) -> Result<usize, AppError> {
+        let municipality = town.id;
+        let today = town.today(now);
+        // Generations first: a change after this read leaves its family stale.
+        let stale = store.stale_families(municipality, i64::MAX).await?;
+        if stale.is_empty() {
+            return Ok(0);
+        }
+        let schedule = crate::api::timeline::load::schedule(store, municipality)
+            .await?
+            .only(&TASK_KINDS);
+        let mut sources = store
+            .task_sources(municipality, TaskFamilies::Stale, &schedule.item_keys())
+            .await?;
+        let families: HashMap<FamilyId, _> = sources.families.iter().map(|f| (f.id, f)).collect();
+        let mut reviews: HashMap<FamilyId, Vec<KeptTask>> = HashMap::new();
+        for plan in store.active_plans(municipality).await? {
+            if families.contains_key(&plan.family) {
+                reviews.entry(plan.family).or_default().push(KeptTask::plan_review(
+                    plan.family,
+                    &plan.family_name,
+                    plan.site,
+                    plan.review_on,
+                    plan.responsible,
+                ));
+            }
+        }
+        let mut waiting: HashMap<FamilyId, Vec<KeptTask>> = HashMap::new();
+        for c in store.consultations(municipality, Which::OpenOrBookedFrom(now)).await? {
+            let (Some(family), None, Some(since)) = (families.get(&c.family), c.closed, c.waiting_since()) else {
+                continue;
+            };
+            let since = since.with_timezone(&town.time_zone).date_naive();
+            waiting
+                .entry(c.family)
+                .or_default()
+                .push(KeptTask::consultation(&c, family.site, since));
+        }
+        let total = stale.len();
+        let mut written = 0;
+        let mut done = 0;
+        for batch in stale.chunks(BATCH) {
+            let mut planned = Vec::with_capacity(batch.len());
+            for s in batch {
+                let mut tasks = Vec::new();
+                // A family removed meanwhile has no sources: it keeps no tasks.
+                if let Some(family) = families.get(&s.family) {
+                    let records = sources.records.remove(&s.family).unwrap_or_default();
+                    let visits = sources.visits.remove(&s.family).unwrap_or_default();
+                    let timelines = family_timelines(&schedule, family, &records, today);
+                    tasks = kept_family_tasks(&FamilyFacts {
+                        family: family.id,
+                        family_name: &family.family_name,
+                        site: family.site,
+                        timelines: &timelines,
+                        visits: &visits,
+                    });
+                    tasks.extend(reviews.remove(&s.family).unwrap_or_default());
+                    tasks.extend(waiting.remove(&s.family).unwrap_or_default());
+                }
+                planned.push((*s, tasks));
+            }
+            written += store.keep_tasks(municipality, &planned).await?;
+            done += batch.len();
+            progress(done, total);
+        }
+        Ok(written)
     }
 }

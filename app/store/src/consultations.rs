@@ -165,6 +165,7 @@ impl Store {
         .bind(&at)
         .execute(&mut *tx)
         .await?;
+        crate::tasks::mark_stale(&mut tx, municipality, family).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -337,6 +338,7 @@ impl Store {
             .bind(consultation)
             .execute(&mut *tx)
             .await?;
+        crate::tasks::mark_consultation_stale(&mut tx, consultation).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -373,15 +375,18 @@ impl Store {
         if let Some(a) = assignee {
             self.require_staff_account(municipality, a).await?;
         }
+        let mut tx = self.begin_write().await?;
         let updated = sqlx::query("UPDATE consultations SET assigned_to = $1 WHERE id = $2 AND municipality_id = $3")
             .bind(assignee.map(|a| a.0))
             .bind(consultation)
             .bind(municipality.0)
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await?;
         if updated.rows_affected() == 0 {
             return Err(Error::NotFound);
         }
+        crate::tasks::mark_consultation_stale(&mut tx, consultation).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -394,6 +399,7 @@ impl Store {
         by: AccountId,
         now: DateTime<Utc>,
     ) -> Result<(), Error> {
+        let mut tx = self.begin_write().await?;
         let updated = sqlx::query(
             "UPDATE consultations SET outcome = $1, closing_note = $2, closed_by = $3, closed_at = $4 \
              WHERE id = $5 AND municipality_id = $6 AND closed_at IS NULL",
@@ -404,9 +410,13 @@ impl Store {
         .bind(time::instant(now))
         .bind(consultation)
         .bind(municipality.0)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?;
-        if updated.rows_affected() == 0 {
+        if updated.rows_affected() == 1 {
+            crate::tasks::mark_consultation_stale(&mut tx, consultation).await?;
+            tx.commit().await?;
+        } else {
+            tx.rollback().await?;
             let known: Option<(i64,)> =
                 sqlx::query_as("SELECT id FROM consultations WHERE id = $1 AND municipality_id = $2")
                     .bind(consultation)

@@ -169,6 +169,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<PregnancyId, Error> {
         self.require_family(municipality, family).await?;
+        let mut tx = self.begin_write().await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO pregnancies (municipality_id, family_id, due_date, notified_on, fetuses, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -179,8 +180,10 @@ impl Store {
         .bind(time::date(pregnancy.notified_on))
         .bind(i32::from(pregnancy.fetuses))
         .bind(time::instant(now))
-        .fetch_one(self.pool())
+        .fetch_one(&mut *tx)
         .await?;
+        crate::tasks::mark_stale(&mut tx, municipality, family).await?;
+        tx.commit().await?;
         Ok(PregnancyId(id))
     }
 
@@ -223,6 +226,7 @@ impl Store {
         .bind(time::instant(now))
         .fetch_one(&mut *tx)
         .await?;
+        crate::tasks::mark_stale(&mut tx, municipality, family).await?;
         tx.commit().await?;
         Ok(ChildId(id))
     }
@@ -235,6 +239,7 @@ impl Store {
         child: ChildId,
         options: &Options,
     ) -> Result<(), Error> {
+        let mut tx = self.begin_write().await?;
         let updated = sqlx::query(
             "UPDATE children SET product_options = $1 WHERE id = $2 AND family_id = $3 AND municipality_id = $4",
         )
@@ -242,11 +247,13 @@ impl Store {
         .bind(child.0)
         .bind(family.0)
         .bind(municipality.0)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?;
         if updated.rows_affected() == 0 {
             return Err(Error::NotFound);
         }
+        crate::tasks::mark_stale(&mut tx, municipality, family).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -258,6 +265,7 @@ impl Store {
         pregnancy: PregnancyId,
         ended_on: NaiveDate,
     ) -> Result<(), Error> {
+        let mut tx = self.begin_write().await?;
         let updated = sqlx::query(
             "UPDATE pregnancies SET outcome = 'lost', ended_on = $1 \
              WHERE id = $2 AND family_id = $3 AND municipality_id = $4 AND outcome = 'ongoing'",
@@ -266,11 +274,13 @@ impl Store {
         .bind(pregnancy.0)
         .bind(family.0)
         .bind(municipality.0)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?;
         if updated.rows_affected() == 0 {
             return Err(Error::NotFound);
         }
+        crate::tasks::mark_stale(&mut tx, municipality, family).await?;
+        tx.commit().await?;
         Ok(())
     }
 

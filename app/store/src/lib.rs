@@ -18,6 +18,7 @@ pub mod plans;
 pub mod push;
 pub mod scale;
 pub mod sessions;
+pub mod tasks;
 pub mod throttle;
 pub mod time;
 pub mod timeline;

@@ -32,6 +32,8 @@ pub enum TaskFamilies {
     /// The families with a visit assigned to this coordinator and not yet made: the only
     /// timeline tasks that carry an assignee.
     WithOpenVisitsOf(AccountId),
+    /// The families whose kept tasks are stale.
+    Stale,
 }
 
 /// A stored timeline record as the engine takes it, with its family.
@@ -67,7 +69,7 @@ impl TaskFamilies {
     /// The value `$2` stands for in [`TaskFamilies::filter`].
     fn bound(self) -> Option<i64> {
         match self {
-            TaskFamilies::All => None,
+            TaskFamilies::All | TaskFamilies::Stale => None,
             TaskFamilies::Site(site) => Some(site.0),
             TaskFamilies::WithOpenVisitsOf(account) => Some(account.0),
         }
@@ -78,6 +80,9 @@ impl TaskFamilies {
     fn filter(self, family_column: &str) -> String {
         match self {
             TaskFamilies::All => String::new(),
+            TaskFamilies::Stale => {
+                format!(" AND {family_column} IN (SELECT family_id FROM stale_tasks WHERE municipality_id = $1)")
+            }
             TaskFamilies::Site(_) => {
                 format!(" AND {family_column} IN (SELECT id FROM families WHERE municipality_id = $1 AND site_id = $2)")
             }

@@ -849,6 +849,7 @@ impl Store {
                 .await?;
             }
         }
+        crate::tasks::mark_municipality_stale(&mut tx, MunicipalityId(municipality)).await?;
         tx.commit().await?;
         if self.engine() == Engine::Postgres {
             // Autovacuum would gather statistics soon after; the planner should not wait for it.

@@ -89,6 +89,7 @@ pub(crate) async fn insert_record(
     .bind(verified.map(|_| at.clone()))
     .fetch_one(&mut *conn)
     .await?;
+    crate::tasks::mark_stale(conn, municipality, family).await?;
     Ok(id)
 }
 
@@ -157,8 +158,10 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<i64, Error> {
         self.require_member(municipality, family, member).await?;
-        let mut conn = self.pool().acquire().await?;
-        insert_record(&mut conn, municipality, family, member, key, done_on, source, by, now).await
+        let mut tx = self.begin_write().await?;
+        let id = insert_record(&mut tx, municipality, family, member, key, done_on, source, by, now).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// Staff confirm a parent's record (職員確認).
@@ -191,6 +194,7 @@ impl Store {
         by: AccountId,
         now: DateTime<Utc>,
     ) -> Result<FamilyId, Error> {
+        let mut tx = self.begin_write().await?;
         let row: Option<(i64,)> = sqlx::query_as(
             "UPDATE timeline_records SET removed_by = $1, removed_at = $2 \
              WHERE id = $3 AND municipality_id = $4 AND removed_at IS NULL AND ($5 = 0 OR family_id = $5) RETURNING family_id",
@@ -200,9 +204,12 @@ impl Store {
         .bind(record)
         .bind(municipality.0)
         .bind(family.map_or(0, |f| f.0))
-        .fetch_optional(self.pool())
+        .fetch_optional(&mut *tx)
         .await?;
-        row.map(|(f,)| FamilyId(f)).ok_or(Error::NotFound)
+        let family = row.map(|(f,)| FamilyId(f)).ok_or(Error::NotFound)?;
+        crate::tasks::mark_stale(&mut tx, municipality, family).await?;
+        tx.commit().await?;
+        Ok(family)
     }
 
     /// The municipality's schedule file (TOML over the national schedule), if it has one.
@@ -215,12 +222,16 @@ impl Store {
         Ok(row.ok_or(Error::NotFound)?.0)
     }
 
+    /// Sets (or clears) the schedule file; every family's kept tasks are planned again.
     pub async fn set_schedule_overlay(&self, municipality: MunicipalityId, overlay: Option<&str>) -> Result<(), Error> {
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE municipalities SET schedule_overlay = $1 WHERE id = $2")
             .bind(overlay)
             .bind(municipality.0)
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await?;
+        crate::tasks::mark_municipality_stale(&mut tx, municipality).await?;
+        tx.commit().await?;
         Ok(())
     }
 

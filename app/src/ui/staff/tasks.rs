@@ -38,6 +38,7 @@ fn Tasks(list: TaskList, scope: String) -> impl IntoView {
         late: late_count,
         page,
         page_count,
+        pending,
         today,
         sites,
     } = list;
@@ -114,6 +115,9 @@ fn Tasks(list: TaskList, scope: String) -> impl IntoView {
                 <button type="submit">{t!(i18n, tasks.show)}</button>
             </div>
         </Form>
+        {(pending > 0).then(|| view! {
+            <p class="notice" role="status" data-testid="tasks-pending">{t!(i18n, tasks.pending, n = move || pending)}</p>
+        })}
         <p class="muted" data-testid="task-count">
             {t!(i18n, tasks.count, n = move || total, late = move || late_count)}
         </p>
