@@ -169,10 +169,46 @@ pub struct CaseloadEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseloadPage {
     pub entries: Vec<CaseloadEntry>,
-    /// 1-based.
+    /// 1-based: where the page's first family stands in the whole list.
     pub page: u32,
     pub page_count: u32,
     pub total: u64,
+    /// Where the previous and the next page start, when there are such pages.
+    pub before: Option<CaseloadCursor>,
+    pub after: Option<CaseloadCursor>,
+}
+
+/// A place in the caseload's order (kana, then id): pages start right after or right before one,
+/// so a family added meanwhile never shifts a family onto two pages or off both.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseloadCursor {
+    pub kana: String,
+    pub family: FamilyId,
+}
+
+impl CaseloadCursor {
+    /// `<id>.<kana>`, for a URL.
+    pub fn to_text(&self) -> String {
+        format!("{}.{}", self.family.0, self.kana)
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        let (id, kana) = text.split_once('.')?;
+        Some(CaseloadCursor {
+            kana: kana.to_owned(),
+            family: FamilyId(id.parse().ok()?),
+        })
+    }
+}
+
+/// Which page of the caseload to read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CaseloadPosition {
+    First,
+    /// The families right after this one.
+    After(CaseloadCursor),
+    /// The families right before this one.
+    Before(CaseloadCursor),
 }
 
 impl CaseloadPage {

@@ -59,18 +59,29 @@ pub async fn family(id: i64) -> Result<FamilyView, AppError> {
     })
 }
 
-/// A page of the municipality's caseload, searchable by name or kana.
+/// A page of the municipality's caseload, searchable by name or kana: the first, or the one right
+/// `after` or `before` a place in it (a cursor the previous page gave).
 #[server(endpoint = "caseload")]
-pub async fn caseload(search: String, page: u32) -> Result<CaseloadPage, AppError> {
+pub async fn caseload(search: String, after: Option<String>, before: Option<String>) -> Result<CaseloadPage, AppError> {
     use super::context::{audit, require_staff, today_for, use_store};
+    use domain::family::{CaseloadCursor, CaseloadPosition};
+    use domain::input::{Invalid, Problem};
     let viewer = require_staff().await?;
     if search.chars().count() > 100 {
-        return Err(domain::input::Invalid::new("search", domain::input::Problem::TooLong).into());
+        return Err(Invalid::new("search", Problem::TooLong).into());
     }
+    let cursor = |field: &'static str, text: Option<String>| {
+        text.filter(|t| !t.is_empty())
+            .map(|t| CaseloadCursor::parse(&t).ok_or(Invalid::new(field, Problem::Malformed)))
+            .transpose()
+    };
+    let at = match (cursor("after", after)?, cursor("before", before)?) {
+        (Some(after), _) => CaseloadPosition::After(after),
+        (None, Some(before)) => CaseloadPosition::Before(before),
+        (None, None) => CaseloadPosition::First,
+    };
     let today = today_for(&viewer).await?;
-    let found = use_store()?
-        .caseload(viewer.municipality, &search, page.max(1), today)
-        .await?;
+    let found = use_store()?.caseload(viewer.municipality, &search, &at, today).await?;
     // A list of names and stages is a read of many families; the search words stay out of the log.
     audit(&viewer, "read_caseload", "caseload").await?;
     Ok(found)

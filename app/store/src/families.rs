@@ -2,9 +2,12 @@
 
 use crate::{Error, Store, time};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::family::{CaseloadEntry, CaseloadPage, Child, FamilyRecord, Guardian, Pregnancy, PregnancyOutcome, Stage};
+use domain::family::{
+    CaseloadCursor, CaseloadEntry, CaseloadPage, CaseloadPosition, Child, FamilyRecord, Guardian, Pregnancy,
+    PregnancyOutcome, Stage,
+};
 use domain::ids::{ChildId, FamilyId, MunicipalityId, PregnancyId, SiteId};
-use domain::people::{Kana, PersonName, Sex, to_katakana};
+use domain::people::{Kana, PersonName, Sex};
 use domain::schedule::Options;
 use std::collections::HashMap;
 
@@ -95,30 +98,6 @@ type FamilyHeadRow = (i64, i64, Option<i64>, Option<String>, String, String);
 pub(crate) const PREGNANCY_COLUMNS: &str = "id, family_id, due_date, notified_on, fetuses, outcome, ended_on";
 pub(crate) const CHILD_COLUMNS: &str = "id, family_id, pregnancy_id, name, name_kana, birth_date, sex, product_options";
 
-/// The families of a caseload search (`$1` the municipality, `$2` the LIKE pattern): family,
-/// child or guardian names, in writing or kana (hiragana matches katakana). Each table is scanned
-/// once, not probed once per family.
-const CASELOAD_MATCHES: &str = "f.id IN (\
-    SELECT id FROM families WHERE municipality_id = $1 \
-        AND (LOWER(family_name) LIKE $2 ESCAPE '\\' OR family_name_kana LIKE $2 ESCAPE '\\') \
-    UNION SELECT family_id FROM children WHERE municipality_id = $1 \
-        AND (LOWER(name) LIKE $2 ESCAPE '\\' OR name_kana LIKE $2 ESCAPE '\\') \
-    UNION SELECT family_id FROM guardians WHERE (LOWER(name) LIKE $2 ESCAPE '\\' OR name_kana LIKE $2 ESCAPE '\\') \
-        AND family_id IN (SELECT id FROM families WHERE municipality_id = $1))";
-
-/// `%term%` for LIKE, with the user's own `%`, `_` and `\` taken literally.
-fn like_pattern(term: &str) -> String {
-    let mut pattern = String::from("%");
-    for c in to_katakana(&term.to_lowercase()).chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
-}
-
 impl Store {
     pub async fn create_family(
         &self,
@@ -129,6 +108,7 @@ impl Store {
         if let Some(site) = family.site {
             self.require_site(municipality, site).await?;
         }
+        let mut tx = self.begin_write().await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO families (municipality_id, site_id, family_name, family_name_kana, created_at) \
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -138,8 +118,10 @@ impl Store {
         .bind(family.family_name.as_str())
         .bind(family.family_name_kana.as_str())
         .bind(time::instant(now))
-        .fetch_one(self.pool())
+        .fetch_one(&mut *tx)
         .await?;
+        crate::search::index_family(&mut tx, municipality, FamilyId(id)).await?;
+        tx.commit().await?;
         Ok(FamilyId(id))
     }
 
@@ -227,6 +209,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         crate::tasks::mark_stale(&mut tx, municipality, family).await?;
+        crate::search::index_family(&mut tx, municipality, family).await?;
         tx.commit().await?;
         Ok(ChildId(id))
     }
@@ -357,88 +340,89 @@ impl Store {
         Ok((pregnancies, children))
     }
 
-    /// A caseload page's rows; with a search, each carries the number of families matched in all.
-    async fn caseload_rows(
-        &self,
-        municipality: MunicipalityId,
-        pattern: Option<&str>,
-        page: u32,
-    ) -> Result<Vec<(i64, String, String, Option<String>, i64)>, Error> {
-        let (count, filter, next) = match pattern {
-            Some(_) => ("COUNT(*) OVER ()", format!(" AND {CASELOAD_MATCHES}"), 3),
-            None => ("CAST(0 AS BIGINT)", String::new(), 2),
-        };
-        let sql = format!(
-            "SELECT f.id, f.family_name, f.family_name_kana, s.name, {count} FROM families f \
-             LEFT JOIN sites s ON s.id = f.site_id WHERE f.municipality_id = $1{filter} \
-             ORDER BY f.family_name_kana, f.id LIMIT ${next} OFFSET ${}",
-            next + 1
-        );
-        let mut query = sqlx::query_as(&sql).bind(municipality.0);
-        if let Some(pattern) = pattern {
-            query = query.bind(pattern);
-        }
-        Ok(query
-            .bind(i64::from(CaseloadPage::SIZE))
-            .bind(i64::from((page - 1) * CaseloadPage::SIZE))
-            .fetch_all(self.pool())
-            .await?)
-    }
-
-    /// One page of the municipality's caseload, ordered by kana, optionally filtered by a name.
+    /// One page of the municipality's caseload in kana order, optionally only the families with a
+    /// name (family, child or guardian; in writing or kana, any script or width) containing the
+    /// search word. Pages are read from a place in the order (keyset), never by an offset.
     pub async fn caseload(
         &self,
         municipality: MunicipalityId,
         search: &str,
-        page: u32,
+        at: &CaseloadPosition,
         today: NaiveDate,
     ) -> Result<CaseloadPage, Error> {
-        let search = search.trim();
-        let pattern = (!search.is_empty()).then(|| like_pattern(search));
-        let (rows, page, total) = match &pattern {
-            // Every family: counted on the index, the page read in the index's order.
-            None => {
-                let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM families WHERE municipality_id = $1")
-                    .bind(municipality.0)
-                    .fetch_one(self.pool())
-                    .await?;
-                let total = u64::try_from(total).unwrap_or(0);
-                let page = page.clamp(1, CaseloadPage::page_count(total));
-                (self.caseload_rows(municipality, None, page).await?, page, total)
-            }
-            // A search: one query finds the matches, counts them and reads the page; a page past
-            // the end reads the last one.
-            Some(pattern) => {
-                let mut page = page.max(1);
-                loop {
-                    let rows = self.caseload_rows(municipality, Some(pattern), page).await?;
-                    if let Some(first) = rows.first() {
-                        let total = u64::try_from(first.4).unwrap_or(0);
-                        break (rows, page, total);
-                    }
-                    if page == 1 {
-                        break (rows, 1, 0);
-                    }
-                    let (count,): (i64,) = sqlx::query_as(&format!(
-                        "SELECT COUNT(*) FROM families f WHERE f.municipality_id = $1 AND {CASELOAD_MATCHES}"
-                    ))
-                    .bind(municipality.0)
-                    .bind(pattern.as_str())
-                    .fetch_one(self.pool())
-                    .await?;
-                    // Always an earlier page, so this ends.
-                    page = CaseloadPage::page_count(u64::try_from(count).unwrap_or(0))
-                        .min(page - 1)
-                        .max(1);
-                }
-            }
+        let word = crate::search::normalise(search);
+        let matches = Matches::new(&word);
+        let size = i64::from(CaseloadPage::SIZE);
+        let (mut rows, forward) = match at {
+            CaseloadPosition::First => (
+                self.caseload_rows(municipality, &matches, None, true, size + 1).await?,
+                true,
+            ),
+            CaseloadPosition::After(c) => (
+                self.caseload_rows(municipality, &matches, Some(c), true, size + 1)
+                    .await?,
+                true,
+            ),
+            CaseloadPosition::Before(c) => (
+                self.caseload_rows(municipality, &matches, Some(c), false, size + 1)
+                    .await?,
+                false,
+            ),
         };
+        // Read one more than a page to know whether there is more in that direction.
+        let more = rows.len() > CaseloadPage::SIZE as usize;
+        rows.truncate(CaseloadPage::SIZE as usize);
+        if !forward {
+            rows.reverse();
+        }
+        let (rows, more_before, more_after) = match at {
+            CaseloadPosition::First => (rows, false, more),
+            // Past the end (the rest was removed meanwhile): the last page.
+            CaseloadPosition::After(_) if rows.is_empty() => {
+                let mut last = self
+                    .caseload_rows(municipality, &matches, None, false, size + 1)
+                    .await?;
+                let more = last.len() > CaseloadPage::SIZE as usize;
+                last.truncate(CaseloadPage::SIZE as usize);
+                last.reverse();
+                (last, more, false)
+            }
+            CaseloadPosition::After(_) => (rows, true, more),
+            // Back at the start: the first page, full.
+            CaseloadPosition::Before(_) if !more => {
+                let mut first = self.caseload_rows(municipality, &matches, None, true, size + 1).await?;
+                let more = first.len() > CaseloadPage::SIZE as usize;
+                first.truncate(CaseloadPage::SIZE as usize);
+                (first, false, more)
+            }
+            CaseloadPosition::Before(_) => (rows, true, true),
+        };
+        let total = u64::try_from(self.caseload_count(municipality, &matches, None).await?).unwrap_or(0);
+        let ahead = match rows.first() {
+            Some(first) if more_before => {
+                let cursor = CaseloadCursor {
+                    kana: first.2.clone(),
+                    family: FamilyId(first.0),
+                };
+                u64::try_from(self.caseload_count(municipality, &matches, Some(&cursor)).await?).unwrap_or(0)
+            }
+            _ => 0,
+        };
+        let cursor = |row: &CaseloadRow| CaseloadCursor {
+            kana: row.2.clone(),
+            family: FamilyId(row.0),
+        };
+        let before = rows.first().filter(|_| more_before).map(cursor);
+        let after = rows.last().filter(|_| more_after).map(cursor);
         let page_count = CaseloadPage::page_count(total);
+        let page = u32::try_from(ahead / u64::from(CaseloadPage::SIZE) + 1)
+            .unwrap_or(u32::MAX)
+            .min(page_count);
         let ids: Vec<FamilyId> = rows.iter().map(|r| FamilyId(r.0)).collect();
         let (pregnancies, children) = self.members_of(&ids).await?;
         let entries = rows
             .into_iter()
-            .map(|(id, family_name, family_name_kana, site_name, _)| {
+            .map(|(id, family_name, family_name_kana, site_name)| {
                 let id = FamilyId(id);
                 let stage = Stage::of(
                     pregnancies.get(&id).map(Vec::as_slice).unwrap_or_default(),
@@ -459,18 +443,129 @@ impl Store {
             page,
             page_count,
             total,
+            before,
+            after,
         })
+    }
+
+    /// Up to `limit` rows from a place in the order, forwards or backwards (then in reverse order).
+    async fn caseload_rows(
+        &self,
+        municipality: MunicipalityId,
+        matches: &Matches,
+        from: Option<&CaseloadCursor>,
+        forward: bool,
+        limit: i64,
+    ) -> Result<Vec<CaseloadRow>, Error> {
+        let mut args = Args::new(municipality);
+        let filter = matches.filter(&mut args);
+        let place = from.map_or(String::new(), |c| {
+            let (kana, id) = (args.text(&c.kana), args.int(c.family.0));
+            let op = if forward { ">" } else { "<" };
+            format!(" AND (f.family_name_kana, f.id) {op} (${kana}, ${id})")
+        });
+        let order = if forward {
+            "f.family_name_kana, f.id"
+        } else {
+            "f.family_name_kana DESC, f.id DESC"
+        };
+        let limit_at = args.int(limit);
+        let sql = format!(
+            "SELECT f.id, f.family_name, f.family_name_kana, s.name FROM families f              LEFT JOIN sites s ON s.id = f.site_id WHERE f.municipality_id = $1{filter}{place}              ORDER BY {order} LIMIT ${limit_at}"
+        );
+        Ok(args.bind_all(sqlx::query_as(&sql)).fetch_all(self.pool()).await?)
+    }
+
+    /// How many families match, in all or before a place in the order.
+    async fn caseload_count(
+        &self,
+        municipality: MunicipalityId,
+        matches: &Matches,
+        before: Option<&CaseloadCursor>,
+    ) -> Result<i64, Error> {
+        let mut args = Args::new(municipality);
+        let filter = matches.filter(&mut args);
+        let place = before.map_or(String::new(), |c| {
+            let (kana, id) = (args.text(&c.kana), args.int(c.family.0));
+            format!(" AND (f.family_name_kana, f.id) < (${kana}, ${id})")
+        });
+        let sql = format!("SELECT COUNT(*) FROM families f WHERE f.municipality_id = $1{filter}{place}");
+        let (n,): (i64,) = args.bind_all(sqlx::query_as(&sql)).fetch_one(self.pool()).await?;
+        Ok(n)
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// id, family name, kana, site name.
+type CaseloadRow = (i64, String, String, Option<String>);
 
-    #[test]
-    fn like_patterns_escape_wildcards_and_fold_hiragana() {
-        assert_eq!(like_pattern("やまだ"), "%ヤマダ%");
-        assert_eq!(like_pattern("Sato"), "%sato%");
-        assert_eq!(like_pattern("50%_\\"), "%50\\%\\_\\\\%");
+/// A search word as the caseload's condition: the families whose index has every gram of the word,
+/// then whose names really contain it (two grams can come from different names).
+struct Matches {
+    word: String,
+    grams: Vec<String>,
+}
+
+impl Matches {
+    fn new(word: &str) -> Self {
+        Matches {
+            word: word.to_owned(),
+            grams: crate::search::grams_of_word(word),
+        }
+    }
+
+    fn filter(&self, args: &mut Args) -> String {
+        if self.grams.is_empty() {
+            return String::new();
+        }
+        let grams: Vec<String> = self.grams.iter().map(|g| format!("${}", args.text(g))).collect();
+        let count = args.int(i64::try_from(self.grams.len()).unwrap_or(i64::MAX));
+        let like = args.text(&crate::search::like_word(&self.word));
+        format!(
+            " AND f.id IN (SELECT s.family_id FROM family_search s WHERE s.municipality_id = $1 \
+             AND s.names LIKE ${like} ESCAPE '\\' AND s.family_id IN (SELECT g.family_id FROM name_grams g \
+             WHERE g.municipality_id = $1 AND g.gram IN ({}) GROUP BY g.family_id HAVING COUNT(*) = ${count}))",
+            grams.join(", ")
+        )
+    }
+}
+
+/// Placeholders numbered as they are added (`$1` is the municipality), bound in that order.
+enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+struct Args {
+    values: Vec<Arg>,
+}
+
+impl Args {
+    fn new(municipality: MunicipalityId) -> Self {
+        Args {
+            values: vec![Arg::Int(municipality.0)],
+        }
+    }
+
+    fn int(&mut self, v: i64) -> usize {
+        self.values.push(Arg::Int(v));
+        self.values.len()
+    }
+
+    fn text(&mut self, v: &str) -> usize {
+        self.values.push(Arg::Text(v.to_owned()));
+        self.values.len()
+    }
+
+    fn bind_all<'q, O>(
+        self,
+        mut query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+        for v in self.values {
+            query = match v {
+                Arg::Int(i) => query.bind(i),
+                Arg::Text(t) => query.bind(t),
+            };
+        }
+        query
     }
 }

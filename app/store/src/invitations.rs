@@ -142,6 +142,7 @@ impl Store {
             .bind(guardian.name_kana.as_str())
             .execute(&mut *tx)
             .await?;
+        crate::search::index_family(&mut tx, MunicipalityId(municipality), FamilyId(family)).await?;
         sqlx::query("UPDATE invitations SET used_by = $1 WHERE id = $2")
             .bind(account)
             .bind(invitation)

@@ -17,6 +17,7 @@ pub mod overview;
 pub mod plans;
 pub mod push;
 pub mod scale;
+pub mod search;
 pub mod sessions;
 pub mod tasks;
 pub mod throttle;
@@ -89,6 +90,8 @@ impl Store {
         };
         let store = Store { pool, engine };
         store.migrate().await?;
+        // Families from before the name index (or seeded in bulk) get their entries.
+        store.index_missing_names().await?;
         Ok(store)
     }
 

@@ -851,6 +851,7 @@ impl Store {
         }
         crate::tasks::mark_municipality_stale(&mut tx, MunicipalityId(municipality)).await?;
         tx.commit().await?;
+        self.index_missing_names().await?;
         if self.engine() == Engine::Postgres {
             // Autovacuum would gather statistics soon after; the planner should not wait for it.
             sqlx::query("ANALYZE").execute(self.pool()).await?;

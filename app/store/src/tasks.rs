@@ -134,7 +134,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let mut kept_families = 0;
         for (stale, tasks) in families {
-            let cleared = sqlx::query("DELETE FROM stale_tasks WHERE family_id = $1 AND generation = $2")
+            let cleared = sqlx::query("DELETE FROM stale_tasks WHERE family_id = $1 AND generation >= $2")
                 .bind(stale.family.0)
                 .bind(stale.generation)
                 .execute(&mut *tx)

@@ -5,7 +5,8 @@ mod support;
 use chrono::{Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use domain::account::{Profession, Role};
 use domain::consultation::{Author, ClientKey, ContactMode, MessageText, Outcome, Topic, Urgency};
-use domain::family::Stage;
+use domain::family::CaseloadPosition::{After, Before, First};
+use domain::family::{CaseloadEntry, Stage};
 use domain::ids::{AccountId, ChildId, FamilyId, MunicipalityId, PregnancyId, SiteId};
 use domain::invitation::InvitationCode;
 use domain::people::{Email, Kana, NewPassword, PersonName, Sex};
@@ -295,7 +296,7 @@ async fn the_caseload_lists_only_the_municipality_and_searches_names_and_kana(st
         .await
         .unwrap();
 
-    let all = store.caseload(a, "", 1, today()).await.unwrap();
+    let all = store.caseload(a, "", &First, today()).await.unwrap();
     assert_eq!(all.total, 3);
     assert_eq!(
         all.entries
@@ -305,28 +306,45 @@ async fn the_caseload_lists_only_the_municipality_and_searches_names_and_kana(st
         ["サトウ", "スズキ", "スミス"]
     );
 
-    let by_hiragana = store.caseload(a, "さとう", 1, today()).await.unwrap();
+    let by_hiragana = store.caseload(a, "さとう", &First, today()).await.unwrap();
     assert_eq!(by_hiragana.total, 1);
     assert_eq!(by_hiragana.entries[0].family, sato);
     assert!(matches!(by_hiragana.entries[0].stage, Stage::Pregnant { due_date, .. } if due_date == d("2027-03-01")));
 
-    assert_eq!(store.caseload(a, "佐藤", 1, today()).await.unwrap().total, 1);
+    assert_eq!(store.caseload(a, "佐藤", &First, today()).await.unwrap().total, 1);
     assert_eq!(
-        store.caseload(a, "smith", 1, today()).await.unwrap().total,
+        store.caseload(a, "smith", &First, today()).await.unwrap().total,
         1,
         "Latin names match case-insensitively"
     );
     assert_eq!(
-        store.caseload(a, "_", 1, today()).await.unwrap().total,
+        store.caseload(a, "_", &First, today()).await.unwrap().total,
         1,
         "wildcards are literal"
     );
     assert_eq!(
-        store.caseload(a, "%", 1, today()).await.unwrap().total,
+        store.caseload(a, "%", &First, today()).await.unwrap().total,
         1,
         "wildcards are literal"
     );
-    assert_eq!(store.caseload(a, "田中", 1, today()).await.unwrap().total, 0);
+    assert_eq!(store.caseload(a, "田中", &First, today()).await.unwrap().total, 0);
+}
+
+/// Every page of a caseload, following each page's `after`, checking the page numbers.
+async fn whole_caseload(store: &Store, m: MunicipalityId, search: &str) -> Vec<CaseloadEntry> {
+    let mut page = store.caseload(m, search, &First, today()).await.unwrap();
+    let mut all = Vec::new();
+    let mut number = 1;
+    loop {
+        assert_eq!(page.page, number, "{search}");
+        all.extend(page.entries.clone());
+        match page.after {
+            Some(after) => page = store.caseload(m, search, &After(after), today()).await.unwrap(),
+            None => break,
+        }
+        number += 1;
+    }
+    all
 }
 
 async fn the_caseload_pages_through_every_family_once(store: support::Db) {
@@ -334,20 +352,143 @@ async fn the_caseload_pages_through_every_family_once(store: support::Db) {
     for i in 0..45 {
         family(&store, m, &format!("家族{i:02}"), "カゾク").await;
     }
-    let mut seen = Vec::new();
-    for page in 1..=3 {
-        let p = store.caseload(m, "", page, today()).await.unwrap();
-        assert_eq!((p.page, p.page_count, p.total), (page, 3, 45));
-        seen.extend(p.entries.into_iter().map(|e| e.family));
-    }
+    let first = store.caseload(m, "", &First, today()).await.unwrap();
+    assert_eq!((first.page, first.page_count, first.total), (1, 3, 45));
+    assert_eq!(first.before, None);
+    let mut seen: Vec<FamilyId> = whole_caseload(&store, m, "").await.iter().map(|e| e.family).collect();
+    assert_eq!(seen.len(), 45, "every family once");
     seen.sort();
     seen.dedup();
     assert_eq!(seen.len(), 45);
+
+    // Back from the last page: the second, then the first (full, with no page before it).
+    let second = store
+        .caseload(m, "", &After(first.after.clone().unwrap()), today())
+        .await
+        .unwrap();
+    let third = store
+        .caseload(m, "", &After(second.after.clone().unwrap()), today())
+        .await
+        .unwrap();
+    assert_eq!((third.page, third.entries.len(), third.after.clone()), (3, 5, None));
+    let back = store
+        .caseload(m, "", &Before(third.before.clone().unwrap()), today())
+        .await
+        .unwrap();
+    assert_eq!(back.entries, second.entries);
+    let start = store
+        .caseload(m, "", &Before(back.before.clone().unwrap()), today())
+        .await
+        .unwrap();
     assert_eq!(
-        store.caseload(m, "", 99, today()).await.unwrap().page,
-        3,
-        "pages past the end clamp to the last"
+        (start.page, start.entries.clone(), start.before),
+        (1, first.entries, None)
     );
+
+    // After the last family there is nothing: the last page is shown.
+    let last = third.entries.last().unwrap();
+    let past = domain::family::CaseloadCursor {
+        kana: last.family_name_kana.clone(),
+        family: last.family,
+    };
+    let past = store.caseload(m, "", &After(past), today()).await.unwrap();
+    assert_eq!((past.entries.len(), past.after), (20, None), "the last twenty families");
+    assert_eq!(past.entries.last(), third.entries.last());
+    assert!(domain::family::CaseloadCursor::parse("12.カゾク").is_some());
+    assert!(domain::family::CaseloadCursor::parse("x.カゾク").is_none());
+}
+
+async fn keyset_pages_never_skip_or_repeat_a_family_while_families_are_added(store: support::Db) {
+    let m = municipality(&store, "100001").await;
+    let mut before = Vec::new();
+    for i in 0..50 {
+        let kana = format!("ナカムラ{}", ["ア", "カ", "サ", "タ", "ナ"][i % 5]);
+        before.push(family(&store, m, &format!("中村{i:02}"), &kana).await);
+    }
+    let mut page = store.caseload(m, "", &First, today()).await.unwrap();
+    let mut seen = Vec::new();
+    let mut added = 0;
+    loop {
+        seen.extend(page.entries.iter().map(|e| e.family));
+        // Families arrive between two page reads, before and after the place the next page starts.
+        for kana in ["アイダ", "ナカムラア", "ナカムラナ", "ワタナベ"] {
+            family(&store, m, "新規", kana).await;
+            added += 1;
+        }
+        match page.after {
+            Some(after) => page = store.caseload(m, "", &After(after), today()).await.unwrap(),
+            None => break,
+        }
+    }
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), seen.len(), "no family on two pages");
+    for f in &before {
+        assert!(seen.contains(f), "family {f:?} there from the start was on a page");
+    }
+    assert_eq!(store.caseload(m, "", &First, today()).await.unwrap().total, 50 + added);
+}
+
+async fn the_caseload_search_finds_two_character_words_in_every_script_and_width(store: support::Db) {
+    let m = municipality(&store, "100001").await;
+    let child = async |f: FamilyId, name: &str, kana: &str| {
+        store
+            .add_child(
+                m,
+                f,
+                &NewChild {
+                    pregnancy: None,
+                    name: &PersonName::parse("n", name).unwrap(),
+                    name_kana: &Kana::parse("k", kana).unwrap(),
+                    birth_date: d("2026-01-10"),
+                    sex: Sex::Male,
+                },
+                now(),
+            )
+            .await
+            .unwrap();
+    };
+    let sato = family(&store, m, "佐藤", "サトウ").await;
+    child(sato, "佐藤 陽翔", "サトウ ハルト").await;
+    let satomi = family(&store, m, "里見", "サトミ").await;
+    let kato = family(&store, m, "加藤", "カトウ").await;
+    // Its names hold the pairs of サトミ (サト, トミ), but never the word itself.
+    let split = family(&store, m, "佐藤", "サトウ").await;
+    child(split, "佐藤 富子", "サトウ トミコ").await;
+    let found = async |word: &str| {
+        let mut families: Vec<FamilyId> = whole_caseload(&store, m, word).await.iter().map(|e| e.family).collect();
+        families.sort();
+        families
+    };
+    let sorted = |mut v: Vec<FamilyId>| {
+        v.sort();
+        v
+    };
+    assert_eq!(found("佐藤").await, sorted(vec![sato, split]));
+    for word in ["さと", "サト", "ｻﾄ", "サト "] {
+        assert_eq!(found(word).await, sorted(vec![sato, satomi, split]), "{word}");
+    }
+    for word in [
+        "陽翔",
+        "はると",
+        "ﾊﾙﾄ",
+        "ハルト",
+        "佐藤陽翔",
+        "佐藤 陽翔",
+        "サトウ　ハルト",
+    ] {
+        assert_eq!(found(word).await, vec![sato], "{word}: the child's name");
+    }
+    assert_eq!(found("とう").await, sorted(vec![sato, kato, split]));
+    assert_eq!(found("藤").await, sorted(vec![sato, kato, split]), "one character");
+    assert_eq!(
+        found("さとみ").await,
+        vec![satomi],
+        "pairs from two names are not the word"
+    );
+    assert_eq!(found("ウカ").await, Vec::<FamilyId>::new(), "never across two families");
+    assert_eq!(found("").await.len(), 4);
 }
 
 async fn a_child_search_finds_the_family(store: support::Db) {
@@ -370,7 +511,7 @@ async fn a_child_search_finds_the_family(store: support::Db) {
         )
         .await
         .unwrap();
-    let page = store.caseload(m, "みなと", 1, today()).await.unwrap();
+    let page = store.caseload(m, "みなと", &First, today()).await.unwrap();
     assert_eq!(page.entries.len(), 1);
     assert!(matches!(page.entries[0].stage, Stage::Parenting { .. }));
 
@@ -392,9 +533,9 @@ async fn a_child_search_finds_the_family(store: support::Db) {
         .await
         .unwrap()
         .unwrap();
-    let by_guardian = store.caseload(m, "美波", 1, today()).await.unwrap();
+    let by_guardian = store.caseload(m, "美波", &First, today()).await.unwrap();
     assert_eq!((by_guardian.total, by_guardian.entries[0].family), (1, f));
-    let both = store.caseload(m, "みな", 1, today()).await.unwrap();
+    let both = store.caseload(m, "みな", &First, today()).await.unwrap();
     assert_eq!(
         (both.total, both.entries.len()),
         (1, 1),
@@ -419,14 +560,21 @@ async fn a_child_search_finds_the_family(store: support::Db) {
         )
         .await
         .unwrap();
-    let here = store.caseload(m, "みなと", 1, today()).await.unwrap();
+    let here = store.caseload(m, "みなと", &First, today()).await.unwrap();
     assert_eq!(here.entries.iter().map(|e| e.family).collect::<Vec<_>>(), [f]);
-    // A page past the end of a search shows its last page.
-    let past = store.caseload(m, "みなと", 7, today()).await.unwrap();
+    // A page after the last match of a search shows its last page.
+    let beyond = domain::family::CaseloadCursor {
+        kana: "ン".into(),
+        family: f,
+    };
+    let past = store.caseload(m, "みなと", &After(beyond), today()).await.unwrap();
     assert_eq!((past.page, past.page_count, past.total), (1, 1, 1));
     assert_eq!(past.entries.len(), 1);
-    let nothing = store.caseload(m, "該当なし", 3, today()).await.unwrap();
-    assert_eq!((nothing.page, nothing.page_count, nothing.total), (1, 1, 0));
+    let nothing = store.caseload(m, "該当なし", &First, today()).await.unwrap();
+    assert_eq!(
+        (nothing.page, nothing.page_count, nothing.total, nothing.after),
+        (1, 1, 0, None)
+    );
 }
 
 async fn staff_sign_in_with_the_right_password_only(store: support::Db) {
@@ -692,13 +840,11 @@ async fn demo_data_seeds_once_with_every_stage(store: support::Db) {
         .expect("the demo schedule file is valid");
     assert!(schedule.place("checkup-3m").is_some());
     let mut stages = (0, 0);
-    for page in 1..=2 {
-        for e in store.caseload(m.id, "", page, today()).await.unwrap().entries {
-            match e.stage {
-                Stage::Pregnant { .. } => stages.0 += 1,
-                Stage::Parenting { .. } => stages.1 += 1,
-                Stage::NoActiveRecord => {}
-            }
+    for e in whole_caseload(&store, m.id, "").await {
+        match e.stage {
+            Stage::Pregnant { .. } => stages.0 += 1,
+            Stage::Parenting { .. } => stages.1 += 1,
+            Stage::NoActiveRecord => {}
         }
     }
     assert_eq!(stages, (12, 24));
@@ -2646,6 +2792,8 @@ contract_tests!(
     a_family_of_another_municipality_is_not_found,
     the_caseload_lists_only_the_municipality_and_searches_names_and_kana,
     the_caseload_pages_through_every_family_once,
+    keyset_pages_never_skip_or_repeat_a_family_while_families_are_added,
+    the_caseload_search_finds_two_character_words_in_every_script_and_width,
     a_child_search_finds_the_family,
     staff_sign_in_with_the_right_password_only,
     repeated_failures_slow_down_the_account_and_the_address,

@@ -41,15 +41,24 @@ async fn the_scale_seeder_fills_a_municipality_the_store_reads_as_its_own(store:
     );
     assert!(seeded.plans > 0, "{seeded:?}");
 
-    let everyone = store.caseload(m, "", 1, today()).await.unwrap();
+    let everyone = store
+        .caseload(m, "", &domain::family::CaseloadPosition::First, today())
+        .await
+        .unwrap();
     assert_eq!(everyone.total, 300);
     assert_eq!(everyone.entries.len(), domain::family::CaseloadPage::SIZE as usize);
 
     // Surnames come from a list of forty, children's names from twenty: a search finds a share.
-    let by_name = store.caseload(m, "佐藤", 1, today()).await.unwrap();
+    let by_name = store
+        .caseload(m, "佐藤", &domain::family::CaseloadPosition::First, today())
+        .await
+        .unwrap();
     assert!(by_name.total > 0 && by_name.total < 60, "{}", by_name.total);
     assert!(by_name.entries.iter().all(|e| e.family_name == "佐藤"));
-    let by_kana = store.caseload(m, "さと", 1, today()).await.unwrap();
+    let by_kana = store
+        .caseload(m, "さと", &domain::family::CaseloadPosition::First, today())
+        .await
+        .unwrap();
     assert!(by_kana.total >= by_name.total, "{} < {}", by_kana.total, by_name.total);
 
     let family: FamilyId = everyone.entries[0].family;
@@ -85,7 +94,14 @@ async fn the_scale_seeder_fills_a_municipality_the_store_reads_as_its_own(store:
 
     // A second run with the same code writes nothing.
     assert!(store.seed_scale(&scale(10)).await.unwrap().is_none());
-    assert_eq!(store.caseload(m, "", 1, today()).await.unwrap().total, 300);
+    assert_eq!(
+        store
+            .caseload(m, "", &domain::family::CaseloadPosition::First, today())
+            .await
+            .unwrap()
+            .total,
+        300
+    );
 
     // The application's own writes carry on after the seeder's explicit ids.
     let name = domain::people::PersonName::parse("n", "新規").unwrap();

@@ -6,6 +6,7 @@ mod helpers;
 
 mod auth;
 mod consultations;
+mod kept_tasks;
 mod pages;
 mod staff_access;
 mod staff_support;

@@ -44,7 +44,13 @@ async fn a_notification_registers_the_family_and_a_risk_found_at_the_interview_o
     let nurse = app.log_in(&w.a.coordinator).await;
     let nurse_id = app.staff_id(w.a.municipality, &w.a.coordinator).await;
     let today = tasks(&app, &nurse, "mine").await.today;
-    let families = async || app.store.caseload(w.a.municipality, "", 1, today).await.unwrap().total;
+    let families = async || {
+        app.store
+            .caseload(w.a.municipality, "", &domain::family::CaseloadPosition::First, today)
+            .await
+            .unwrap()
+            .total
+    };
     assert_eq!(families().await, 2);
 
     let notification = |due: Option<NaiveDate>, lmp: Option<NaiveDate>| {

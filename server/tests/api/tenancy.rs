@@ -43,7 +43,7 @@ async fn a_coordinator_of_one_municipality_cannot_read_anothers_family(app: Test
     assert_eq!(invite, Err(AppError::NotFound));
 
     let caseload: CaseloadPage = app
-        .call_json(&nurse, "caseload", &[("search", ""), ("page", "1")])
+        .call_json(&nurse, "caseload", &[("search", ""), ("after", "")])
         .await
         .unwrap();
     assert_eq!(caseload.total, 2);
@@ -74,7 +74,7 @@ async fn staff_reads_of_a_family_are_audited(app: TestApp) {
     // Lists of many families are reads too: the caseload (without the search words) and each
     // scope of the task list.
     let _: CaseloadPage = app
-        .call_json(&nurse, "caseload", &[("search", "やまだ"), ("page", "1")])
+        .call_json(&nurse, "caseload", &[("search", "やまだ"), ("after", "")])
         .await
         .unwrap();
     for scope in ["mine", "all"] {
@@ -108,7 +108,7 @@ async fn parents_and_strangers_reach_no_staff_function(app: TestApp) {
             AppError::Forbidden
         };
         let caseload: Result<CaseloadPage, AppError> =
-            app.call_json(who, "caseload", &[("search", ""), ("page", "1")]).await;
+            app.call_json(who, "caseload", &[("search", ""), ("after", "")]).await;
         assert_eq!(caseload, Err(expected.clone()));
         let invite: Result<InvitationView, AppError> = app
             .call_json(who, "issue_invitation", &[("family", &w.a.family.0.to_string())])
@@ -155,7 +155,7 @@ async fn only_admins_create_staff_and_only_in_their_municipality(app: TestApp) {
 
     let the_new_one = app.log_in_with("new@example.jp", "new staff password").await;
     let _: CaseloadPage = app
-        .call_json(&the_new_one, "caseload", &[("search", ""), ("page", "1")])
+        .call_json(&the_new_one, "caseload", &[("search", ""), ("after", "")])
         .await
         .unwrap();
 }

@@ -1,9 +1,10 @@
-//! `/staff`: the municipality's families, searchable by name or kana, page by page.
+//! `/staff`: the municipality's families, searchable by name or kana, page by page (each page
+//! starts right after or before a family, so families added meanwhile never shift the pages).
 
 use crate::api::families::caseload;
 use crate::i18n::{t, use_i18n};
 use crate::ui::format::{DateText, StageText, signed_in};
-use domain::family::{CaseloadPage as Page, Stage};
+use domain::family::{CaseloadCursor, CaseloadPage as Page, Stage};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -15,14 +16,11 @@ pub fn CaseloadPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let search = move || query.read().get("q").unwrap_or_default();
-    let page = move || {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse::<u32>().ok())
-            .unwrap_or(1)
-    };
-    let families = Resource::new(move || (search(), page()), |(search, page)| caseload(search, page));
+    let at = move || (query.read().get("after"), query.read().get("before"));
+    let families = Resource::new(
+        move || (search(), at()),
+        |(search, (after, before))| caseload(search, after, before),
+    );
     view! {
         <Title text=move || crate::i18n::td_string!(i18n.get_locale(), caseload.title).to_string() />
         <h1>{t!(i18n, caseload.title)}</h1>
@@ -49,13 +47,17 @@ fn Results(page: Page, search: String) -> impl IntoView {
         page,
         page_count,
         total,
+        before,
+        after,
     } = page;
-    let link = move |to: u32| {
+    let link = move |direction: &'static str, cursor: Option<CaseloadCursor>| {
         let mut query = ParamsMap::new();
         if !search.is_empty() {
             query.insert("q", search.clone());
         }
-        query.insert("page", to.to_string());
+        if let Some(cursor) = cursor {
+            query.insert(direction, cursor.to_text());
+        }
         format!("/staff{}", query.to_query_string())
     };
     let empty = entries.is_empty();
@@ -80,9 +82,8 @@ fn Results(page: Page, search: String) -> impl IntoView {
             }
         })
         .collect_view();
-    let (prev, next) = (link(page.saturating_sub(1).max(1)), link(page + 1));
-    let has_prev = move || page > 1;
-    let has_next = move || page < page_count;
+    let (has_prev, has_next) = (before.is_some(), after.is_some());
+    let (prev, next) = (link("before", before), link("after", after));
     view! {
         <p class="muted" data-testid="caseload-total">{t!(i18n, caseload.total, total = move || total)}</p>
         <Show when=move || empty>
@@ -102,11 +103,11 @@ fn Results(page: Page, search: String) -> impl IntoView {
             </table>
         </div>
         <nav class="pager" aria-label="pages">
-            <Show when=has_prev>
+            <Show when=move || has_prev>
                 <a href=prev.clone() rel="prev">{t!(i18n, caseload.prev)}</a>
             </Show>
             <span>{t!(i18n, caseload.page, page = move || page, count = move || page_count)}</span>
-            <Show when=has_next>
+            <Show when=move || has_next>
                 <a href=next.clone() rel="next">{t!(i18n, caseload.next)}</a>
             </Show>
         </nav>
