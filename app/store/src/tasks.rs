@@ -14,6 +14,14 @@ use domain::support::task::{KeptTask, Scope, Task};
 const ALWAYS: &str = "0000-01-01";
 const NEVER: &str = "9999-12-31";
 
+/// The generation a family's mark starts at: random, so that a mark made after a refresh cleared
+/// the previous one (and its row) never repeats a generation an older, slower refresh still holds
+/// (a counter restarting at 1 would, and that refresh would clear the newer mark with old tasks).
+fn fresh_generation() -> i64 {
+    // Room below i64::MAX for the increments of later marks.
+    rand::random::<i64>().rem_euclid(1 << 60)
+}
+
 /// Marks a family's kept tasks stale; call it inside the transaction that changes their sources.
 pub(crate) async fn mark_stale(
     conn: &mut sqlx::AnyConnection,
@@ -21,11 +29,12 @@ pub(crate) async fn mark_stale(
     family: FamilyId,
 ) -> Result<(), Error> {
     sqlx::query(
-        "INSERT INTO stale_tasks (family_id, municipality_id, generation) VALUES ($1, $2, 1) \
+        "INSERT INTO stale_tasks (family_id, municipality_id, generation) VALUES ($1, $2, $3) \
          ON CONFLICT (family_id) DO UPDATE SET generation = stale_tasks.generation + 1",
     )
     .bind(family.0)
     .bind(municipality.0)
+    .bind(fresh_generation())
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -35,10 +44,11 @@ pub(crate) async fn mark_stale(
 pub(crate) async fn mark_consultation_stale(conn: &mut sqlx::AnyConnection, consultation: i64) -> Result<(), Error> {
     sqlx::query(
         "INSERT INTO stale_tasks (family_id, municipality_id, generation) \
-         SELECT family_id, municipality_id, 1 FROM consultations WHERE id = $1 \
+         SELECT family_id, municipality_id, $2 FROM consultations WHERE id = $1 \
          ON CONFLICT (family_id) DO UPDATE SET generation = stale_tasks.generation + 1",
     )
     .bind(consultation)
+    .bind(fresh_generation())
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -51,10 +61,11 @@ pub(crate) async fn mark_municipality_stale(
 ) -> Result<(), Error> {
     sqlx::query(
         "INSERT INTO stale_tasks (family_id, municipality_id, generation) \
-         SELECT id, municipality_id, 1 FROM families WHERE municipality_id = $1 \
+         SELECT id, municipality_id, $2 FROM families WHERE municipality_id = $1 \
          ON CONFLICT (family_id) DO UPDATE SET generation = stale_tasks.generation + 1",
     )
     .bind(municipality.0)
+    .bind(fresh_generation())
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -134,7 +145,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let mut kept_families = 0;
         for (stale, tasks) in families {
-            let cleared = sqlx::query("DELETE FROM stale_tasks WHERE family_id = $1 AND generation >= $2")
+            let cleared = sqlx::query("DELETE FROM stale_tasks WHERE family_id = $1 AND generation = $2")
                 .bind(stale.family.0)
                 .bind(stale.generation)
                 .execute(&mut *tx)
