@@ -94,7 +94,34 @@ pub struct FamilyFacts<'a> {
 /// The family's tasks from its timelines and visits, as of `today`.
 pub fn family_tasks(facts: &FamilyFacts<'_>, today: NaiveDate) -> Vec<Task> {
     let horizon = add_days(today, -LOOKBACK_DAYS);
-    let task = |kind, member, item: Option<String>, due| Task {
+    let mut tasks = Vec::new();
+    for timeline in facts.timelines {
+        for item in &timeline.timeline.items {
+            let pending = matches!(item.status, Status::Due | Status::Overdue | Status::Missed);
+            if item.projected || !pending || item.latest < horizon {
+                continue;
+            }
+            match item_task(facts, timeline.member, item) {
+                // A checkup in its recommended period is not missed yet.
+                Some(t) if t.kind == TaskKind::MissedCheckup && item.status == Status::Due => {}
+                Some(t) => tasks.push(t),
+                None => {}
+            }
+        }
+    }
+    tasks.extend(plan_only_visits(facts));
+    tasks
+}
+
+/// A task of the family with nothing assigned or scheduled yet.
+fn blank_task(
+    facts: &FamilyFacts<'_>,
+    kind: TaskKind,
+    member: Option<Member>,
+    item: Option<String>,
+    due: NaiveDate,
+) -> Task {
+    Task {
         kind,
         family: facts.family,
         family_name: facts.family_name.to_owned(),
@@ -105,64 +132,58 @@ pub fn family_tasks(facts: &FamilyFacts<'_>, today: NaiveDate) -> Vec<Task> {
         scheduled_on: None,
         assignee: None,
         assignee_name: None,
+    }
+}
+
+/// The task a timeline item makes when it is pending, whatever the day: a visit (with the
+/// assignment and date of the one planned), an interview, or — for a checkup — a missed checkup.
+/// `None` for kinds that make no task and for a visit already recorded.
+fn item_task(facts: &FamilyFacts<'_>, member: Member, item: &crate::schedule::Item) -> Option<Task> {
+    let kind = match item.kind {
+        Kind::HomeVisit => TaskKind::Visit {
+            visit: VisitKind::of_timeline_key(item.series.as_str())?,
+        },
+        Kind::Interview => TaskKind::Interview {
+            interview: interview_of_key(item.series.as_str())?,
+        },
+        Kind::Checkup => TaskKind::MissedCheckup,
+        _ => return None,
     };
-    let mut tasks = Vec::new();
-    for timeline in facts.timelines {
-        for item in &timeline.timeline.items {
-            let pending = matches!(item.status, Status::Due | Status::Overdue | Status::Missed);
-            if item.projected || !pending || item.latest < horizon {
-                continue;
-            }
-            let key = item.key.to_string();
-            let kind = match item.kind {
-                Kind::HomeVisit => match VisitKind::of_timeline_key(item.series.as_str()) {
-                    Some(visit) => TaskKind::Visit { visit },
-                    None => continue,
-                },
-                Kind::Interview => match interview_of_key(item.series.as_str()) {
-                    Some(interview) => TaskKind::Interview { interview },
-                    None => continue,
-                },
-                Kind::Checkup if item.status != Status::Due => TaskKind::MissedCheckup,
-                _ => continue,
-            };
-            let mut t = task(kind, Some(timeline.member), Some(key), item.latest);
-            if let TaskKind::Visit { visit } = kind {
-                // A visit already planned for this child carries its assignment and date.
-                let planned = facts
-                    .visits
-                    .iter()
-                    .find(|v| v.kind == visit && v.is_open() && member_of_visit(v) == Some(timeline.member));
-                if let Some(v) = planned {
-                    t.scheduled_on = v.scheduled_on;
-                    t.assignee = v.assigned_to;
-                    t.assignee_name = v.assigned_name.clone();
-                }
-                // A visit recorded but not yet reflected on the timeline is done.
-                if facts
-                    .visits
-                    .iter()
-                    .any(|v| v.kind == visit && !v.is_open() && member_of_visit(v) == Some(timeline.member))
-                {
-                    continue;
-                }
-            }
-            tasks.push(t);
+    let mut t = blank_task(facts, kind, Some(member), Some(item.key.to_string()), item.latest);
+    if let TaskKind::Visit { visit } = kind {
+        let of_member = |v: &&HomeVisit| v.kind == visit && member_of_visit(v) == Some(member);
+        // A visit recorded but not yet reflected on the timeline is done.
+        if facts.visits.iter().filter(of_member).any(|v| !v.is_open()) {
+            return None;
+        }
+        // A visit already planned for this child carries its assignment and date.
+        if let Some(v) = facts.visits.iter().filter(of_member).find(|v| v.is_open()) {
+            t.scheduled_on = v.scheduled_on;
+            t.assignee = v.assigned_to;
+            t.assignee_name = v.assigned_name.clone();
         }
     }
-    // Visits that only a plan or a worry calls for.
-    for v in facts
+    Some(t)
+}
+
+/// Visits that only a plan or a worry calls for: on the list while open.
+fn plan_only_visits<'f>(facts: &'f FamilyFacts<'_>) -> impl Iterator<Item = Task> + 'f {
+    facts
         .visits
         .iter()
         .filter(|v| v.is_open() && v.kind.timeline_key().is_none())
-    {
-        let mut t = task(TaskKind::Visit { visit: v.kind }, member_of_visit(v), None, v.due_by);
-        t.scheduled_on = v.scheduled_on;
-        t.assignee = v.assigned_to;
-        t.assignee_name = v.assigned_name.clone();
-        tasks.push(t);
-    }
-    tasks
+        .map(|v| Task {
+            scheduled_on: v.scheduled_on,
+            assignee: v.assigned_to,
+            assignee_name: v.assigned_name.clone(),
+            ..blank_task(
+                facts,
+                TaskKind::Visit { visit: v.kind },
+                member_of_visit(v),
+                None,
+                v.due_by,
+            )
+        })
 }
 
 fn interview_of_key(series: &str) -> Option<InterviewKind> {
@@ -276,22 +297,6 @@ impl KeptTask {
 /// The family's tasks from its timelines and visits, for every day from the one the timelines
 /// were planned for: [`family_tasks`] of any such day is exactly those [`KeptTask::on_list`] then.
 pub fn kept_family_tasks(facts: &FamilyFacts<'_>) -> Vec<KeptTask> {
-    let kept = |kind, member, item: Option<String>, due, shows_from, hides_after| KeptTask {
-        task: Task {
-            kind,
-            family: facts.family,
-            family_name: facts.family_name.to_owned(),
-            site: facts.site,
-            member,
-            item,
-            due,
-            scheduled_on: None,
-            assignee: None,
-            assignee_name: None,
-        },
-        shows_from,
-        hides_after,
-    };
     let mut tasks = Vec::new();
     for timeline in facts.timelines {
         for item in &timeline.timeline.items {
@@ -300,74 +305,29 @@ pub fn kept_family_tasks(facts: &FamilyFacts<'_>) -> Vec<KeptTask> {
             if item.projected || matches!(item.status, Status::Completed | Status::NotNeeded) {
                 continue;
             }
-            let kind = match item.kind {
-                Kind::HomeVisit => match VisitKind::of_timeline_key(item.series.as_str()) {
-                    Some(visit) => TaskKind::Visit { visit },
-                    None => continue,
-                },
-                Kind::Interview => match interview_of_key(item.series.as_str()) {
-                    Some(interview) => TaskKind::Interview { interview },
-                    None => continue,
-                },
-                Kind::Checkup => TaskKind::MissedCheckup,
-                _ => continue,
+            let Some(task) = item_task(facts, timeline.member, item) else {
+                continue;
             };
             // The first day the status is one that makes a task (see `Dates::status`): due for
             // visits and interviews, overdue or missed for checkups; an item whose window closed
             // before it opened is missed from the start.
             let after_latest = add_days(item.latest, 1);
-            let shows_from = (item.earliest <= item.latest).then(|| match kind {
+            let shows_from = (item.earliest <= item.latest).then(|| match task.kind {
                 TaskKind::MissedCheckup => add_days(item.recommended_until, 1).min(after_latest),
                 _ => item.recommended_from.min(after_latest),
             });
-            let hides_after = Some(add_days(item.latest, LOOKBACK_DAYS));
-            let mut t = kept(
-                kind,
-                Some(timeline.member),
-                Some(item.key.to_string()),
-                item.latest,
+            tasks.push(KeptTask {
+                task,
                 shows_from,
-                hides_after,
-            );
-            if let TaskKind::Visit { visit } = kind {
-                let planned = facts
-                    .visits
-                    .iter()
-                    .find(|v| v.kind == visit && v.is_open() && member_of_visit(v) == Some(timeline.member));
-                if let Some(v) = planned {
-                    t.task.scheduled_on = v.scheduled_on;
-                    t.task.assignee = v.assigned_to;
-                    t.task.assignee_name = v.assigned_name.clone();
-                }
-                if facts
-                    .visits
-                    .iter()
-                    .any(|v| v.kind == visit && !v.is_open() && member_of_visit(v) == Some(timeline.member))
-                {
-                    continue;
-                }
-            }
-            tasks.push(t);
+                hides_after: Some(add_days(item.latest, LOOKBACK_DAYS)),
+            });
         }
     }
-    for v in facts
-        .visits
-        .iter()
-        .filter(|v| v.is_open() && v.kind.timeline_key().is_none())
-    {
-        let mut t = kept(
-            TaskKind::Visit { visit: v.kind },
-            member_of_visit(v),
-            None,
-            v.due_by,
-            None,
-            None,
-        );
-        t.task.scheduled_on = v.scheduled_on;
-        t.task.assignee = v.assigned_to;
-        t.task.assignee_name = v.assigned_name.clone();
-        tasks.push(t);
-    }
+    tasks.extend(plan_only_visits(facts).map(|task| KeptTask {
+        task,
+        shows_from: None,
+        hides_after: None,
+    }));
     tasks
 }
 
