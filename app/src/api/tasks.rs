@@ -71,26 +71,14 @@ pub async fn tasks(scope: String, page: Option<u32>) -> Result<TaskList, AppErro
         load::refresh_stale(&store, &town, now).await?;
         pending = store.stale_task_count(viewer.municipality).await?;
     }
-    let size = PAGE_SIZE as i64;
-    let first = store
-        .kept_task_page(viewer.municipality, scope, today, (i64::from(page) - 1) * size, size)
-        .await?;
-    let page_count = u32::try_from(first.total.div_ceil(PAGE_SIZE).max(1)).unwrap_or(u32::MAX);
+    let (total, late) = store.kept_task_totals(viewer.municipality, scope, today).await?;
+    let page_count = u32::try_from(total.div_ceil(PAGE_SIZE).max(1)).unwrap_or(u32::MAX);
     // Past the last page: the last one.
-    let (page, listed) = if page > page_count {
-        let last = store
-            .kept_task_page(
-                viewer.municipality,
-                scope,
-                today,
-                (i64::from(page_count) - 1) * size,
-                size,
-            )
-            .await?;
-        (page_count, last)
-    } else {
-        (page, first)
-    };
+    let page = page.min(page_count);
+    let size = PAGE_SIZE as i64;
+    let tasks = store
+        .kept_task_rows(viewer.municipality, scope, today, (i64::from(page) - 1) * size, size)
+        .await?;
     let subject = match scope {
         Scope::Mine(_) => "tasks:mine".to_owned(),
         Scope::Site(site) => format!("tasks:site:{}", site.0),
@@ -98,9 +86,9 @@ pub async fn tasks(scope: String, page: Option<u32>) -> Result<TaskList, AppErro
     };
     audit(&viewer, "read_tasks", &subject).await?;
     Ok(TaskList {
-        tasks: listed.tasks,
-        total: listed.total,
-        late: listed.late,
+        tasks,
+        total,
+        late,
         page,
         page_count,
         pending: usize::try_from(pending).unwrap_or(0),

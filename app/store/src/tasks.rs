@@ -86,13 +86,18 @@ pub struct TaskPage {
     pub late: usize,
 }
 
-/// The scope's condition on `t` (`$3` is the account or the site).
-fn scope_filter(scope: Scope) -> (&'static str, Option<i64>) {
-    match scope {
+/// The condition for the scope's tasks on the list (`$1` the municipality, `$2` the day, `$3` the
+/// account or the site), and the value `$3` stands for.
+fn on_list(scope: Scope) -> (String, Option<i64>) {
+    let (filter, bound) = match scope {
         Scope::Mine(AccountId(account)) => (" AND t.assignee_id = $3", Some(account)),
         Scope::Site(SiteId(site)) => (" AND t.site_id = $3", Some(site)),
         Scope::All => ("", None),
-    }
+    };
+    (
+        format!("t.municipality_id = $1 AND t.shows_from <= $2 AND t.hides_after >= $2{filter}"),
+        bound,
+    )
 }
 
 impl Store {
@@ -195,46 +200,66 @@ impl Store {
         offset: i64,
         limit: i64,
     ) -> Result<TaskPage, Error> {
-        let (filter, bound) = scope_filter(scope);
-        let on_list = format!("t.municipality_id = $1 AND t.shows_from <= $2 AND t.hides_after >= $2{filter}");
-        let today = time::date(today);
-        let count_sql = format!(
+        let (total, late) = self.kept_task_totals(municipality, scope, today).await?;
+        Ok(TaskPage {
+            tasks: self.kept_task_rows(municipality, scope, today, offset, limit).await?,
+            total,
+            late,
+        })
+    }
+
+    /// How many tasks the scope's list has on `today`, and how many of them are late.
+    pub async fn kept_task_totals(
+        &self,
+        municipality: MunicipalityId,
+        scope: Scope,
+        today: chrono::NaiveDate,
+    ) -> Result<(usize, usize), Error> {
+        let (on_list, bound) = on_list(scope);
+        let sql = format!(
             "SELECT COUNT(*), COALESCE(SUM(CASE WHEN t.due < $2 THEN 1 ELSE 0 END), 0) FROM kept_tasks t WHERE {on_list}"
         );
-        let mut count = sqlx::query_as::<_, (i64, i64)>(&count_sql)
+        let mut count = sqlx::query_as::<_, (i64, i64)>(&sql)
             .bind(municipality.0)
-            .bind(&today);
+            .bind(time::date(today));
         if let Some(id) = bound {
             count = count.bind(id);
         }
         let (total, late) = count.fetch_one(self.pool()).await?;
+        Ok((usize::try_from(total).unwrap_or(0), usize::try_from(late).unwrap_or(0)))
+    }
+
+    /// `limit` tasks of the scope's list on `today` from `offset`, earliest due first.
+    pub async fn kept_task_rows(
+        &self,
+        municipality: MunicipalityId,
+        scope: Scope,
+        today: chrono::NaiveDate,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<Task>, Error> {
+        let (on_list, bound) = on_list(scope);
         let (limit_at, offset_at) = if bound.is_some() { (4, 5) } else { (3, 4) };
-        let page_sql = format!(
+        let sql = format!(
             "SELECT t.task, f.family_name, a.display_name FROM kept_tasks t JOIN families f ON f.id = t.family_id \
              LEFT JOIN accounts a ON a.id = t.assignee_id WHERE {on_list} \
              ORDER BY t.due, t.family_id, t.seq LIMIT ${limit_at} OFFSET ${offset_at}"
         );
-        let mut page = sqlx::query_as::<_, (String, String, Option<String>)>(&page_sql)
+        let mut page = sqlx::query_as::<_, (String, String, Option<String>)>(&sql)
             .bind(municipality.0)
-            .bind(&today);
+            .bind(time::date(today));
         if let Some(id) = bound {
             page = page.bind(id);
         }
         let rows = page.bind(limit).bind(offset).fetch_all(self.pool()).await?;
-        let tasks = rows
-            .into_iter()
+        rows.into_iter()
             .map(|(task, family_name, assignee_name)| {
                 let mut task: Task = serde_json::from_str(&task).map_err(|e| Error::Corrupt(e.to_string()))?;
                 task.family_name = family_name;
                 task.assignee_name = task.assignee.and(assignee_name);
                 Ok(task)
             })
-            .collect::<Result<Vec<_>, Error>>()?;
-        Ok(TaskPage {
-            tasks,
-            total: usize::try_from(total).unwrap_or(0),
-            late: usize::try_from(late).unwrap_or(0),
-        })
+            .collect()
     }
 
     /// Removes kept tasks that left the list for good before `today` (past their last day).
