@@ -219,9 +219,10 @@ pub struct Round {
 }
 
 impl Dispatcher {
-    pub fn new(store: Store, vapid_private_key: &str, settings: Settings) -> Result<Self, Error> {
+    pub fn new(store: Store, vapid_private_key: &str, mut settings: Settings) -> Result<Self, Error> {
         let signer = VapidSignatureBuilder::from_base64_no_sub(vapid_private_key).map_err(|_| Error::Key)?;
-        let reach = Arc::new(settings.reach.clone());
+        // Held once, shared with the resolver; the settings keep the default in its place.
+        let reach = Arc::new(std::mem::take(&mut settings.reach));
         let http = reqwest::Client::builder()
             .timeout(settings.timeout)
             .redirect(reqwest::redirect::Policy::none())
