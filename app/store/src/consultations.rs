@@ -165,7 +165,7 @@ impl Store {
         .bind(&at)
         .execute(&mut *tx)
         .await?;
-        crate::tasks::mark_stale(&mut tx, municipality, family).await?;
+        crate::tasks::mark_stale(&mut tx, family).await?;
         tx.commit().await?;
         Ok(id)
     }

@@ -164,7 +164,7 @@ impl Store {
         .bind(time::instant(now))
         .fetch_one(&mut *tx)
         .await?;
-        crate::tasks::mark_stale(&mut tx, municipality, family).await?;
+        crate::tasks::mark_stale(&mut tx, family).await?;
         tx.commit().await?;
         Ok(PregnancyId(id))
     }
@@ -208,7 +208,7 @@ impl Store {
         .bind(time::instant(now))
         .fetch_one(&mut *tx)
         .await?;
-        crate::tasks::mark_stale(&mut tx, municipality, family).await?;
+        crate::tasks::mark_stale(&mut tx, family).await?;
         crate::search::index_family(&mut tx, municipality, family).await?;
         tx.commit().await?;
         Ok(ChildId(id))
@@ -235,7 +235,7 @@ impl Store {
         if updated.rows_affected() == 0 {
             return Err(Error::NotFound);
         }
-        crate::tasks::mark_stale(&mut tx, municipality, family).await?;
+        crate::tasks::mark_stale(&mut tx, family).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -262,7 +262,7 @@ impl Store {
         if updated.rows_affected() == 0 {
             return Err(Error::NotFound);
         }
-        crate::tasks::mark_stale(&mut tx, municipality, family).await?;
+        crate::tasks::mark_stale(&mut tx, family).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -191,7 +191,7 @@ impl Store {
             return Err(Error::Conflict("plan_changed"));
         }
         insert_revision(&mut tx, plan, revision + 1, by, contents, now).await?;
-        crate::tasks::mark_stale(&mut tx, municipality, family).await?;
+        crate::tasks::mark_stale(&mut tx, family).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -324,7 +324,7 @@ async fn insert_plan(
         return Ok(None);
     };
     insert_revision(tx, id, 1, by, contents, now).await?;
-    crate::tasks::mark_stale(tx, municipality, family).await?;
+    crate::tasks::mark_stale(tx, family).await?;
     Ok(Some(id))
 }
 

@@ -22,36 +22,34 @@ fn fresh_generation() -> i64 {
     rand::random::<i64>().rem_euclid(1 << 60)
 }
 
-/// Marks a family's kept tasks stale; call it inside the transaction that changes their sources.
-pub(crate) async fn mark_stale(
-    conn: &mut sqlx::AnyConnection,
-    municipality: MunicipalityId,
-    family: FamilyId,
-) -> Result<(), Error> {
-    sqlx::query(
-        "INSERT INTO stale_tasks (family_id, municipality_id, generation) VALUES ($1, $2, $3) \
-         ON CONFLICT (family_id) DO UPDATE SET generation = stale_tasks.generation + 1",
-    )
-    .bind(family.0)
-    .bind(municipality.0)
+/// Marks the families `which` selects (`family_id, municipality_id`, with `$1` standing for `id`)
+/// stale, inside the caller's transaction. (SQLite needs the `WHERE` to read `ON CONFLICT` as the
+/// upsert's, not a join's.)
+async fn mark(conn: &mut sqlx::AnyConnection, which: &str, id: i64) -> Result<(), Error> {
+    sqlx::query(&format!(
+        "INSERT INTO stale_tasks (family_id, municipality_id, generation) SELECT t.*, $2 FROM ({which}) t WHERE 1 = 1 \
+         ON CONFLICT (family_id) DO UPDATE SET generation = stale_tasks.generation + 1"
+    ))
+    .bind(id)
     .bind(fresh_generation())
     .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
+/// Marks a family's kept tasks stale; call it inside the transaction that changes their sources.
+pub(crate) async fn mark_stale(conn: &mut sqlx::AnyConnection, family: FamilyId) -> Result<(), Error> {
+    mark(conn, "SELECT id, municipality_id FROM families WHERE id = $1", family.0).await
+}
+
 /// Marks the family of a consultation stale (its waiting, assignee or closing changed).
 pub(crate) async fn mark_consultation_stale(conn: &mut sqlx::AnyConnection, consultation: i64) -> Result<(), Error> {
-    sqlx::query(
-        "INSERT INTO stale_tasks (family_id, municipality_id, generation) \
-         SELECT family_id, municipality_id, $2 FROM consultations WHERE id = $1 \
-         ON CONFLICT (family_id) DO UPDATE SET generation = stale_tasks.generation + 1",
+    mark(
+        conn,
+        "SELECT family_id, municipality_id FROM consultations WHERE id = $1",
+        consultation,
     )
-    .bind(consultation)
-    .bind(fresh_generation())
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    .await
 }
 
 /// Marks every family of a municipality stale (its schedule file changed).
@@ -59,16 +57,12 @@ pub(crate) async fn mark_municipality_stale(
     conn: &mut sqlx::AnyConnection,
     municipality: MunicipalityId,
 ) -> Result<(), Error> {
-    sqlx::query(
-        "INSERT INTO stale_tasks (family_id, municipality_id, generation) \
-         SELECT id, municipality_id, $2 FROM families WHERE municipality_id = $1 \
-         ON CONFLICT (family_id) DO UPDATE SET generation = stale_tasks.generation + 1",
+    mark(
+        conn,
+        "SELECT id, municipality_id FROM families WHERE municipality_id = $1",
+        municipality.0,
     )
-    .bind(municipality.0)
-    .bind(fresh_generation())
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    .await
 }
 
 /// A family waiting for its tasks to be kept again, as it was when read.

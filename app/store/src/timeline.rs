@@ -89,7 +89,7 @@ pub(crate) async fn insert_record(
     .bind(verified.map(|_| at.clone()))
     .fetch_one(&mut *conn)
     .await?;
-    crate::tasks::mark_stale(conn, municipality, family).await?;
+    crate::tasks::mark_stale(conn, family).await?;
     Ok(id)
 }
 
@@ -207,7 +207,7 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         let family = row.map(|(f,)| FamilyId(f)).ok_or(Error::NotFound)?;
-        crate::tasks::mark_stale(&mut tx, municipality, family).await?;
+        crate::tasks::mark_stale(&mut tx, family).await?;
         tx.commit().await?;
         Ok(family)
     }

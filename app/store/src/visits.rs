@@ -141,7 +141,7 @@ impl Store {
             .await?;
             id
         };
-        crate::tasks::mark_stale(&mut tx, municipality, family).await?;
+        crate::tasks::mark_stale(&mut tx, family).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -218,7 +218,7 @@ impl Store {
             }
             None => None,
         };
-        crate::tasks::mark_stale(&mut tx, municipality, family).await?;
+        crate::tasks::mark_stale(&mut tx, family).await?;
         tx.commit().await?;
         Ok(Recorded { visit, flag })
     }
