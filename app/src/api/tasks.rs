@@ -215,7 +215,7 @@ pub mod load {
             .await?;
         let families: HashMap<FamilyId, _> = sources.families.iter().map(|f| (f.id, f)).collect();
         let mut reviews: HashMap<FamilyId, Vec<KeptTask>> = HashMap::new();
-        for plan in store.active_plans(municipality).await? {
+        for plan in store.active_plans_among(municipality, TaskFamilies::Stale).await? {
             if families.contains_key(&plan.family) {
                 reviews.entry(plan.family).or_default().push(KeptTask::plan_review(
                     plan.family,
@@ -227,7 +227,7 @@ pub mod load {
             }
         }
         let mut waiting: HashMap<FamilyId, Vec<KeptTask>> = HashMap::new();
-        for c in store.consultations(municipality, Which::OpenOrBookedFrom(now)).await? {
+        for c in store.consultations(municipality, Which::OpenOfStaleFamilies).await? {
             let (Some(family), None, Some(since)) = (families.get(&c.family), c.closed, c.waiting_since()) else {
                 continue;
             };

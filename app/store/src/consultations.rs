@@ -38,6 +38,8 @@ pub enum Which {
     /// Open ones, and closed ones booked from this instant on (for "booked today").
     OpenOrBookedFrom(DateTime<Utc>),
     One(i64),
+    /// Open ones of the families whose kept tasks are stale (what a task refresh needs).
+    OpenOfStaleFamilies,
 }
 
 #[derive(sqlx::FromRow)]
@@ -176,6 +178,10 @@ impl Store {
         let (filter, value): (&str, String) = match which {
             Which::Family(f) => ("c.family_id = $2", f.0.to_string()),
             Which::One(id) => ("c.id = $2", id.to_string()),
+            Which::OpenOfStaleFamilies => (
+                "c.closed_at IS NULL AND c.family_id IN (SELECT family_id FROM stale_tasks WHERE municipality_id = $1)",
+                String::new(),
+            ),
             Which::OpenOrBookedFrom(from) => (
                 "(c.closed_at IS NULL OR EXISTS (SELECT 1 FROM consultation_slots s \
                  WHERE s.booked_by = c.id AND s.starts_at >= $2))",
@@ -190,6 +196,7 @@ impl Store {
             Which::Family(f) => query.bind(f.0),
             Which::One(id) => query.bind(id),
             Which::OpenOrBookedFrom(_) => query.bind(value),
+            Which::OpenOfStaleFamilies => query,
         }
         .fetch_all(self.pool())
         .await?;

@@ -259,16 +259,29 @@ impl Store {
 
     /// Active plans with their next review.
     pub async fn active_plans(&self, municipality: MunicipalityId) -> Result<Vec<PlanDue>, Error> {
+        self.active_plans_among(municipality, TaskFamilies::All).await
+    }
+
+    /// The active plans of the families `among` keeps.
+    pub async fn active_plans_among(
+        &self,
+        municipality: MunicipalityId,
+        among: TaskFamilies,
+    ) -> Result<Vec<PlanDue>, Error> {
         type Row = (i64, String, Option<i64>, String, Option<i64>, Option<String>);
-        let rows: Vec<Row> = sqlx::query_as(
+        let sql = format!(
             "SELECT p.family_id, f.family_name, f.site_id, p.review_on, p.responsible_id, a.display_name \
              FROM support_plans p JOIN families f ON f.id = p.family_id \
              LEFT JOIN accounts a ON a.id = p.responsible_id \
-             WHERE p.municipality_id = $1 AND p.status = 'active' ORDER BY p.review_on",
-        )
-        .bind(municipality.0)
-        .fetch_all(self.pool())
-        .await?;
+             WHERE p.municipality_id = $1 AND p.status = 'active'{} ORDER BY p.review_on",
+            among.filter("p.family_id")
+        );
+        let rows: Vec<Row> = bound_query(&sql, municipality, among.bound())
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(sqlx::FromRow::from_row)
+            .collect::<Result<_, _>>()?;
         rows.into_iter()
             .map(|(family, family_name, site, review_on, responsible, name)| {
                 Ok(PlanDue {
