@@ -63,7 +63,7 @@ const SITES: [&str; 4] = [
 const COORDINATORS_PER_SITE: usize = 6;
 
 /// Common surnames with their readings: a name search finds roughly one family in forty.
-const SURNAMES: [(&str, &str); 40] = [
+pub const SURNAMES: [(&str, &str); 40] = [
     ("佐藤", "サトウ"),
     ("鈴木", "スズキ"),
     ("高橋", "タカハシ"),

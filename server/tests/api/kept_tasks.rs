@@ -135,16 +135,8 @@ fn kana(text: &str) -> Kana {
     Kana::parse("name_kana", text).unwrap()
 }
 
-const FAMILY_NAMES: [(&str, &str); 8] = [
-    ("佐藤", "サトウ"),
-    ("鈴木", "スズキ"),
-    ("高橋", "タカハシ"),
-    ("田中", "タナカ"),
-    ("伊藤", "イトウ"),
-    ("渡辺", "ワタナベ"),
-    ("山本", "ヤマモト"),
-    ("中村", "ナカムラ"),
-];
+/// The seeder's eight most common surnames, one per family.
+const FAMILY_NAMES: &[(&str, &str)] = store::scale::SURNAMES.split_at(8).0;
 
 /// A municipality with two sites, a coordinator at each, and eight families (at either site or at
 /// none), each with a parent: a two-year-old, a four-month-old, a newborn, an eleven-month-old,
@@ -189,7 +181,7 @@ async fn town(store: &Store, code: &str, hash: &str, rng: &mut StdRng, clock: &m
         None,
     ];
     let mut families = Vec::new();
-    for (n, ((family_name, family_kana), site)) in FAMILY_NAMES.into_iter().zip(site_of).enumerate() {
+    for (n, ((family_name, family_kana), site)) in FAMILY_NAMES.iter().copied().zip(site_of).enumerate() {
         let id = store
             .create_family(
                 m,
