@@ -1,5 +1,6 @@
 //! Families and what hangs from them: guardians, pregnancies, children; and the caseload list.
 
+use crate::value::Value;
 use crate::{Error, Store, time};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::family::{
@@ -530,42 +531,31 @@ impl Matches {
 }
 
 /// Placeholders numbered as they are added (`$1` is the municipality), bound in that order.
-enum Arg {
-    Int(i64),
-    Text(String),
-}
-
 struct Args {
-    values: Vec<Arg>,
+    values: Vec<Value>,
 }
 
 impl Args {
     fn new(municipality: MunicipalityId) -> Self {
         Args {
-            values: vec![Arg::Int(municipality.0)],
+            values: vec![Value::Int(municipality.0)],
         }
     }
 
     fn int(&mut self, v: i64) -> usize {
-        self.values.push(Arg::Int(v));
+        self.values.push(Value::Int(v));
         self.values.len()
     }
 
     fn text(&mut self, v: &str) -> usize {
-        self.values.push(Arg::Text(v.to_owned()));
+        self.values.push(v.into());
         self.values.len()
     }
 
     fn bind_all<'q, O>(
         self,
-        mut query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+        query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
     ) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
-        for v in self.values {
-            query = match v {
-                Arg::Int(i) => query.bind(i),
-                Arg::Text(t) => query.bind(t),
-            };
-        }
-        query
+        self.values.into_iter().fold(query, |query, v| v.bind_to(query))
     }
 }

@@ -23,6 +23,7 @@ pub mod tasks;
 pub mod throttle;
 pub mod time;
 pub mod timeline;
+mod value;
 pub mod visits;
 
 pub use error::Error;

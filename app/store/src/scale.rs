@@ -6,6 +6,7 @@
 //! query sees normal data. The data are deterministic for a given seed, `today` and `now`.
 
 use crate::accounts::hash_password;
+use crate::value::Value;
 use crate::{Engine, Error, Store, time};
 use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, Utc};
 use domain::account::{Profession, Role};
@@ -142,40 +143,6 @@ const PROFESSIONS: [Profession; 3] = [
     Profession::Midwife,
     Profession::SupportSpecialist,
 ];
-
-/// One bound value of a multi-row INSERT.
-enum Value {
-    Int(i64),
-    Text(String),
-    NullInt,
-    NullText,
-}
-
-impl From<i64> for Value {
-    fn from(v: i64) -> Self {
-        Value::Int(v)
-    }
-}
-impl From<String> for Value {
-    fn from(v: String) -> Self {
-        Value::Text(v)
-    }
-}
-impl From<&str> for Value {
-    fn from(v: &str) -> Self {
-        Value::Text(v.to_owned())
-    }
-}
-impl From<Option<i64>> for Value {
-    fn from(v: Option<i64>) -> Self {
-        v.map_or(Value::NullInt, Value::Int)
-    }
-}
-impl From<Option<String>> for Value {
-    fn from(v: Option<String>) -> Self {
-        v.map_or(Value::NullText, Value::Text)
-    }
-}
 
 /// Rows of one table, written as multi-row INSERTs as large as the engine's parameter limit allows.
 struct Table {
