@@ -12,6 +12,7 @@
 use app::api::tasks::load::{refresh_stale_with_progress, task_list};
 use app::api::timeline::load;
 use chrono::{NaiveDate, Utc};
+use domain::caseload::{AgeBand, CaseloadFilter, FlagFilter, StageFilter};
 use domain::family::{CaseloadCursor, CaseloadPosition};
 use domain::ids::{AccountId, FamilyId, MunicipalityId, SiteId};
 use domain::support::task::Scope;
@@ -220,7 +221,7 @@ async fn measure(store: &Store, pool: &AnyPool, town: &Municipality, today: Naiv
 
     let first = time(runs, |_| async move {
         store
-            .caseload(m, "", &CaseloadPosition::First, today)
+            .caseload(m, &CaseloadFilter::search(""), &CaseloadPosition::First, today)
             .await
             .expect("caseload");
     })
@@ -245,11 +246,17 @@ async fn measure(store: &Store, pool: &AnyPool, town: &Municipality, today: Naiv
         family: FamilyId(row.get::<i64, _>(1)),
     };
     let deep = CaseloadPosition::After(cursor);
-    let page = store.caseload(m, "", &deep, today).await.expect("page 1000");
+    let page = store
+        .caseload(m, &CaseloadFilter::search(""), &deep, today)
+        .await
+        .expect("page 1000");
     println!("   caseload page 1000: page {} of {}", page.page, page.page_count);
     let deep = &deep;
     let now = time(runs, |_| async move {
-        store.caseload(m, "", deep, today).await.expect("caseload");
+        store
+            .caseload(m, &CaseloadFilter::default(), deep, today)
+            .await
+            .expect("caseload");
     })
     .await;
     let previous = time(runs, |_| previous_caseload(pool, m, None, 1000)).await;
@@ -268,13 +275,13 @@ async fn measure(store: &Store, pool: &AnyPool, town: &Municipality, today: Naiv
         ("search, no match", "該当なし", Some("%該当なし%")),
     ] {
         let found = store
-            .caseload(m, word, &CaseloadPosition::First, today)
+            .caseload(m, &CaseloadFilter::search(word), &CaseloadPosition::First, today)
             .await
             .expect("search");
         println!("   {view}: {} families", found.total);
         let now = time(runs, |_| async move {
             store
-                .caseload(m, word, &CaseloadPosition::First, today)
+                .caseload(m, &CaseloadFilter::search(word), &CaseloadPosition::First, today)
                 .await
                 .expect("search");
         })
@@ -287,6 +294,89 @@ async fn measure(store: &Store, pool: &AnyPool, town: &Municipality, today: Naiv
             view: view.into(),
             now,
             previous,
+        });
+    }
+
+    // The filters, alone and combined with each other and a search word.
+    let site: SiteId = store.sites(m).await.expect("sites")[0].id;
+    let (assigned,): (i64,) = sqlx::query_as(
+        "SELECT responsible_id FROM support_plans WHERE municipality_id = $1 AND status = 'active' \
+         AND responsible_id IS NOT NULL GROUP BY responsible_id ORDER BY COUNT(*) DESC LIMIT 1",
+    )
+    .bind(m.0)
+    .fetch_one(pool)
+    .await
+    .expect("a coordinator responsible for plans");
+    let filter = |change: &dyn Fn(&mut CaseloadFilter)| {
+        let mut filter = CaseloadFilter::default();
+        change(&mut filter);
+        filter
+    };
+    let filters = [
+        (
+            "filter: pregnant 12–20 weeks",
+            filter(&|f| {
+                f.stage = Some(StageFilter::Pregnant {
+                    from_week: 12,
+                    to_week: 20,
+                })
+            }),
+        ),
+        (
+            "filter: child 4–11 months",
+            filter(&|f| {
+                f.stage = Some(StageFilter::Child {
+                    band: AgeBand::Months4To11,
+                })
+            }),
+        ),
+        (
+            "filter: any support category",
+            filter(&|f| f.flag = Some(FlagFilter::Any)),
+        ),
+        ("filter: has late items", filter(&|f| f.late = true)),
+        (
+            "filter: assigned coordinator",
+            filter(&|f| f.coordinator = Some(AccountId(assigned))),
+        ),
+        ("filter: one site", filter(&|f| f.site = Some(site))),
+        ("filter: no contact for 90 days", filter(&|f| f.quiet_days = Some(90))),
+        (
+            "filter: site + 0–3 months + late",
+            filter(&|f| {
+                f.site = Some(site);
+                f.stage = Some(StageFilter::Child {
+                    band: AgeBand::Months0To3,
+                });
+                f.late = true;
+            }),
+        ),
+        (
+            "filter: さと + any category + 90 days",
+            filter(&|f| {
+                f.words = "さと".into();
+                f.flag = Some(FlagFilter::Any);
+                f.quiet_days = Some(90);
+            }),
+        ),
+    ];
+    for (view, filter) in &filters {
+        let found = store
+            .caseload(m, filter, &CaseloadPosition::First, today)
+            .await
+            .expect("filter");
+        println!("   {view}: {} families", found.total);
+        let now = time(runs, |_| async move {
+            store
+                .caseload(m, filter, &CaseloadPosition::First, today)
+                .await
+                .expect("filter");
+        })
+        .await;
+        out.push(Measured {
+            view: (*view).into(),
+            now,
+            previous: None,
         });
     }
 
@@ -320,7 +410,6 @@ async fn measure(store: &Store, pool: &AnyPool, town: &Municipality, today: Naiv
         previous: None,
     });
 
-    let site: SiteId = store.sites(m).await.expect("sites")[0].id;
     let (busiest,): (i64,) = sqlx::query_as(
         "SELECT assignee_id FROM kept_tasks WHERE municipality_id = $1 AND assignee_id IS NOT NULL \
          GROUP BY assignee_id ORDER BY COUNT(*) DESC LIMIT 1",

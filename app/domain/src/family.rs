@@ -164,6 +164,13 @@ pub struct CaseloadEntry {
     pub family_name_kana: String,
     pub site_name: Option<String>,
     pub stage: Stage,
+    /// How many items the family has on the task list today, and how many of them are late.
+    pub open_tasks: u32,
+    pub late_tasks: u32,
+    /// The first of them, earliest due first (a first look from the row).
+    pub first_tasks: Vec<crate::support::task::Task>,
+    /// The categories of its open risk flags.
+    pub flags: Vec<crate::support::risk::RiskCategory>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,6 +1,7 @@
 //! Yorisoi's domain: value types parsed at the edge and the schedule engine. Pure Rust, no I/O.
 
 pub mod account;
+pub mod caseload;
 pub mod code;
 pub mod consultation;
 pub mod family;

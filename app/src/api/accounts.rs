@@ -20,6 +20,13 @@ pub struct SiteView {
     pub name: String,
 }
 
+/// A staff member to choose (as a coordinator to filter by, or to assign).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffChoice {
+    pub id: i64,
+    pub name: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Directory {
     pub staff: Vec<StaffMemberView>,

@@ -59,32 +59,74 @@ pub async fn family(id: i64) -> Result<FamilyView, AppError> {
     })
 }
 
-/// A page of the municipality's caseload, searchable by name or kana: the first, or the one right
-/// `after` or `before` a place in it (a cursor the previous page gave).
+/// A page of the caseload with what its form offers: the filter read from the page's URL, and
+/// the municipality's coordinators and sites to choose from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseloadView {
+    pub page: CaseloadPage,
+    pub filter: domain::caseload::CaseloadFilter,
+    pub coordinators: Vec<super::accounts::StaffChoice>,
+    pub sites: Vec<super::accounts::SiteView>,
+}
+
+/// A page of the municipality's caseload as the page's URL query asks for it (without the `?`):
+/// a search word by name or kana, filters (`domain::caseload::param`), and the first page or the
+/// one right `after` or `before` a place in it (a cursor the previous page gave).
 #[server(endpoint = "caseload")]
-pub async fn caseload(search: String, after: Option<String>, before: Option<String>) -> Result<CaseloadPage, AppError> {
+pub async fn caseload(query: String) -> Result<CaseloadView, AppError> {
     use super::context::{audit, require_staff, today_for, use_store};
+    use domain::caseload::CaseloadFilter;
     use domain::family::{CaseloadCursor, CaseloadPosition};
     use domain::input::{Invalid, Problem};
     let viewer = require_staff().await?;
-    if search.chars().count() > 100 {
+    if query.len() > 2000 {
         return Err(Invalid::new("search", Problem::TooLong).into());
     }
-    let cursor = |field: &'static str, text: Option<String>| {
-        text.filter(|t| !t.is_empty())
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
+        .into_owned()
+        .collect();
+    let get = |name: &str| pairs.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+    let filter = CaseloadFilter::from_query(get)?;
+    let cursor = |field: &'static str| {
+        get(field)
+            .filter(|t| !t.is_empty())
             .map(|t| CaseloadCursor::parse(&t).ok_or(Invalid::new(field, Problem::Malformed)))
             .transpose()
     };
-    let at = match (cursor("after", after)?, cursor("before", before)?) {
+    let at = match (cursor("after")?, cursor("before")?) {
         (Some(after), _) => CaseloadPosition::After(after),
         (None, Some(before)) => CaseloadPosition::Before(before),
         (None, None) => CaseloadPosition::First,
     };
     let today = today_for(&viewer).await?;
-    let found = use_store()?.caseload(viewer.municipality, &search, &at, today).await?;
+    let store = use_store()?;
+    let page = store.caseload(viewer.municipality, &filter, &at, today).await?;
     // A list of names and stages is a read of many families; the search words stay out of the log.
     audit(&viewer, "read_caseload", "caseload").await?;
-    Ok(found)
+    let coordinators = store
+        .staff_members(viewer.municipality)
+        .await?
+        .into_iter()
+        .map(|s| super::accounts::StaffChoice {
+            id: s.account.0,
+            name: s.display_name,
+        })
+        .collect();
+    let sites = store
+        .sites(viewer.municipality)
+        .await?
+        .into_iter()
+        .map(|s| super::accounts::SiteView {
+            id: s.id.0,
+            name: s.name,
+        })
+        .collect();
+    Ok(CaseloadView {
+        page,
+        filter,
+        coordinators,
+        sites,
+    })
 }
 
 /// Issues a one-time invitation code for a family of the coordinator's municipality.

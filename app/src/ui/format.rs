@@ -101,6 +101,17 @@ fn field_label(i18n: I18nContext, field: &str) -> AnyView {
         "auth" => t!(i18n, errors.field.auth).into_any(),
         "label" => t!(i18n, errors.field.label).into_any(),
         f if f.starts_with("epds") => t!(i18n, errors.field.epds).into_any(),
+        "search" => t!(i18n, errors.field.search).into_any(),
+        "after" => t!(i18n, errors.field.after).into_any(),
+        "before" => t!(i18n, errors.field.before).into_any(),
+        "stage" => t!(i18n, errors.field.stage).into_any(),
+        "from_week" => t!(i18n, errors.field.from_week).into_any(),
+        "to_week" => t!(i18n, errors.field.to_week).into_any(),
+        "flag" => t!(i18n, errors.field.flag).into_any(),
+        "late" => t!(i18n, errors.field.late).into_any(),
+        "coordinator" => t!(i18n, errors.field.coordinator).into_any(),
+        "site" => t!(i18n, errors.field.site).into_any(),
+        "quiet_days" => t!(i18n, errors.field.quiet_days).into_any(),
         _ => t!(i18n, errors.field.other).into_any(),
     }
 }

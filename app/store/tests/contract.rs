@@ -4,6 +4,7 @@ mod support;
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use domain::account::{Profession, Role};
+use domain::caseload::CaseloadFilter;
 use domain::consultation::{Author, ClientKey, ContactMode, MessageText, Outcome, Topic, Urgency};
 use domain::family::CaseloadPosition::{After, Before, First};
 use domain::family::{CaseloadEntry, Stage};
@@ -296,7 +297,10 @@ async fn the_caseload_lists_only_the_municipality_and_searches_names_and_kana(st
         .await
         .unwrap();
 
-    let all = store.caseload(a, "", &First, today()).await.unwrap();
+    let all = store
+        .caseload(a, &CaseloadFilter::search(""), &First, today())
+        .await
+        .unwrap();
     assert_eq!(all.total, 3);
     assert_eq!(
         all.entries
@@ -306,40 +310,77 @@ async fn the_caseload_lists_only_the_municipality_and_searches_names_and_kana(st
         ["サトウ", "スズキ", "スミス"]
     );
 
-    let by_hiragana = store.caseload(a, "さとう", &First, today()).await.unwrap();
+    let by_hiragana = store
+        .caseload(a, &CaseloadFilter::search("さとう"), &First, today())
+        .await
+        .unwrap();
     assert_eq!(by_hiragana.total, 1);
     assert_eq!(by_hiragana.entries[0].family, sato);
     assert!(matches!(by_hiragana.entries[0].stage, Stage::Pregnant { due_date, .. } if due_date == d("2027-03-01")));
 
-    assert_eq!(store.caseload(a, "佐藤", &First, today()).await.unwrap().total, 1);
     assert_eq!(
-        store.caseload(a, "smith", &First, today()).await.unwrap().total,
+        store
+            .caseload(a, &CaseloadFilter::search("佐藤"), &First, today())
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+    assert_eq!(
+        store
+            .caseload(a, &CaseloadFilter::search("smith"), &First, today())
+            .await
+            .unwrap()
+            .total,
         1,
         "Latin names match case-insensitively"
     );
     assert_eq!(
-        store.caseload(a, "_", &First, today()).await.unwrap().total,
+        store
+            .caseload(a, &CaseloadFilter::search("_"), &First, today())
+            .await
+            .unwrap()
+            .total,
         1,
         "wildcards are literal"
     );
     assert_eq!(
-        store.caseload(a, "%", &First, today()).await.unwrap().total,
+        store
+            .caseload(a, &CaseloadFilter::search("%"), &First, today())
+            .await
+            .unwrap()
+            .total,
         1,
         "wildcards are literal"
     );
-    assert_eq!(store.caseload(a, "田中", &First, today()).await.unwrap().total, 0);
+    assert_eq!(
+        store
+            .caseload(a, &CaseloadFilter::search("田中"), &First, today())
+            .await
+            .unwrap()
+            .total,
+        0
+    );
 }
 
 /// Every page of a caseload, following each page's `after`, checking the page numbers.
 async fn whole_caseload(store: &Store, m: MunicipalityId, search: &str) -> Vec<CaseloadEntry> {
-    let mut page = store.caseload(m, search, &First, today()).await.unwrap();
+    let mut page = store
+        .caseload(m, &CaseloadFilter::search(search), &First, today())
+        .await
+        .unwrap();
     let mut all = Vec::new();
     let mut number = 1;
     loop {
         assert_eq!(page.page, number, "{search}");
         all.extend(page.entries.clone());
         match page.after {
-            Some(after) => page = store.caseload(m, search, &After(after), today()).await.unwrap(),
+            Some(after) => {
+                page = store
+                    .caseload(m, &CaseloadFilter::search(search), &After(after), today())
+                    .await
+                    .unwrap()
+            }
             None => break,
         }
         number += 1;
@@ -352,7 +393,10 @@ async fn the_caseload_pages_through_every_family_once(store: support::Db) {
     for i in 0..45 {
         family(&store, m, &format!("家族{i:02}"), "カゾク").await;
     }
-    let first = store.caseload(m, "", &First, today()).await.unwrap();
+    let first = store
+        .caseload(m, &CaseloadFilter::search(""), &First, today())
+        .await
+        .unwrap();
     assert_eq!((first.page, first.page_count, first.total), (1, 3, 45));
     assert_eq!(first.before, None);
     let mut seen: Vec<FamilyId> = whole_caseload(&store, m, "").await.iter().map(|e| e.family).collect();
@@ -363,21 +407,41 @@ async fn the_caseload_pages_through_every_family_once(store: support::Db) {
 
     // Back from the last page: the second, then the first (full, with no page before it).
     let second = store
-        .caseload(m, "", &After(first.after.clone().unwrap()), today())
+        .caseload(
+            m,
+            &CaseloadFilter::search(""),
+            &After(first.after.clone().unwrap()),
+            today(),
+        )
         .await
         .unwrap();
     let third = store
-        .caseload(m, "", &After(second.after.clone().unwrap()), today())
+        .caseload(
+            m,
+            &CaseloadFilter::search(""),
+            &After(second.after.clone().unwrap()),
+            today(),
+        )
         .await
         .unwrap();
     assert_eq!((third.page, third.entries.len(), third.after.clone()), (3, 5, None));
     let back = store
-        .caseload(m, "", &Before(third.before.clone().unwrap()), today())
+        .caseload(
+            m,
+            &CaseloadFilter::search(""),
+            &Before(third.before.clone().unwrap()),
+            today(),
+        )
         .await
         .unwrap();
     assert_eq!(back.entries, second.entries);
     let start = store
-        .caseload(m, "", &Before(back.before.clone().unwrap()), today())
+        .caseload(
+            m,
+            &CaseloadFilter::search(""),
+            &Before(back.before.clone().unwrap()),
+            today(),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -391,7 +455,10 @@ async fn the_caseload_pages_through_every_family_once(store: support::Db) {
         kana: last.family_name_kana.clone(),
         family: last.family,
     };
-    let past = store.caseload(m, "", &After(past), today()).await.unwrap();
+    let past = store
+        .caseload(m, &CaseloadFilter::search(""), &After(past), today())
+        .await
+        .unwrap();
     assert_eq!((past.entries.len(), past.after), (20, None), "the last twenty families");
     assert_eq!(past.entries.last(), third.entries.last());
     assert!(domain::family::CaseloadCursor::parse("12.カゾク").is_some());
@@ -405,7 +472,10 @@ async fn keyset_pages_never_skip_or_repeat_a_family_while_families_are_added(sto
         let kana = format!("ナカムラ{}", ["ア", "カ", "サ", "タ", "ナ"][i % 5]);
         before.push(family(&store, m, &format!("中村{i:02}"), &kana).await);
     }
-    let mut page = store.caseload(m, "", &First, today()).await.unwrap();
+    let mut page = store
+        .caseload(m, &CaseloadFilter::search(""), &First, today())
+        .await
+        .unwrap();
     let mut seen = Vec::new();
     let mut added = 0;
     loop {
@@ -416,7 +486,12 @@ async fn keyset_pages_never_skip_or_repeat_a_family_while_families_are_added(sto
             added += 1;
         }
         match page.after {
-            Some(after) => page = store.caseload(m, "", &After(after), today()).await.unwrap(),
+            Some(after) => {
+                page = store
+                    .caseload(m, &CaseloadFilter::search(""), &After(after), today())
+                    .await
+                    .unwrap()
+            }
             None => break,
         }
     }
@@ -427,7 +502,14 @@ async fn keyset_pages_never_skip_or_repeat_a_family_while_families_are_added(sto
     for f in &before {
         assert!(seen.contains(f), "family {f:?} there from the start was on a page");
     }
-    assert_eq!(store.caseload(m, "", &First, today()).await.unwrap().total, 50 + added);
+    assert_eq!(
+        store
+            .caseload(m, &CaseloadFilter::search(""), &First, today())
+            .await
+            .unwrap()
+            .total,
+        50 + added
+    );
 }
 
 async fn the_caseload_search_finds_two_character_words_in_every_script_and_width(store: support::Db) {
@@ -511,7 +593,10 @@ async fn a_child_search_finds_the_family(store: support::Db) {
         )
         .await
         .unwrap();
-    let page = store.caseload(m, "みなと", &First, today()).await.unwrap();
+    let page = store
+        .caseload(m, &CaseloadFilter::search("みなと"), &First, today())
+        .await
+        .unwrap();
     assert_eq!(page.entries.len(), 1);
     assert!(matches!(page.entries[0].stage, Stage::Parenting { .. }));
 
@@ -533,9 +618,15 @@ async fn a_child_search_finds_the_family(store: support::Db) {
         .await
         .unwrap()
         .unwrap();
-    let by_guardian = store.caseload(m, "美波", &First, today()).await.unwrap();
+    let by_guardian = store
+        .caseload(m, &CaseloadFilter::search("美波"), &First, today())
+        .await
+        .unwrap();
     assert_eq!((by_guardian.total, by_guardian.entries[0].family), (1, f));
-    let both = store.caseload(m, "みな", &First, today()).await.unwrap();
+    let both = store
+        .caseload(m, &CaseloadFilter::search("みな"), &First, today())
+        .await
+        .unwrap();
     assert_eq!(
         (both.total, both.entries.len()),
         (1, 1),
@@ -560,17 +651,26 @@ async fn a_child_search_finds_the_family(store: support::Db) {
         )
         .await
         .unwrap();
-    let here = store.caseload(m, "みなと", &First, today()).await.unwrap();
+    let here = store
+        .caseload(m, &CaseloadFilter::search("みなと"), &First, today())
+        .await
+        .unwrap();
     assert_eq!(here.entries.iter().map(|e| e.family).collect::<Vec<_>>(), [f]);
     // A page after the last match of a search shows its last page.
     let beyond = domain::family::CaseloadCursor {
         kana: "ン".into(),
         family: f,
     };
-    let past = store.caseload(m, "みなと", &After(beyond), today()).await.unwrap();
+    let past = store
+        .caseload(m, &CaseloadFilter::search("みなと"), &After(beyond), today())
+        .await
+        .unwrap();
     assert_eq!((past.page, past.page_count, past.total), (1, 1, 1));
     assert_eq!(past.entries.len(), 1);
-    let nothing = store.caseload(m, "該当なし", &First, today()).await.unwrap();
+    let nothing = store
+        .caseload(m, &CaseloadFilter::search("該当なし"), &First, today())
+        .await
+        .unwrap();
     assert_eq!(
         (nothing.page, nothing.page_count, nothing.total, nothing.after),
         (1, 1, 0, None)
@@ -2785,6 +2885,294 @@ async fn simultaneous_sends_and_retries_are_each_stored_once(store: support::Db)
     assert_eq!(stored_keys, ids.keys().cloned().collect::<Vec<_>>());
 }
 
+/// The families a filter lists, every page followed, sorted.
+async fn listed(store: &Store, m: MunicipalityId, filter: &CaseloadFilter) -> Vec<FamilyId> {
+    let mut page = store.caseload(m, filter, &First, today()).await.unwrap();
+    let total = page.total;
+    let mut all = Vec::new();
+    loop {
+        all.extend(page.entries.iter().map(|e| e.family));
+        match page.after {
+            Some(after) => page = store.caseload(m, filter, &After(after), today()).await.unwrap(),
+            None => break,
+        }
+    }
+    assert_eq!(
+        all.len() as u64,
+        total,
+        "{filter:?}: the total counts what the pages list"
+    );
+    all.sort();
+    all
+}
+
+fn plan_review_task(f: FamilyId, due: &str) -> domain::support::task::KeptTask {
+    domain::support::task::KeptTask {
+        task: domain::support::task::Task {
+            kind: domain::support::task::TaskKind::PlanReview,
+            family: f,
+            family_name: String::new(),
+            site: None,
+            member: None,
+            item: None,
+            due: d(due),
+            scheduled_on: None,
+            assignee: None,
+            assignee_name: None,
+        },
+        shows_from: None,
+        hides_after: None,
+    }
+}
+
+async fn each_caseload_filter_lists_exactly_its_families_and_combines_with_the_others(store: support::Db) {
+    use domain::caseload::{AgeBand, FlagFilter, StageFilter};
+    let a = municipality(&store, "100001").await;
+    let b = municipality(&store, "100002").await;
+    let north = store.create_site(a, "北センター", now()).await.unwrap();
+    let nurse = staff_named(&store, a, "nurse@example.jp", "保健師 田中").await;
+    let midwife = staff_named(&store, a, "midwife@example.jp", "助産師 森").await;
+    let foreign = staff(&store, b, "b@example.jp", Role::Coordinator).await;
+    // Today is 2026-11-24.
+    let early = family_at(&store, a, Some(north), "山田", "ヤマダ").await;
+    pregnancy(&store, a, early, "2026-11-01", "2027-06-15").await; // 11w0d
+    let late_pregnancy = family(&store, a, "山本", "ヤマモト").await;
+    pregnancy(&store, a, late_pregnancy, "2026-06-01", "2027-01-10").await; // 33w2d
+    let baby = family_at(&store, a, Some(north), "鈴木", "スズキ").await;
+    child(&store, a, baby, "鈴木 湊", "スズキ ミナト", "2026-10-01").await; // 1 month
+    let toddler = family(&store, a, "高橋", "タカハシ").await;
+    child(&store, a, toddler, "高橋 結", "タカハシ ユイ", "2025-06-01").await; // 1 year 5 months
+    let flagged = family(&store, a, "田中", "タナカ").await;
+    store
+        .raise_flag(a, flagged, nurse, &manual_flag("2026-11-20"), now())
+        .await
+        .unwrap();
+    let cleared = family(&store, a, "伊藤", "イトウ").await;
+    let (flag, _) = store
+        .raise_flag(
+            a,
+            cleared,
+            midwife,
+            &NewFlag {
+                category: RiskCategory::SpecifiedPregnancy,
+                origin: FlagOrigin::Manual,
+                reason: "若年",
+                raised_on: d("2026-11-01"),
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    store
+        .clear_flag(a, cleared, flag, midwife, "支援者ができた", today())
+        .await
+        .unwrap();
+    let to_visit = family(&store, a, "渡辺", "ワタナベ").await;
+    let visit_child = child(&store, a, to_visit, "渡辺 葵", "ワタナベ アオイ", "2026-11-10").await;
+    store
+        .plan_visit(a, to_visit, nurse, &newborn_visit(visit_child, Some(midwife)), now())
+        .await
+        .unwrap();
+    let visited = family(&store, a, "中村", "ナカムラ").await;
+    let visited_child = child(&store, a, visited, "中村 蓮", "ナカムラ レン", "2026-11-01").await;
+    let visit = store
+        .plan_visit(a, visited, nurse, &newborn_visit(visited_child, Some(nurse)), now())
+        .await
+        .unwrap();
+    store
+        .record_visit(a, visited, visit, nurse, &visit_report("2026-11-20", None), now())
+        .await
+        .unwrap();
+    let consulting = family(&store, a, "小林", "コバヤシ").await;
+    let parent = guardian(&store, a, consulting, 1, "kobayashi@example.jp", "小林 花").await;
+    let consultation = consult(&store, a, consulting, parent, "open-0001").await;
+    store.assign_consultation(a, consultation, Some(midwife)).await.unwrap();
+    let interviewed = family(&store, a, "加藤", "カトウ").await;
+    let interviewed_p = pregnancy(&store, a, interviewed, "2026-09-01", "2027-04-01").await; // 21w5d
+    store
+        .add_interview(
+            a,
+            interviewed,
+            nurse,
+            &NewInterview {
+                kind: InterviewKind::Notification,
+                member: Member::Pregnancy(interviewed_p),
+                held_on: d("2026-09-01"),
+                home_support: HomeSupport::Enough,
+                checklist: &[],
+                health: "",
+                worries: "",
+                questionnaire_returned: true,
+                interview_requested: false,
+                benefit_form_handed: true,
+                flag: None,
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    // Another municipality's family with everything: never listed.
+    let elsewhere = family(&store, b, "山田", "ヤマダ").await;
+    pregnancy(&store, b, elsewhere, "2026-11-01", "2027-06-15").await;
+    store
+        .raise_flag(b, elsewhere, foreign, &manual_flag("2026-11-20"), now())
+        .await
+        .unwrap();
+
+    // Kept tasks: one late item for the baby, one not yet due for the toddler.
+    let stale = store.stale_families(a, 1000).await.unwrap();
+    let kept: Vec<_> = stale
+        .iter()
+        .map(|s| {
+            let tasks = if s.family == baby {
+                vec![
+                    plan_review_task(baby, "2026-11-01"),
+                    plan_review_task(baby, "2026-12-01"),
+                ]
+            } else if s.family == toddler {
+                vec![plan_review_task(toddler, "2026-12-24")]
+            } else {
+                vec![]
+            };
+            (*s, tasks)
+        })
+        .collect();
+    store.keep_tasks(a, &kept).await.unwrap();
+
+    let sorted = |mut v: Vec<FamilyId>| {
+        v.sort();
+        v
+    };
+    let with = |change: &dyn Fn(&mut CaseloadFilter)| {
+        let mut filter = CaseloadFilter::default();
+        change(&mut filter);
+        filter
+    };
+    let everyone = listed(&store, a, &CaseloadFilter::default()).await;
+    assert_eq!(everyone.len(), 10);
+
+    let pregnant = |from_week, to_week| with(&move |f| f.stage = Some(StageFilter::Pregnant { from_week, to_week }));
+    assert_eq!(
+        listed(&store, a, &pregnant(0, 45)).await,
+        sorted(vec![early, late_pregnancy, interviewed])
+    );
+    assert_eq!(
+        listed(&store, a, &pregnant(11, 11)).await,
+        vec![early],
+        "11w0d is in week 11"
+    );
+    assert_eq!(
+        listed(&store, a, &pregnant(12, 33)).await,
+        sorted(vec![late_pregnancy, interviewed])
+    );
+    assert_eq!(listed(&store, a, &pregnant(34, 45)).await, vec![]);
+    let band = |band| with(&move |f| f.stage = Some(StageFilter::Child { band }));
+    assert_eq!(
+        listed(&store, a, &band(AgeBand::Months0To3)).await,
+        sorted(vec![baby, to_visit, visited])
+    );
+    assert_eq!(listed(&store, a, &band(AgeBand::Year1)).await, vec![toddler]);
+    assert_eq!(listed(&store, a, &band(AgeBand::Year2)).await, vec![]);
+
+    assert_eq!(
+        listed(&store, a, &with(&|f| f.flag = Some(FlagFilter::Any))).await,
+        vec![flagged],
+        "cleared flags do not count"
+    );
+    let category = |category| with(&move |f| f.flag = Some(FlagFilter::Category { category }));
+    assert_eq!(
+        listed(&store, a, &category(RiskCategory::NeedsSupport)).await,
+        vec![flagged]
+    );
+    assert_eq!(
+        listed(&store, a, &category(RiskCategory::SpecifiedPregnancy)).await,
+        vec![]
+    );
+
+    assert_eq!(listed(&store, a, &with(&|f| f.late = true)).await, vec![baby]);
+
+    // Assigned: responsible for the active plan, or an open visit or consultation.
+    let of = |c: AccountId| with(&move |f| f.coordinator = Some(c));
+    assert_eq!(
+        listed(&store, a, &of(nurse)).await,
+        vec![flagged],
+        "a recorded visit is no longer open"
+    );
+    assert_eq!(
+        listed(&store, a, &of(midwife)).await,
+        sorted(vec![cleared, to_visit, consulting])
+    );
+    assert_eq!(
+        listed(&store, a, &of(foreign)).await,
+        vec![],
+        "another municipality's coordinator"
+    );
+
+    assert_eq!(
+        listed(&store, a, &with(&|f| f.site = Some(north))).await,
+        sorted(vec![early, baby])
+    );
+
+    // Contact: a visit on 11-20, a consultation message today, an interview on 09-01.
+    let quiet = |days| with(&move |f| f.quiet_days = Some(days));
+    let contacted_lately = [visited, consulting];
+    let quiet_30 = listed(&store, a, &quiet(30)).await;
+    assert_eq!(quiet_30.len(), 8);
+    assert!(contacted_lately.iter().all(|f| !quiet_30.contains(f)));
+    assert!(quiet_30.contains(&interviewed));
+    let quiet_100 = listed(&store, a, &quiet(100)).await;
+    assert_eq!(quiet_100.len(), 7);
+    assert!(!quiet_100.contains(&interviewed));
+    assert_eq!(
+        listed(&store, a, &quiet(0)).await.len(),
+        9,
+        "only today's contact counts"
+    );
+
+    // Combined with each other and with the search word.
+    let combined = with(&|f| {
+        f.words = "やま".into();
+        f.stage = Some(StageFilter::Pregnant {
+            from_week: 0,
+            to_week: 20,
+        });
+    });
+    assert_eq!(listed(&store, a, &combined).await, vec![early]);
+    let combined = with(&|f| {
+        f.site = Some(north);
+        f.stage = Some(StageFilter::Child {
+            band: AgeBand::Months0To3,
+        });
+        f.late = true;
+    });
+    assert_eq!(listed(&store, a, &combined).await, vec![baby]);
+
+    // The first look from the row: open tasks on today's list, the late ones, the open categories.
+    let row = |filter: CaseloadFilter, family: FamilyId| {
+        let store = &store;
+        async move {
+            store
+                .caseload(a, &filter, &First, today())
+                .await
+                .unwrap()
+                .entries
+                .into_iter()
+                .find(|e| e.family == family)
+                .unwrap()
+        }
+    };
+    let baby_row = row(CaseloadFilter::search("すずき"), baby).await;
+    assert_eq!((baby_row.open_tasks, baby_row.late_tasks), (2, 1));
+    assert_eq!(
+        baby_row.first_tasks.iter().map(|t| t.due).collect::<Vec<_>>(),
+        [d("2026-11-01"), d("2026-12-01")]
+    );
+    assert!(baby_row.flags.is_empty());
+    let flagged_row = row(CaseloadFilter::search("たなか"), flagged).await;
+    assert_eq!(flagged_row.flags, [RiskCategory::NeedsSupport]);
+    assert_eq!(row(CaseloadFilter::search("いとう"), cleared).await.flags, []);
+}
+
 contract_tests!(
     the_task_sources_read_only_the_scope_s_families_and_the_keys_asked_for,
     guessing_invitation_codes_is_slowed_down_per_address,
@@ -2794,6 +3182,7 @@ contract_tests!(
     the_caseload_pages_through_every_family_once,
     keyset_pages_never_skip_or_repeat_a_family_while_families_are_added,
     the_caseload_search_finds_two_character_words_in_every_script_and_width,
+    each_caseload_filter_lists_exactly_its_families_and_combines_with_the_others,
     a_child_search_finds_the_family,
     staff_sign_in_with_the_right_password_only,
     repeated_failures_slow_down_the_account_and_the_address,

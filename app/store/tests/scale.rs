@@ -42,7 +42,12 @@ async fn the_scale_seeder_fills_a_municipality_the_store_reads_as_its_own(store:
     assert!(seeded.plans > 0, "{seeded:?}");
 
     let everyone = store
-        .caseload(m, "", &domain::family::CaseloadPosition::First, today())
+        .caseload(
+            m,
+            &domain::caseload::CaseloadFilter::search(""),
+            &domain::family::CaseloadPosition::First,
+            today(),
+        )
         .await
         .unwrap();
     assert_eq!(everyone.total, 300);
@@ -50,13 +55,23 @@ async fn the_scale_seeder_fills_a_municipality_the_store_reads_as_its_own(store:
 
     // Surnames come from a list of forty, children's names from twenty: a search finds a share.
     let by_name = store
-        .caseload(m, "佐藤", &domain::family::CaseloadPosition::First, today())
+        .caseload(
+            m,
+            &domain::caseload::CaseloadFilter::search("佐藤"),
+            &domain::family::CaseloadPosition::First,
+            today(),
+        )
         .await
         .unwrap();
     assert!(by_name.total > 0 && by_name.total < 60, "{}", by_name.total);
     assert!(by_name.entries.iter().all(|e| e.family_name == "佐藤"));
     let by_kana = store
-        .caseload(m, "さと", &domain::family::CaseloadPosition::First, today())
+        .caseload(
+            m,
+            &domain::caseload::CaseloadFilter::search("さと"),
+            &domain::family::CaseloadPosition::First,
+            today(),
+        )
         .await
         .unwrap();
     assert!(by_kana.total >= by_name.total, "{} < {}", by_kana.total, by_name.total);
@@ -96,7 +111,12 @@ async fn the_scale_seeder_fills_a_municipality_the_store_reads_as_its_own(store:
     assert!(store.seed_scale(&scale(10)).await.unwrap().is_none());
     assert_eq!(
         store
-            .caseload(m, "", &domain::family::CaseloadPosition::First, today())
+            .caseload(
+                m,
+                &domain::caseload::CaseloadFilter::search(""),
+                &domain::family::CaseloadPosition::First,
+                today()
+            )
             .await
             .unwrap()
             .total,

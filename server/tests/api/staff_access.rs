@@ -24,10 +24,15 @@ async fn stored(app: &TestApp, municipality: MunicipalityId, family: FamilyId) -
         s.referrals(m, family).await.unwrap(),
         s.institutions(m).await.unwrap(),
         s.sites(m).await.unwrap(),
-        s.caseload(m, "", &domain::family::CaseloadPosition::First, tokyo_day(0))
-            .await
-            .unwrap()
-            .total,
+        s.caseload(
+            m,
+            &domain::caseload::CaseloadFilter::search(""),
+            &domain::family::CaseloadPosition::First,
+            tokyo_day(0)
+        )
+        .await
+        .unwrap()
+        .total,
         s.audit_of_subject(m, &format!("family:{}", family.0))
             .await
             .unwrap()

@@ -46,7 +46,12 @@ async fn a_notification_registers_the_family_and_a_risk_found_at_the_interview_o
     let today = tasks(&app, &nurse, "mine").await.today;
     let families = async || {
         app.store
-            .caseload(w.a.municipality, "", &domain::family::CaseloadPosition::First, today)
+            .caseload(
+                w.a.municipality,
+                &domain::caseload::CaseloadFilter::search(""),
+                &domain::family::CaseloadPosition::First,
+                today,
+            )
             .await
             .unwrap()
             .total

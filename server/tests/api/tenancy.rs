@@ -3,9 +3,9 @@
 use crate::helpers::{TestApp, client, world};
 use crate::on_both;
 use app::api::accounts::Directory as StaffDirectory;
+use app::api::families::CaseloadView;
 use app::api::families::{FamilyView, InvitationView};
 use app::error::AppError;
-use domain::family::CaseloadPage;
 
 async fn a_parent_reading_another_familys_record_by_id_is_refused(app: TestApp) {
     let w = world(&app.store).await;
@@ -42,13 +42,11 @@ async fn a_coordinator_of_one_municipality_cannot_read_anothers_family(app: Test
         .await;
     assert_eq!(invite, Err(AppError::NotFound));
 
-    let caseload: CaseloadPage = app
-        .call_json(&nurse, "caseload", &[("search", ""), ("after", "")])
-        .await
-        .unwrap();
-    assert_eq!(caseload.total, 2);
+    let caseload: CaseloadView = app.call_json(&nurse, "caseload", &[("query", "")]).await.unwrap();
+    assert_eq!(caseload.page.total, 2);
     assert!(
         caseload
+            .page
             .entries
             .iter()
             .all(|e| e.family == w.a.family || e.family == w.a.neighbour)
@@ -73,8 +71,8 @@ async fn staff_reads_of_a_family_are_audited(app: TestApp) {
 
     // Lists of many families are reads too: the caseload (without the search words) and each
     // scope of the task list.
-    let _: CaseloadPage = app
-        .call_json(&nurse, "caseload", &[("search", "やまだ"), ("after", "")])
+    let _: CaseloadView = app
+        .call_json(&nurse, "caseload", &[("query", "q=やまだ")])
         .await
         .unwrap();
     for scope in ["mine", "all"] {
@@ -107,8 +105,7 @@ async fn parents_and_strangers_reach_no_staff_function(app: TestApp) {
         } else {
             AppError::Forbidden
         };
-        let caseload: Result<CaseloadPage, AppError> =
-            app.call_json(who, "caseload", &[("search", ""), ("after", "")]).await;
+        let caseload: Result<CaseloadView, AppError> = app.call_json(who, "caseload", &[("query", "")]).await;
         assert_eq!(caseload, Err(expected.clone()));
         let invite: Result<InvitationView, AppError> = app
             .call_json(who, "issue_invitation", &[("family", &w.a.family.0.to_string())])
@@ -154,13 +151,50 @@ async fn only_admins_create_staff_and_only_in_their_municipality(app: TestApp) {
     assert!(matches!(r, Err(AppError::Invalid(ref i)) if i.field == "role"), "{r:?}");
 
     let the_new_one = app.log_in_with("new@example.jp", "new staff password").await;
-    let _: CaseloadPage = app
-        .call_json(&the_new_one, "caseload", &[("search", ""), ("after", "")])
+    let _: CaseloadView = app.call_json(&the_new_one, "caseload", &[("query", "")]).await.unwrap();
+}
+
+async fn the_caseload_reads_its_filter_from_the_page_s_query_and_refuses_a_bad_one_by_field(app: TestApp) {
+    let w = world(&app.store).await;
+    let nurse = app.log_in(&w.a.coordinator).await;
+    let view: CaseloadView = app
+        .call_json(
+            &nurse,
+            "caseload",
+            &[("query", "?q=&stage=&flag=&late=&site=&quiet_days=30")],
+        )
         .await
         .unwrap();
+    assert_eq!(view.filter.quiet_days, Some(30));
+    assert_eq!(view.filter.stage, None, "empty fields filter nothing");
+    let own = app.store.staff_members(w.a.municipality).await.unwrap();
+    let mut offered: Vec<i64> = view.coordinators.iter().map(|c| c.id).collect();
+    offered.sort();
+    let mut expected: Vec<i64> = own.iter().map(|s| s.account.0).collect();
+    expected.sort();
+    assert_eq!(offered, expected, "the form offers the municipality's own staff");
+    // Another municipality's coordinator as the filter lists nothing of theirs.
+    let theirs = app.store.staff_members(w.b.municipality).await.unwrap()[0].account;
+    let foreign = format!("coordinator={}", theirs.0);
+    let view: CaseloadView = app.call_json(&nurse, "caseload", &[("query", &foreign)]).await.unwrap();
+    assert_eq!(view.page.total, 0);
+    for (query, field) in [
+        ("stage=teen", "stage"),
+        ("stage=pregnant&from_week=30&to_week=12", "to_week"),
+        ("flag=whatever", "flag"),
+        ("quiet_days=soon", "quiet_days"),
+        ("after=nonsense", "after"),
+    ] {
+        let refused: Result<CaseloadView, AppError> = app.call_json(&nurse, "caseload", &[("query", query)]).await;
+        assert!(
+            matches!(refused, Err(AppError::Invalid(ref i)) if i.field == field),
+            "{query}: {refused:?}"
+        );
+    }
 }
 
 on_both!(
+    the_caseload_reads_its_filter_from_the_page_s_query_and_refuses_a_bad_one_by_field,
     a_parent_reading_another_familys_record_by_id_is_refused,
     a_coordinator_of_one_municipality_cannot_read_anothers_family,
     staff_reads_of_a_family_are_audited,

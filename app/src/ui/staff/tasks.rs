@@ -4,7 +4,7 @@ use super::labels;
 use crate::api::tasks::{TaskList, tasks};
 use crate::i18n::{t, use_i18n};
 use crate::ui::format::{DateText, signed_in};
-use domain::support::task::TaskKind;
+use domain::support::task::{Task, TaskKind};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -70,19 +70,7 @@ fn Tasks(list: TaskList, scope: String) -> impl IntoView {
         .into_iter()
         .map(|task| {
             let late = task.is_late(today);
-            let what = match task.kind {
-                TaskKind::Visit { visit } => labels::visit(i18n, visit),
-                TaskKind::Interview { interview } => labels::interview(i18n, interview),
-                TaskKind::PlanReview => t!(i18n, tasks.plan_review).into_any(),
-                TaskKind::MissedCheckup => {
-                    let item = task.item.clone().unwrap_or_default();
-                    view! { {t!(i18n, tasks.missed_checkup)} " " <span class="muted">{item}</span> }.into_any()
-                }
-                TaskKind::Consultation { consultation } => view! {
-                    <a href=format!("/staff/consultations/{consultation}")>{t!(i18n, tasks.consultation)}</a>
-                }
-                .into_any(),
-            };
+            let what = what(i18n, &task);
             let kind_code = match task.kind {
                 TaskKind::Visit { visit } => visit.as_str(),
                 TaskKind::Interview { interview } => interview.as_str(),
@@ -130,5 +118,22 @@ fn Tasks(list: TaskList, scope: String) -> impl IntoView {
                 {(page < page_count).then(|| view! { <a href=next rel="next">{t!(i18n, caseload.next)}</a> })}
             </nav>
         })}
+    }
+}
+
+/// What a task asks for, in words (a consultation's task links to its thread).
+pub(super) fn what(i18n: leptos_i18n::I18nContext<crate::i18n::Locale>, task: &Task) -> AnyView {
+    match task.kind {
+        TaskKind::Visit { visit } => labels::visit(i18n, visit),
+        TaskKind::Interview { interview } => labels::interview(i18n, interview),
+        TaskKind::PlanReview => t!(i18n, tasks.plan_review).into_any(),
+        TaskKind::MissedCheckup => {
+            let item = task.item.clone().unwrap_or_default();
+            view! { {t!(i18n, tasks.missed_checkup)} " " <span class="muted">{item}</span> }.into_any()
+        }
+        TaskKind::Consultation { consultation } => view! {
+            <a href=format!("/staff/consultations/{consultation}")>{t!(i18n, tasks.consultation)}</a>
+        }
+        .into_any(),
     }
 }
