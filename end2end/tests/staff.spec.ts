@@ -181,3 +181,68 @@ test('parents load only the shared WASM; a staff screen fetches its own code whe
   expect([...staffWasm].filter((p) => p !== main && !caseloadParts.includes(p)).length).toBeGreaterThan(0);
   await staff.close();
 });
+
+test('a coordinator narrows the caseload by stage, category and late items, pages keep the filter, and a bad value is refused', async ({ page }) => {
+  await logIn(page, TOWN_COORDINATOR, TOWN_PASSWORD);
+  await expect(page).toHaveURL(/\/staff$/);
+  const totalOf = async () => Number((await page.getByTestId('caseload-total').innerText()).match(/(\d+)世帯/)![1]);
+  const everyone = await totalOf();
+  expect(everyone).toBeGreaterThanOrEqual(400);
+
+  // Pregnant between 12 and 20 weeks: every row says so.
+  await hydrated(page);
+  await page.getByTestId('caseload-filters').locator('summary').click();
+  await page.getByTestId('filter-stage').selectOption('pregnant');
+  await page.getByLabel('妊娠週数（から）').fill('12');
+  await page.getByLabel('妊娠週数（まで）').fill('20');
+  await page.getByTestId('apply-filters').click();
+  await expect(page).toHaveURL(/stage=pregnant/);
+  await expect(page).toHaveURL(/from_week=12/);
+  const pregnant = await totalOf();
+  expect(pregnant).toBeGreaterThan(0);
+  expect(pregnant).toBeLessThan(everyone);
+  const rows = page.getByTestId('caseload-row');
+  for (const stage of await rows.locator('td:nth-child(2)').allInnerTexts()) {
+    const weeks = Number(stage.match(/妊娠 (\d+)週/)![1]);
+    expect(weeks).toBeGreaterThanOrEqual(12);
+    expect(weeks).toBeLessThanOrEqual(20);
+  }
+  // The form shows what was chosen.
+  await expect(page.getByTestId('filter-stage')).toHaveValue('pregnant');
+
+  // Any support category with late items: each row shows its category and its late count.
+  await page.goto('/staff?flag=any&late=1');
+  const flaggedLate = await totalOf();
+  expect(flaggedLate).toBeGreaterThan(0);
+  await expect(page.getByTestId('filter-late')).toBeChecked();
+  const shown = await rows.count();
+  expect(shown).toBe(Math.min(flaggedLate, 20));
+  for (let i = 0; i < shown; i++) {
+    const row = rows.nth(i);
+    await expect(row.getByTestId('row-flag').first()).toBeVisible();
+    expect(Number(await row.getByTestId('row-tasks').getAttribute('data-late'))).toBeGreaterThan(0);
+  }
+  // A first look at the tasks from the row.
+  await rows.first().getByTestId('row-tasks').locator('summary').click();
+  await expect(rows.first().getByTestId('row-tasks').locator('li').first()).toBeVisible();
+
+  // The next page keeps the filter.
+  await page.goto('/staff?stage=m0_3');
+  const babies = await totalOf();
+  expect(babies).toBeGreaterThan(20);
+  await page.getByRole('link', { name: '次へ' }).click();
+  await expect(page).toHaveURL(/stage=m0_3/);
+  await expect(page).toHaveURL(/after=/);
+  expect(await totalOf()).toBe(babies);
+  for (const stage of await rows.locator('td:nth-child(2)').allInnerTexts()) {
+    // A family expecting again shows its pregnancy first.
+    expect(stage).toMatch(/^0歳[0-3]か月$|^妊娠/);
+  }
+
+  // A value that cannot be a filter gets a message naming the field, in Japanese.
+  await page.goto('/staff?stage=teen');
+  await expect(page.getByTestId('error')).toContainText('状況');
+  await page.screenshot({ path: 'test-results/caseload-refused-360.png' });
+  await page.goto('/staff?stage=pregnant&from_week=12&to_week=20&flag=any');
+  await page.screenshot({ path: 'test-results/caseload-filtered-360.png', fullPage: true });
+});

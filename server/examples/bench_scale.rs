@@ -9,12 +9,14 @@
 //! staff view R times (default 200) through the code the pages use, and beside it, in the same
 //! run, the query the view used before (P times, default 3, for the slow ones): p50 and p95.
 
+use app::api::figures::compute as figures;
 use app::api::tasks::load::{refresh_stale_with_progress, task_list};
 use app::api::timeline::load;
 use chrono::{NaiveDate, Utc};
 use domain::caseload::{AgeBand, CaseloadFilter, FlagFilter, StageFilter};
 use domain::family::{CaseloadCursor, CaseloadPosition};
 use domain::ids::{AccountId, FamilyId, MunicipalityId, SiteId};
+use domain::support::figures::Month;
 use domain::support::task::Scope;
 use sqlx::{AnyConnection, AnyPool, Connection, Row};
 use std::time::{Duration, Instant};
@@ -379,6 +381,53 @@ async fn measure(store: &Store, pool: &AnyPool, town: &Municipality, today: Naiv
             previous: None,
         });
     }
+
+    // The figures: one month (the last complete one), and the dashboard's twelve.
+    let last_month = Month::of(today).last(2)[0];
+    let twelve = Month::of(today).last(12);
+    let (twelve_months, _) = figures::months(store, m, &twelve, today).await.expect("figures");
+    println!(
+        "   figures of {last_month}: {} notifications, {} checkups (3–4 months) due",
+        twelve_months
+            .iter()
+            .find(|f| f.month == last_month && f.site.is_none())
+            .map_or(0, |f| f.notifications),
+        twelve_months
+            .iter()
+            .find(|f| f.month == last_month && f.site.is_none())
+            .map_or(0, |f| f.checkup_3m.of)
+    );
+    out.push(Measured {
+        view: "figures, one month".into(),
+        now: time(runs, |_| async move {
+            figures::months(store, m, &[last_month], today).await.expect("figures");
+        })
+        .await,
+        previous: Some(
+            time(args.previous_runs, |_| async move {
+                figures::months_from_every_family(store, m, &[last_month], today)
+                    .await
+                    .expect("figures");
+            })
+            .await,
+        ),
+    });
+    let twelve = &twelve;
+    out.push(Measured {
+        view: "figures, twelve months (dashboard)".into(),
+        now: time(runs.min(50), |_| async move {
+            figures::months(store, m, twelve, today).await.expect("figures");
+        })
+        .await,
+        previous: Some(
+            time(args.previous_runs, |_| async move {
+                figures::months_from_every_family(store, m, twelve, today)
+                    .await
+                    .expect("figures");
+            })
+            .await,
+        ),
+    });
 
     let families: Vec<FamilyId> = sqlx::query("SELECT id FROM families WHERE municipality_id = $1 ORDER BY id")
         .bind(m.0)

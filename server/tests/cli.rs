@@ -181,6 +181,8 @@ async fn a_municipality_gets_its_own_schedule_file_and_a_broken_one_is_refused()
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let own = app::api::timeline::load::schedule(&store, m).await.unwrap();
     assert!(family_of(&own)[0].timeline.item("checkup-9m").is_none());
+    let again = app::api::timeline::load::schedule(&store, m).await.unwrap();
+    assert!(std::sync::Arc::ptr_eq(&own, &again), "the same file is parsed once");
     assert_eq!(own.place("checkup-3m"), Some("千代田保健所"));
     assert_eq!(own.place("checkup-1m"), None);
     assert!(
@@ -220,5 +222,6 @@ async fn a_municipality_gets_its_own_schedule_file_and_a_broken_one_is_refused()
         .unwrap();
     assert!(cleared.status.success());
     let national = app::api::timeline::load::schedule(&store, m).await.unwrap();
+    assert!(!std::sync::Arc::ptr_eq(&own, &national), "a changed file is read again");
     assert!(family_of(&national)[0].timeline.item("checkup-9m").is_some());
 }

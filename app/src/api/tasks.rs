@@ -258,6 +258,9 @@ pub mod load {
                     });
                     tasks.extend(reviews.remove(&s.family).unwrap_or_default());
                     tasks.extend(waiting.remove(&s.family).unwrap_or_default());
+                    // Gone from the list for good before today (days only move on): not kept,
+                    // as the daily prune would remove them; the list's totals count fewer rows.
+                    tasks.retain(|t| t.hides_after.is_none_or(|last| last >= today));
                 }
                 planned.push((*s, tasks));
             }

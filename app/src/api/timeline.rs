@@ -51,25 +51,47 @@ pub mod load {
     use domain::ids::{FamilyId, MunicipalityId};
     use domain::schedule::Schedule;
     use domain::timeline::{MemberRecord, MemberTimeline, family_timelines};
+    use std::collections::HashMap;
+    use std::sync::{Arc, LazyLock, Mutex, PoisonError};
     use store::Store;
     use store::timeline::StoredRecord;
 
+    /// Schedules as parsed, each with the municipality's file it was parsed from: a file is parsed
+    /// once, not on every request, and a changed file (compared in full) is parsed again.
+    type Parsed = HashMap<MunicipalityId, (String, Arc<Schedule>)>;
+    static PARSED: LazyLock<Mutex<Parsed>> = LazyLock::new(Default::default);
+    static NATIONAL: LazyLock<Arc<Schedule>> = LazyLock::new(|| Arc::new(Schedule::national().clone()));
+
     /// The national schedule, or the municipality's own file laid over it.
-    pub async fn schedule(store: &Store, municipality: MunicipalityId) -> Result<Schedule, AppError> {
-        match store.schedule_overlay(municipality).await? {
-            None => Ok(Schedule::national().clone()),
-            Some(text) => Schedule::national().overlay(&text).map_err(|e| {
-                tracing::error!(error = %e, municipality = municipality.0, "municipality schedule file does not parse");
-                AppError::Internal
-            }),
+    pub async fn schedule(store: &Store, municipality: MunicipalityId) -> Result<Arc<Schedule>, AppError> {
+        let Some(text) = store.schedule_overlay(municipality).await? else {
+            return Ok(NATIONAL.clone());
+        };
+        let parsed = |cache: &Parsed| {
+            cache
+                .get(&municipality)
+                .filter(|(parsed_from, _)| *parsed_from == text)
+                .map(|(_, schedule)| schedule.clone())
+        };
+        if let Some(schedule) = parsed(&PARSED.lock().unwrap_or_else(PoisonError::into_inner)) {
+            return Ok(schedule);
         }
+        let schedule = Arc::new(Schedule::national().overlay(&text).map_err(|e| {
+            tracing::error!(error = %e, municipality = municipality.0, "municipality schedule file does not parse");
+            AppError::Internal
+        })?);
+        PARSED
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(municipality, (text, schedule.clone()));
+        Ok(schedule)
     }
 
     pub struct Loaded {
         pub record: FamilyRecord,
         pub records: Vec<StoredRecord>,
         pub timelines: Vec<MemberTimeline>,
-        pub schedule: Schedule,
+        pub schedule: Arc<Schedule>,
     }
 
     /// Every family of the municipality with its timelines, in a handful of queries.

@@ -296,14 +296,22 @@ impl Store {
     }
 
     /// Every pregnancy notification, with whether its notification interview took place.
-    pub async fn notifications(&self, municipality: MunicipalityId) -> Result<Vec<NotificationRow>, Error> {
+    pub async fn notifications(
+        &self,
+        municipality: MunicipalityId,
+        from: NaiveDate,
+        until: NaiveDate,
+    ) -> Result<Vec<NotificationRow>, Error> {
         let rows: Vec<(Option<i64>, String, String, i64)> = sqlx::query_as(
             "SELECT f.site_id, p.notified_on, p.due_date, \
              CASE WHEN EXISTS (SELECT 1 FROM interviews i WHERE i.pregnancy_id = p.id AND i.kind = 'notification') \
              THEN 1 ELSE 0 END \
-             FROM pregnancies p JOIN families f ON f.id = p.family_id WHERE p.municipality_id = $1",
+             FROM pregnancies p JOIN families f ON f.id = p.family_id WHERE p.municipality_id = $1 \
+             AND p.notified_on BETWEEN $2 AND $3",
         )
         .bind(municipality.0)
+        .bind(time::date(from))
+        .bind(time::date(until))
         .fetch_all(self.pool())
         .await?;
         rows.into_iter()
@@ -318,13 +326,20 @@ impl Store {
             .collect()
     }
 
-    /// Every EPDS taken at a visit.
-    pub async fn screenings(&self, municipality: MunicipalityId) -> Result<Vec<ScreeningRow>, Error> {
+    /// Every EPDS taken at a visit between two days (inclusive).
+    pub async fn screenings(
+        &self,
+        municipality: MunicipalityId,
+        from: NaiveDate,
+        until: NaiveDate,
+    ) -> Result<Vec<ScreeningRow>, Error> {
         let rows: Vec<(Option<i64>, String, i64)> = sqlx::query_as(
             "SELECT f.site_id, v.visited_on, v.epds_flagged FROM home_visits v JOIN families f ON f.id = v.family_id \
-             WHERE v.municipality_id = $1 AND v.epds IS NOT NULL AND v.visited_on IS NOT NULL",
+             WHERE v.municipality_id = $1 AND v.visited_on BETWEEN $2 AND $3 AND v.epds IS NOT NULL",
         )
         .bind(municipality.0)
+        .bind(time::date(from))
+        .bind(time::date(until))
         .fetch_all(self.pool())
         .await?;
         rows.into_iter()
@@ -347,13 +362,22 @@ pub struct OpenedRow {
 }
 
 impl Store {
-    pub async fn consultations_opened(&self, municipality: MunicipalityId) -> Result<Vec<OpenedRow>, Error> {
+    /// The consultations opened from `since` until before `before`.
+    pub async fn consultations_opened(
+        &self,
+        municipality: MunicipalityId,
+        since: chrono::DateTime<chrono::Utc>,
+        before: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<OpenedRow>, Error> {
         let rows: Vec<(Option<i64>, String, Option<String>)> = sqlx::query_as(
             "SELECT f.site_id, c.opened_at, (SELECT MIN(m.sent_at) FROM consultation_messages m \
              WHERE m.consultation_id = c.id AND m.author = 'staff') \
-             FROM consultations c JOIN families f ON f.id = c.family_id WHERE c.municipality_id = $1",
+             FROM consultations c JOIN families f ON f.id = c.family_id WHERE c.municipality_id = $1 \
+             AND c.opened_at >= $2 AND c.opened_at < $3",
         )
         .bind(municipality.0)
+        .bind(time::instant(since))
+        .bind(time::instant(before))
         .fetch_all(self.pool())
         .await?;
         rows.into_iter()
@@ -365,5 +389,106 @@ impl Store {
                 })
             })
             .collect()
+    }
+}
+
+/// A child the figures plan, alone with its pregnancy (when the child continues it, as its first
+/// child), with its family's site and its records of one item.
+pub struct ClosingChild {
+    pub site: Option<SiteId>,
+    pub family: FamilyRecord,
+    pub records: Vec<MemberRecord>,
+}
+
+impl Store {
+    /// The children born between two days (inclusive), each as a family of its own holding the
+    /// child and the pregnancy it continues, with its records of `key`: what the figures plan to
+    /// see whether an item whose window closes in a month was done in time. Three queries over
+    /// the children of those days, never the whole municipality. (An item of a child's checkup or
+    /// visit is recorded on the child; records on the pregnancy are not read.)
+    pub async fn children_born_between(
+        &self,
+        municipality: MunicipalityId,
+        from: NaiveDate,
+        until: NaiveDate,
+        key: &str,
+    ) -> Result<Vec<ClosingChild>, Error> {
+        let born = "SELECT id FROM children WHERE municipality_id = $1 AND birth_date BETWEEN $2 AND $3";
+        fn with_days<'q>(
+            sql: &'q str,
+            municipality: MunicipalityId,
+            from: &str,
+            until: &str,
+        ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+            sqlx::query(sql)
+                .bind(municipality.0)
+                .bind(from.to_owned())
+                .bind(until.to_owned())
+        }
+        let (from, until) = (time::date(from), time::date(until));
+        let bind = |sql| with_days(sql, municipality, &from, &until);
+        let sql = format!(
+            "SELECT c.id, c.family_id, c.pregnancy_id, c.name, c.name_kana, c.birth_date, c.sex, c.product_options, \
+             f.site_id, f.family_name, f.family_name_kana, (SELECT MIN(s.id) FROM children s \
+             WHERE s.pregnancy_id = c.pregnancy_id) AS first_of_pregnancy FROM children c \
+             JOIN families f ON f.id = c.family_id WHERE c.id IN ({born}) ORDER BY c.id"
+        );
+        let mut children = Vec::new();
+        let mut continuing: HashMap<i64, usize> = HashMap::new();
+        for row in bind(&sql).fetch_all(self.pool()).await? {
+            use sqlx::Row;
+            let child: ChildRow = sqlx::FromRow::from_row(&row)?;
+            let site: Option<i64> = row.try_get("site_id")?;
+            let first: Option<i64> = row.try_get("first_of_pregnancy")?;
+            let (family, child) = child.into_domain()?;
+            if let Some(p) = child.pregnancy.filter(|_| first == Some(child.id.0)) {
+                continuing.insert(p.0, children.len());
+            }
+            children.push(ClosingChild {
+                site: site.map(SiteId),
+                family: FamilyRecord {
+                    id: family,
+                    municipality,
+                    site: site.map(SiteId),
+                    site_name: None,
+                    family_name: row.try_get("family_name")?,
+                    family_name_kana: row.try_get("family_name_kana")?,
+                    guardians: vec![],
+                    pregnancies: vec![],
+                    children: vec![child],
+                },
+                records: vec![],
+            });
+        }
+        let sql = format!(
+            "SELECT {PREGNANCY_COLUMNS} FROM pregnancies WHERE id IN (SELECT pregnancy_id FROM children \
+             WHERE id IN ({born}))"
+        );
+        for row in bind(&sql).fetch_all(self.pool()).await? {
+            let row: PregnancyRow = sqlx::FromRow::from_row(&row)?;
+            let (_, p) = row.into_domain()?;
+            if let Some(&i) = continuing.get(&p.id.0) {
+                children[i].family.pregnancies.push(p);
+            }
+        }
+        let by_child: HashMap<i64, usize> = children
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.family.children[0].id.0, i))
+            .collect();
+        // In the order they were entered: the engine sorts by date and keeps this order within a day.
+        let sql = format!(
+            "SELECT family_id, pregnancy_id, child_id, item_key, done_on FROM timeline_records \
+             WHERE child_id IN ({born}) AND item_key = $4 AND removed_at IS NULL ORDER BY id"
+        );
+        for row in bind(&sql).bind(key).fetch_all(self.pool()).await? {
+            let row: RecordRow = sqlx::FromRow::from_row(&row)?;
+            let child = row.2;
+            let (_, record) = member_record(row)?;
+            if let Some(&i) = child.and_then(|c| by_child.get(&c)) {
+                children[i].records.push(record);
+            }
+        }
+        Ok(children)
     }
 }

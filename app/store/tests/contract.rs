@@ -2080,8 +2080,20 @@ async fn the_figures_count_notification_interviews_and_screenings_of_the_municip
         .await
         .unwrap();
 
-    let mut notifications = store.notifications(a).await.unwrap();
-    let mut screenings = store.screenings(a).await.unwrap();
+    let (ever, never) = (d("1900-01-01"), d("2999-12-31"));
+    let mut notifications = store.notifications(a, ever, never).await.unwrap();
+    let mut screenings = store.screenings(a, ever, never).await.unwrap();
+    // A period holds the days it names, both ends included.
+    let october = store.notifications(a, d("2026-10-01"), d("2026-10-31")).await.unwrap();
+    assert_eq!(
+        october.iter().map(|n| n.notified_on).collect::<Vec<_>>(),
+        [d("2026-10-01")]
+    );
+    let on_the_22nd = store.screenings(a, d("2026-11-21"), d("2026-11-22")).await.unwrap();
+    assert_eq!(
+        on_the_22nd.iter().map(|s| s.taken_on).collect::<Vec<_>>(),
+        [d("2026-11-22")]
+    );
 
     notifications.sort_by_key(|n| n.notified_on);
     assert_eq!(
@@ -2103,7 +2115,7 @@ async fn the_figures_count_notification_interviews_and_screenings_of_the_municip
             .collect::<Vec<_>>(),
         [(Some(north), d("2026-11-20"), true), (None, d("2026-11-22"), false)]
     );
-    let theirs = store.notifications(b).await.unwrap();
+    let theirs = store.notifications(b, ever, never).await.unwrap();
     assert_eq!(
         theirs
             .iter()
@@ -2111,7 +2123,7 @@ async fn the_figures_count_notification_interviews_and_screenings_of_the_municip
             .collect::<Vec<_>>(),
         [(d("2026-10-05"), true)]
     );
-    let their_screenings = store.screenings(b).await.unwrap();
+    let their_screenings = store.screenings(b, ever, never).await.unwrap();
     assert_eq!(
         their_screenings.iter().map(|s| s.taken_on).collect::<Vec<_>>(),
         [d("2026-11-21")]

@@ -6,6 +6,7 @@ mod helpers;
 
 mod auth;
 mod consultations;
+mod figures;
 mod kept_tasks;
 mod pages;
 mod staff_access;

@@ -37,6 +37,19 @@ impl Month {
         }
     }
 
+    pub fn first_day(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).unwrap_or(NaiveDate::MIN)
+    }
+
+    pub fn last_day(self) -> NaiveDate {
+        let next = if self.month == 12 {
+            NaiveDate::from_ymd_opt(self.year + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(self.year, self.month + 1, 1)
+        };
+        next.and_then(|d| d.pred_opt()).unwrap_or(NaiveDate::MAX)
+    }
+
     /// The `count` months ending with this one, oldest first.
     pub fn last(self, count: usize) -> Vec<Month> {
         let mut months: Vec<Month> = std::iter::successors(Some(self), |m| Some(m.previous()))
@@ -104,6 +117,54 @@ impl Measure {
             Measure::Checkup18m => "checkup_18m",
             Measure::Checkup3y => "checkup_3y",
         }
+    }
+}
+
+/// Where to look for the children whose item of a measure closes its window within some days:
+/// the item's key, and birth dates that hold every such child (and a few more, which the caller
+/// plans and drops), so the figures read a few thousand children of a large city, not all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClosingWindows {
+    pub measure: Measure,
+    pub key: crate::schedule::ItemKey,
+    pub born_from: NaiveDate,
+    pub born_until: NaiveDate,
+}
+
+impl ClosingWindows {
+    /// How far the window's end may stray, for a birth date, from the one of a child born on the
+    /// period's first day moved by the same number of days: months and years differ in length by
+    /// up to three days; the margin holds that with room.
+    const MARGIN_DAYS: u64 = 10;
+
+    /// For each measure the schedule has, the births whose window of it can close between `from`
+    /// and `until`.
+    pub fn between(schedule: &crate::schedule::Schedule, from: NaiveDate, until: NaiveDate) -> Vec<ClosingWindows> {
+        use chrono::Days;
+        let timeline = crate::schedule::plan(
+            schedule,
+            &crate::schedule::Subject::child(from),
+            &[],
+            &crate::schedule::Options::default(),
+            from,
+        );
+        Measure::ALL
+            .iter()
+            .filter_map(|&measure| {
+                let item = timeline
+                    .items
+                    .iter()
+                    .find(|i| Measure::of_series(i.series.as_str()) == Some(measure))?;
+                let offset = Days::new(u64::try_from((item.latest - from).num_days()).ok()?);
+                let margin = Days::new(Self::MARGIN_DAYS);
+                Some(ClosingWindows {
+                    measure,
+                    key: item.key.clone(),
+                    born_from: from.checked_sub_days(offset)?.checked_sub_days(margin)?,
+                    born_until: until.checked_sub_days(offset)?.checked_add_days(margin)?,
+                })
+            })
+            .collect()
     }
 }
 
@@ -340,6 +401,60 @@ mod tests {
 
     const A: SiteId = SiteId(1);
     const B: SiteId = SiteId(2);
+
+    #[test]
+    fn the_closing_windows_hold_every_child_whose_window_closes_in_the_period() {
+        use crate::schedule::{Kind, Options, Schedule, Subject, plan};
+        let schedule = Schedule::national().only(&[Kind::Checkup, Kind::HomeVisit]);
+        let today = d("2030-01-01");
+        // Where each birth date's windows close, once.
+        let births: Vec<NaiveDate> = d("2020-01-01")
+            .iter_days()
+            .take_while(|&b| b <= d("2029-01-01"))
+            .collect();
+        let closes: Vec<Vec<(Measure, NaiveDate)>> = births
+            .iter()
+            .map(|&birth| {
+                plan(&schedule, &Subject::child(birth), &[], &Options::default(), today)
+                    .items
+                    .iter()
+                    .filter_map(|i| Measure::of_series(i.series.as_str()).map(|m| (m, i.latest)))
+                    .collect()
+            })
+            .collect();
+        let mut month = Month { year: 2025, month: 1 };
+        for _ in 0..36 {
+            for (from, until) in [
+                (month.first_day(), month.last_day()),
+                (month.first_day(), month.first_day()),
+            ] {
+                let windows = ClosingWindows::between(&schedule, from, until);
+                assert_eq!(windows.len(), 4, "every measure is in the national schedule");
+                for (birth, closes) in births.iter().zip(&closes) {
+                    for &(measure, latest) in closes {
+                        if (from..=until).contains(&latest) {
+                            let w = windows.iter().find(|w| w.measure == measure).unwrap();
+                            assert!(
+                                (w.born_from..=w.born_until).contains(birth),
+                                "{measure:?} of a child born {birth} closes {latest}, outside {w:?}"
+                            );
+                        }
+                    }
+                }
+            }
+            month = Month::of(month.last_day().succ_opt().unwrap());
+        }
+        // A few thousand children of a city, not all: about a month and three weeks of births.
+        let w = &ClosingWindows::between(&schedule, d("2026-11-01"), d("2026-11-30"))[0];
+        assert!((w.born_until - w.born_from).num_days() <= 30 + 21, "{w:?}");
+    }
+
+    #[test]
+    fn a_month_knows_its_first_and_last_day() {
+        assert_eq!(Month { year: 2028, month: 2 }.last_day(), d("2028-02-29"));
+        assert_eq!(Month { year: 2026, month: 12 }.last_day(), d("2026-12-31"));
+        assert_eq!(Month { year: 2026, month: 12 }.first_day(), d("2026-12-01"));
+    }
 
     #[test]
     fn months_count_back_across_the_new_year() {
