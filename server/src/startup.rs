@@ -199,6 +199,8 @@ fn page_context(context: ServerContext, files: ClientFiles) -> impl Fn() + Clone
     move || {
         provide_context(context.clone());
         provide_context(files.clone());
+        // Fresh for every request: what it has read of who is asking.
+        provide_context(app::api::context::RequestMemo::default());
         crate::security::provide_page_nonce();
     }
 }

@@ -22,6 +22,28 @@ pub struct ServerContext {
 
 const ACCOUNT_KEY: &str = "account";
 
+/// What one request has read already of who is asking and of their municipality, so the header,
+/// the page and each server function it runs share one read. Provided afresh for every request
+/// (`server::startup::page_context`); a sign-in or sign-out in the request forgets the viewer.
+#[derive(Clone, Default)]
+pub struct RequestMemo(std::sync::Arc<std::sync::Mutex<Memo>>);
+
+#[derive(Default)]
+struct Memo {
+    viewer: Option<Option<Viewer>>,
+    municipality: Option<store::municipalities::Municipality>,
+}
+
+impl RequestMemo {
+    fn with<T>(&self, f: impl FnOnce(&mut Memo) -> T) -> T {
+        f(&mut self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+}
+
+fn memo() -> Option<RequestMemo> {
+    use_context::<RequestMemo>()
+}
+
 pub fn server_context() -> Result<ServerContext, AppError> {
     use_context::<ServerContext>().ok_or_else(|| {
         tracing::error!("ServerContext missing from the Leptos context");
@@ -70,6 +92,9 @@ pub async fn audit(viewer: &Viewer, action: &str, subject: &str) -> Result<(), A
 
 /// Starts a signed-in session, with a fresh session id so that a planted cookie cannot be reused.
 pub async fn sign_in(account: AccountId) -> Result<(), AppError> {
+    if let Some(memo) = memo() {
+        memo.with(|m| m.viewer = None);
+    }
     let session = session().await?;
     session.cycle_id().await.map_err(session_error)?;
     session.insert(ACCOUNT_KEY, account.0).await.map_err(session_error)?;
@@ -77,6 +102,9 @@ pub async fn sign_in(account: AccountId) -> Result<(), AppError> {
 }
 
 pub async fn sign_out() -> Result<(), AppError> {
+    if let Some(memo) = memo() {
+        memo.with(|m| m.viewer = None);
+    }
     session().await?.flush().await.map_err(session_error)
 }
 
@@ -87,7 +115,15 @@ fn session_error(e: tower_sessions::session::Error) -> AppError {
 
 /// The signed-in person, if any. The account is re-read each time, so a disabled account loses access at once.
 pub async fn viewer() -> Result<Option<Viewer>, AppError> {
-    viewer_of(&session().await?, &use_store()?).await
+    let memo = memo();
+    if let Some(known) = memo.as_ref().and_then(|m| m.with(|m| m.viewer.clone())) {
+        return Ok(known);
+    }
+    let viewer = viewer_of(&session().await?, &use_store()?).await?;
+    if let Some(memo) = memo {
+        memo.with(|m| m.viewer = Some(viewer.clone()));
+    }
+    Ok(viewer)
 }
 
 /// The signed-in person of a session, for routes outside Leptos (e.g. the CSV export).
@@ -122,6 +158,20 @@ pub async fn require_admin() -> Result<Viewer, AppError> {
 
 /// Today in the viewer's municipality (dates on records are the municipality's calendar dates).
 pub async fn today_for(viewer: &Viewer) -> Result<NaiveDate, AppError> {
-    let municipality = use_store()?.municipality(viewer.municipality).await?;
+    let memo = memo();
+    let known = memo
+        .as_ref()
+        .and_then(|m| m.with(|m| m.municipality.clone()))
+        .filter(|m| m.id == viewer.municipality);
+    let municipality = match known {
+        Some(municipality) => municipality,
+        None => {
+            let municipality = use_store()?.municipality(viewer.municipality).await?;
+            if let Some(memo) = memo {
+                memo.with(|m| m.municipality = Some(municipality.clone()));
+            }
+            municipality
+        }
+    };
     Ok(municipality.today(now()))
 }

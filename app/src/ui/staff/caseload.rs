@@ -28,7 +28,14 @@ pub fn CaseloadPage() -> impl IntoView {
         <h1>{t!(i18n, caseload.title)}</h1>
         <Transition fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
             {move || Suspend::new(async move {
-                signed_in(families.await, move |view| view! { <Caseload view /> }.into_any())
+                let found = families.await;
+                // A filter the server refused (a hand-edited link, say): the reason, and a way back.
+                let refused = matches!(found, Err(crate::error::AppError::Invalid(_)));
+                view! {
+                    {signed_in(found, move |view| view! { <Caseload view /> }.into_any())}
+                    {refused.then(|| view! { <p><a href="/staff" data-testid="clear-filters">{t!(i18n, caseload.clear)}</a></p> })}
+                }
+                .into_any()
             })}
         </Transition>
     }
