@@ -11,3 +11,6 @@ CREATE INDEX kept_tasks_on_list ON kept_tasks (municipality_id, shows_from, hide
 CREATE INDEX kept_tasks_site_on_list ON kept_tasks (site_id, shows_from, hides_after, due);
 DROP INDEX kept_tasks_by_due;
 CREATE INDEX kept_tasks_by_due ON kept_tasks (municipality_id, due, family_id, seq, shows_from, hides_after);
+
+-- Whether a child is its pregnancy's first (the one whose timeline continues the pregnancy's).
+CREATE INDEX children_by_pregnancy ON children (pregnancy_id, id);
