@@ -46,9 +46,9 @@ pub mod compute {
     use crate::error::AppError;
     use chrono::{NaiveDate, TimeZone};
     use domain::ids::MunicipalityId;
-    use domain::schedule::{Kind, Status};
+    use domain::schedule::Kind;
     use domain::support::figures::{
-        Closed, ClosingWindows, Facts, Measure, Month, MonthFigures, Notification, Opened, Screening, compute,
+        Closed, ClosingWindows, Facts, Month, MonthFigures, Notification, Opened, Screening, compute,
     };
     use domain::timeline::family_timelines;
     use store::Store;
@@ -89,21 +89,13 @@ pub mod compute {
                 .await?;
             for child in children {
                 let timelines = family_timelines(&schedule, &child.family, &child.records, today);
-                for item in timelines.iter().flat_map(|t| &t.timeline.items) {
-                    if Measure::of_series(item.series.as_str()) != Some(window.measure)
-                        || item.projected
-                        || item.status == Status::NotNeeded
-                        || !(from..=until).contains(&item.latest)
-                    {
-                        continue;
-                    }
-                    closed.push(Closed {
-                        site: child.site,
-                        measure: window.measure,
-                        window_end: item.latest,
-                        done: item.done_on.is_some_and(|d| d <= item.latest),
-                    });
-                }
+                closed.extend(
+                    timelines
+                        .iter()
+                        .flat_map(|t| &t.timeline.items)
+                        .filter_map(|item| Closed::of(child.site, item))
+                        .filter(|c| c.measure == window.measure && (from..=until).contains(&c.window_end)),
+                );
             }
         }
         let facts = facts_between(store, municipality, from, until, closed).await?;
@@ -177,20 +169,12 @@ pub mod compute {
         let families = crate::api::timeline::load::municipality(store, municipality, today).await?;
         let mut closed = Vec::new();
         for (family, timelines) in &families {
-            for item in timelines.iter().flat_map(|t| &t.timeline.items) {
-                let Some(measure) = Measure::of_series(item.series.as_str()) else {
-                    continue;
-                };
-                if item.projected || item.status == Status::NotNeeded {
-                    continue;
-                }
-                closed.push(Closed {
-                    site: family.site,
-                    measure,
-                    window_end: item.latest,
-                    done: item.done_on.is_some_and(|d| d <= item.latest),
-                });
-            }
+            closed.extend(
+                timelines
+                    .iter()
+                    .flat_map(|t| &t.timeline.items)
+                    .filter_map(|item| Closed::of(family.site, item)),
+            );
         }
         let (ever, never) = (
             NaiveDate::from_ymd_opt(1900, 1, 1),

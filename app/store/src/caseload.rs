@@ -2,7 +2,7 @@
 //! name index) and by filters, read a page at a time from a place in the order (keyset), with a
 //! first look at each family's open tasks and flags.
 
-use crate::value::Value;
+use crate::value::{Value, numbered};
 use crate::{Error, Store, time};
 use chrono::NaiveDate;
 use domain::caseload::{CaseloadFilter, FlagFilter, StageFilter};
@@ -236,15 +236,6 @@ impl Store {
         }
         Ok(flags)
     }
-}
-
-/// `$from, $from+1, …`, `count` of them. (`$n` written out: sqlx's QueryBuilder emits `?` for the
-/// Any driver, which PostgreSQL refuses.)
-fn numbered(from: usize, count: usize) -> String {
-    (from..from + count)
-        .map(|n| format!("${n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// id, family name, kana, site name.

@@ -251,7 +251,7 @@ impl Store {
     }
 
     async fn messages_of(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<Message>>, Error> {
-        let placeholders = (1..=ids.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
+        let placeholders = crate::value::numbered(1, ids.len());
         let sql = format!(
             "SELECT m.consultation_id, m.id, m.author, a.display_name, m.body, m.sent_at, m.client_key \
              FROM consultation_messages m JOIN accounts a ON a.id = m.author_id \
@@ -276,7 +276,7 @@ impl Store {
     }
 
     async fn bookings_of(&self, tz: Tz, ids: &[i64]) -> Result<HashMap<i64, Booking>, Error> {
-        let placeholders = (1..=ids.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
+        let placeholders = crate::value::numbered(1, ids.len());
         let sql = format!("{SLOT_SELECT} WHERE s.booked_by IN ({placeholders})");
         let mut query = sqlx::query_as::<_, SlotRow>(&sql);
         for id in ids {

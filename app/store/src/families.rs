@@ -308,11 +308,7 @@ impl Store {
         if families.is_empty() {
             return Ok((pregnancies, children));
         }
-        // `$n` placeholders written out: sqlx's QueryBuilder emits `?` for the Any driver, which PostgreSQL refuses.
-        let placeholders = (1..=families.len())
-            .map(|n| format!("${n}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let placeholders = crate::value::numbered(1, families.len());
         let sql = format!(
             "SELECT {PREGNANCY_COLUMNS} FROM pregnancies WHERE family_id IN ({placeholders}) ORDER BY due_date"
         );

@@ -49,3 +49,12 @@ impl Value {
         }
     }
 }
+
+/// `$from, $from+1, …`, `count` of them, for an `IN (…)` list. (`$n` written out: sqlx's
+/// QueryBuilder emits `?` for the Any driver, which PostgreSQL refuses.)
+pub(crate) fn numbered(from: usize, count: usize) -> String {
+    (from..from + count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

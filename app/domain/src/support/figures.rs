@@ -176,6 +176,24 @@ pub struct Closed {
     pub done: bool,
 }
 
+impl Closed {
+    /// The item as the figures count it: an item of a measure, known (not projected) and needed,
+    /// done in time when done by the last day of its window. (Windows still open are left out
+    /// by [`compute`].)
+    pub fn of(site: Option<SiteId>, item: &crate::schedule::Item) -> Option<Closed> {
+        let measure = Measure::of_series(item.series.as_str())?;
+        if item.projected || item.status == crate::schedule::Status::NotNeeded {
+            return None;
+        }
+        Some(Closed {
+            site,
+            measure,
+            window_end: item.latest,
+            done: item.done_on.is_some_and(|d| d <= item.latest),
+        })
+    }
+}
+
 /// An EPDS taken at a visit.
 pub struct Screening {
     pub site: Option<SiteId>,
