@@ -93,6 +93,14 @@
     }
   }
 
+  // Log-out: messages still waiting on this device (the composer's queue, see
+  // app/src/ui/islands/outbox.rs) belong to the person who wrote them, not to the next user.
+  document.addEventListener('submit', function (event) {
+    if (event.target.matches && event.target.matches('[data-clears-outbox]')) {
+      try { localStorage.removeItem('yorisoi.unsent'); } catch (e) { /* storage refused: nothing kept */ }
+    }
+  });
+
   document.addEventListener('click', function (event) {
     var button = event.target.closest && event.target.closest('[data-enable-push]');
     if (button) {

@@ -12,11 +12,11 @@ pub mod ui;
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
-/// The browser's entry point: attaches to the server-rendered page, first fetching the code of a
-/// lazily loaded (staff) route when the page is one.
+/// The browser's entry point: prepares the client, which then starts each island of the page
+/// (`app::shell`'s loader calls every island's own entry point).
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_lazy(app::App);
+    leptos::mount::hydrate_islands();
 }

@@ -112,6 +112,7 @@ pub async fn create_staff(
         )
         .await?;
     super::context::audit(&admin, "create_staff", &format!("account:{}", account.0)).await?;
+    leptos_axum::redirect("/staff/accounts?said=staff_created");
     Ok(())
 }
 

@@ -168,9 +168,12 @@ pub async fn open_consultation(input: ConsultationForm) -> Result<i64, AppError>
         message: &message,
         client_key: &client_key,
     };
-    Ok(use_store()?
+    let id = use_store()?
         .open_consultation(viewer.municipality, family, viewer.account, &new, now())
-        .await?)
+        .await?;
+    // The page to go to next: the new thread.
+    leptos_axum::redirect(&format!("/consultations/{id}"));
+    Ok(id)
 }
 
 /// The client's key, or a fresh one when the form came without JavaScript.
@@ -399,9 +402,12 @@ pub async fn publish_slots(input: SlotForm) -> Result<usize, AppError> {
         minutes: slot_minutes(&input.minutes)?,
         mode: ContactMode::parse_field("mode", &input.mode)?,
     };
-    Ok(use_store()?
+    let published = use_store()?
         .publish_slots(viewer.municipality, viewer.account, &slots, now())
-        .await?)
+        .await?;
+    // The slot list again, saying how many were published.
+    leptos_axum::redirect(&format!("/staff/slots?published={published}"));
+    Ok(published)
 }
 
 #[server(endpoint = "withdraw_slot")]

@@ -119,6 +119,8 @@ pub async fn register_pregnancy(input: NotificationForm) -> Result<i64, AppError
         .add_pregnancy(viewer.municipality, family, &pregnancy, now())
         .await?;
     audit(&viewer, "register_pregnancy", &format!("family:{}", family.0)).await?;
+    // The page to go to next: the family's record.
+    leptos_axum::redirect(&format!("/staff/families/{}", family.0));
     Ok(family.0)
 }
 

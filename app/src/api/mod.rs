@@ -8,6 +8,7 @@ pub mod consultations;
 pub mod families;
 pub mod figures;
 pub mod intake;
+pub mod language;
 pub mod network;
 pub mod plans;
 pub mod reminders;

@@ -191,6 +191,7 @@ pub async fn save_reminder_preferences(input: PreferencesForm) -> Result<(), App
     let store = use_store()?;
     store.set_reminder_preferences(viewer.account, &prefs).await?;
     plan::after_timeline_change(&store, viewer.municipality, family).await;
+    leptos_axum::redirect("/settings/reminders?said=preferences_saved");
     Ok(())
 }
 

@@ -98,6 +98,13 @@ pub async fn record_visit(input: VisitReportForm) -> Result<VisitOutcome, AppErr
     let store = use_store()?;
     super::reminders::plan::after_timeline_change(&store, viewer.municipality, family).await;
 
+    // The family's page again, saying whether the EPDS raised a flag.
+    let said = if recorded.flag.is_some() {
+        "epds_flagged"
+    } else {
+        "visit_saved"
+    };
+    leptos_axum::redirect(&format!("/staff/families/{}?said={said}", family.0));
     Ok(VisitOutcome {
         epds_total: epds.map(|e| e.total()),
         flagged: recorded.flag.is_some(),

@@ -3,14 +3,13 @@
 //! kept on the device across reloads, and are retried with the same key when the connection comes
 //! back), and the booking with the open slots.
 
-use crate::api::consultations::{BookSlot, CancelBooking, ThreadView, send_message};
-use crate::error::AppError;
+use crate::api::consultations::{BookSlot, CancelBooking, ThreadView};
 use crate::i18n::{Locale, t, use_i18n};
-use crate::ui::format::ErrorMessage;
-use crate::ui::outbox;
+use crate::ui::islands::composer::Composer;
+use crate::ui::islands::form::Form;
 use domain::consultation::{Author, Booking, ContactMode, Outcome, Slot, Topic, Urgency};
-use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 type I18n = leptos_i18n::I18nContext<Locale>;
 
@@ -70,18 +69,9 @@ pub fn booking_text(i18n: I18n, b: &Booking) -> AnyView {
     .into_any()
 }
 
-/// A message written but not yet stored.
-#[derive(Clone, Debug, PartialEq)]
-struct Unsent {
-    key: String,
-    body: String,
-    failed: bool,
-}
-
-/// The thread and booking of a consultation. `changed` is bumped after each stored change so the
-/// page reads the consultation again.
+/// The thread and booking of a consultation.
 #[component]
-pub fn Thread(view: ThreadView, changed: RwSignal<usize>) -> impl IntoView {
+pub fn Thread(view: ThreadView) -> impl IntoView {
     let i18n = use_i18n();
     let ThreadView {
         consultation: c,
@@ -120,173 +110,16 @@ pub fn Thread(view: ThreadView, changed: RwSignal<usize>) -> impl IntoView {
             <ol class="messages" data-testid="messages">{messages}</ol>
             {match closed {
                 Some(o) => view! { <p class="notice">{t!(i18n, consult.closed, outcome = move || view! { {outcome(i18n, o)} })}</p> }.into_any(),
-                None => view! { <Composer consultation=c.id changed /> }.into_any(),
+                None => view! { <Composer consultation=c.id lang=i18n.get_locale_untracked().to_string() /> }.into_any(),
             }}
         </section>
-        <BookingSection consultation=c.id booking=c.booking.clone() open_slots closed=closed.is_some() changed />
+        <BookingSection consultation=c.id booking=c.booking.clone() open_slots closed=closed.is_some() />
     }
 }
 
 #[component]
-fn Composer(consultation: i64, changed: RwSignal<usize>) -> impl IntoView {
+fn BookingSection(consultation: i64, booking: Option<Booking>, open_slots: Vec<Slot>, closed: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let unsent = RwSignal::new(Vec::<Unsent>::new());
-    let text = RwSignal::new(String::new());
-    let refused = RwSignal::new(None::<AppError>);
-    // Written earlier on this device but not stored yet (offline, or the page was reloaded).
-    Effect::new(move |_| {
-        for queued in outbox::waiting_for(consultation) {
-            if unsent.with_untracked(|list| list.iter().any(|m| m.key == queued.key)) {
-                continue;
-            }
-            let message = Unsent {
-                key: queued.key,
-                body: queued.body,
-                failed: false,
-            };
-            unsent.update(|list| list.push(message.clone()));
-            deliver(consultation, message, unsent, text, refused, changed, 0);
-        }
-    });
-    // Back online: everything that failed goes again at once.
-    let online = window_event_listener(leptos::ev::online, move |_| {
-        for message in unsent.get_untracked().into_iter().filter(|m| m.failed) {
-            deliver(consultation, message, unsent, text, refused, changed, 0);
-        }
-    });
-    on_cleanup(move || online.remove());
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let body = text.get_untracked();
-        if body.trim().is_empty() {
-            return;
-        }
-        let message = Unsent {
-            key: new_key(),
-            body,
-            failed: false,
-        };
-        outbox::keep(outbox::Queued {
-            consultation,
-            key: message.key.clone(),
-            body: message.body.clone(),
-        });
-        unsent.update(|list| list.push(message.clone()));
-        text.set(String::new());
-        refused.set(None);
-        deliver(consultation, message, unsent, text, refused, changed, 0);
-    };
-    let rows = move || {
-        unsent
-            .get()
-            .into_iter()
-            .map(|m| {
-                let retry = m.clone();
-                view! {
-                    <li class="message mine unsent" data-testid="unsent">
-                        <p class="meta">
-                            {if m.failed { t!(i18n, consult.unsent).into_any() } else { t!(i18n, consult.sending).into_any() }}
-                        </p>
-                        <p class="text">{m.body.clone()}</p>
-                        {m.failed.then(|| view! {
-                            <button type="button" class="link-button" on:click=move |_| deliver(consultation, retry.clone(), unsent, text, refused, changed, 0)>
-                                {t!(i18n, consult.retry)}
-                            </button>
-                        })}
-                    </li>
-                }
-            })
-            .collect_view()
-    };
-    view! {
-        <ol class="messages pending">{rows}</ol>
-        {move || refused.get().map(|error| view! { <ErrorMessage error /> })}
-        // Without JavaScript the form posts to the server function, which stores it under a fresh key.
-        <form method="post" action="/api/send_message" class="form compact" on:submit=submit>
-            <input type="hidden" name="consultation" value=consultation />
-            <input type="hidden" name="client_key" value="" />
-            <label for="message">{t!(i18n, consult.write)}</label>
-            <textarea id="message" name="message" rows="4" maxlength="2000" required data-testid="message-input"
-                prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
-            <p class="muted">{t!(i18n, consult.message_hint)}</p>
-            <button type="submit" class="primary" data-testid="send-message">{t!(i18n, consult.submit)}</button>
-        </form>
-    }
-}
-
-/// Sends one message; a lost connection is retried with the same key (stored once), every five
-/// seconds up to six times, then waits for the connection to come back or the retry button. A refusal (e.g. too long) puts the
-/// text back in the box with the reason.
-fn deliver(
-    consultation: i64,
-    message: Unsent,
-    unsent: RwSignal<Vec<Unsent>>,
-    text: RwSignal<String>,
-    refused: RwSignal<Option<AppError>>,
-    changed: RwSignal<usize>,
-    attempt: u32,
-) {
-    leptos::task::spawn_local(async move {
-        let result = send_message(consultation, message.body.clone(), message.key.clone()).await;
-        match result {
-            Ok(_) => {
-                outbox::stored(&message.key);
-                unsent.update(|list| list.retain(|m| m.key != message.key));
-                changed.update(|n| *n += 1);
-            }
-            Err(AppError::Request(_)) => {
-                unsent.update(|list| {
-                    if let Some(m) = list.iter_mut().find(|m| m.key == message.key) {
-                        m.failed = true;
-                    }
-                });
-                if attempt < 6 {
-                    set_timeout(
-                        move || deliver(consultation, message, unsent, text, refused, changed, attempt + 1),
-                        std::time::Duration::from_secs(5),
-                    );
-                }
-            }
-            Err(error) => {
-                outbox::stored(&message.key);
-                unsent.update(|list| list.retain(|m| m.key != message.key));
-                text.set(message.body);
-                refused.set(Some(error));
-            }
-        }
-    });
-}
-
-/// A fresh key per message, from the clock and the browser's random numbers.
-fn new_key() -> String {
-    #[cfg(feature = "hydrate")]
-    {
-        use leptos::web_sys::js_sys;
-        let random = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
-        format!("{:x}-{random:x}", js_sys::Date::now() as u64)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        String::new()
-    }
-}
-
-#[component]
-fn BookingSection(
-    consultation: i64,
-    booking: Option<Booking>,
-    open_slots: Vec<Slot>,
-    closed: bool,
-    changed: RwSignal<usize>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let book = ServerAction::<BookSlot>::new();
-    let cancel = ServerAction::<CancelBooking>::new();
-    Effect::new(move |_| {
-        if matches!(book.value().get(), Some(Ok(()))) || matches!(cancel.value().get(), Some(Ok(()))) {
-            changed.update(|n| *n += 1);
-        }
-    });
     let has_booking = booking.is_some();
     let no_slots = open_slots.is_empty();
     let slots = open_slots
@@ -295,7 +128,7 @@ fn BookingSection(
             let when = local_time(s.starts_at);
             view! {
                 <li class="slot" data-testid="open-slot">
-                    <ActionForm action=book attr:class="inline">
+                    <Form action=BookSlot::url() class="inline">
                         <input type="hidden" name="consultation" value=consultation />
                         <input type="hidden" name="slot" value=s.id />
                         <span>{when} " (" {s.minutes} ") " {s.site_name.clone()} " · " {mode(i18n, s.mode)}
@@ -304,7 +137,7 @@ fn BookingSection(
                         <button type="submit" data-testid="book-slot">
                             {if has_booking { t!(i18n, consult.move_to).into_any() } else { t!(i18n, consult.book).into_any() }}
                         </button>
-                    </ActionForm>
+                    </Form>
                 </li>
             }
         })
@@ -316,20 +149,13 @@ fn BookingSection(
                 Some(b) => view! {
                     <p data-testid="booking">{booking_text(i18n, &b)}</p>
                     {(!closed).then(|| view! {
-                        <ActionForm action=cancel attr:class="inline">
+                        <Form action=CancelBooking::url() class="inline">
                             <input type="hidden" name="consultation" value=consultation />
                             <button type="submit" class="link-button" data-testid="cancel-booking">{t!(i18n, consult.cancel)}</button>
-                        </ActionForm>
+                        </Form>
                     })}
                 }.into_any(),
                 None => view! { <p>{t!(i18n, consult.no_booking)}</p> }.into_any(),
-            }}
-            {move || {
-                [book.value().get().and_then(Result::err), cancel.value().get().and_then(Result::err)]
-                    .into_iter()
-                    .flatten()
-                    .next()
-                    .map(|error| view! { <ErrorMessage error /> })
             }}
             {(!closed).then(|| view! {
                 <h3>{t!(i18n, consult.slots)}</h3>

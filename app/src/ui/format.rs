@@ -1,9 +1,8 @@
 //! Dates, ages and stages in the reader's language, and error messages.
 
 use crate::error::{AppError, Conflict};
-use crate::i18n::{Locale, t, use_i18n};
+use crate::i18n::{Locale, t, td_string, use_i18n};
 
-type I18nContext = leptos_i18n::I18nContext<Locale>;
 use chrono::NaiveDate;
 use domain::family::Stage;
 use domain::input::Problem;
@@ -40,122 +39,130 @@ pub fn StageText(stage: Stage) -> impl IntoView {
     }
 }
 
-fn field_label(i18n: I18nContext, field: &str) -> AnyView {
+fn field_label(locale: Locale, field: &str) -> String {
     match field {
-        "email" => t!(i18n, errors.field.email).into_any(),
-        "password" => t!(i18n, errors.field.password).into_any(),
-        "code" => t!(i18n, errors.field.code).into_any(),
-        "name" => t!(i18n, errors.field.name).into_any(),
-        "name_kana" => t!(i18n, errors.field.name_kana).into_any(),
-        "display_name" => t!(i18n, errors.field.display_name).into_any(),
-        "done_on" => t!(i18n, errors.field.done_on).into_any(),
-        "birth_date" => t!(i18n, errors.field.birth_date).into_any(),
-        "ended_on" => t!(i18n, errors.field.ended_on).into_any(),
-        "product" => t!(i18n, errors.field.product).into_any(),
-        "due_date" => t!(i18n, errors.field.due_date).into_any(),
-        "lmp" => t!(i18n, errors.field.lmp).into_any(),
-        "notified_on" => t!(i18n, errors.field.notified_on).into_any(),
-        "fetuses" => t!(i18n, errors.field.fetuses).into_any(),
-        "family_name" => t!(i18n, errors.field.family_name).into_any(),
-        "family_name_kana" => t!(i18n, errors.field.family_name_kana).into_any(),
-        "held_on" => t!(i18n, errors.field.held_on).into_any(),
-        "kind" => t!(i18n, errors.field.kind).into_any(),
-        "home_support" => t!(i18n, errors.field.home_support).into_any(),
-        "checklist" => t!(i18n, errors.field.checklist).into_any(),
-        "health" => t!(i18n, errors.field.health).into_any(),
-        "worries" => t!(i18n, errors.field.worries).into_any(),
-        "risk" => t!(i18n, errors.field.risk).into_any(),
-        "risk_reason" => t!(i18n, errors.field.risk_reason).into_any(),
-        "category" => t!(i18n, errors.field.category).into_any(),
-        "reason" => t!(i18n, errors.field.reason).into_any(),
-        "goals" => t!(i18n, errors.field.goals).into_any(),
-        "services" => t!(i18n, errors.field.services).into_any(),
-        "institutions" => t!(i18n, errors.field.institutions).into_any(),
-        "review_on" => t!(i18n, errors.field.review_on).into_any(),
-        "status" => t!(i18n, errors.field.status).into_any(),
-        "due_by" => t!(i18n, errors.field.due_by).into_any(),
-        "scheduled_on" => t!(i18n, errors.field.scheduled_on).into_any(),
-        "visited_on" => t!(i18n, errors.field.visited_on).into_any(),
-        "findings" => t!(i18n, errors.field.findings).into_any(),
-        "institution_name" => t!(i18n, errors.field.institution_name).into_any(),
-        "phone" => t!(i18n, errors.field.phone).into_any(),
-        "note" => t!(i18n, errors.field.note).into_any(),
-        "outcome" => t!(i18n, errors.field.outcome).into_any(),
-        "scope" => t!(i18n, errors.field.scope).into_any(),
-        "member" => t!(i18n, errors.field.member).into_any(),
-        "topic" => t!(i18n, errors.field.topic).into_any(),
-        "mode" => t!(i18n, errors.field.mode).into_any(),
-        "urgency" => t!(i18n, errors.field.urgency).into_any(),
-        "message" => t!(i18n, errors.field.message).into_any(),
-        "preferred_times" => t!(i18n, errors.field.preferred_times).into_any(),
-        "client_key" => t!(i18n, errors.field.client_key).into_any(),
-        "date" => t!(i18n, errors.field.date).into_any(),
-        "time" => t!(i18n, errors.field.time).into_any(),
-        "minutes" => t!(i18n, errors.field.minutes).into_any(),
-        "weeks" => t!(i18n, errors.field.weeks).into_any(),
-        "days_ahead" => t!(i18n, errors.field.days_ahead).into_any(),
-        "quiet_from" => t!(i18n, errors.field.quiet_from).into_any(),
-        "quiet_until" => t!(i18n, errors.field.quiet_until).into_any(),
-        "endpoint" => t!(i18n, errors.field.endpoint).into_any(),
-        "p256dh" => t!(i18n, errors.field.p256dh).into_any(),
-        "auth" => t!(i18n, errors.field.auth).into_any(),
-        "label" => t!(i18n, errors.field.label).into_any(),
-        f if f.starts_with("epds") => t!(i18n, errors.field.epds).into_any(),
-        "search" => t!(i18n, errors.field.search).into_any(),
-        "after" => t!(i18n, errors.field.after).into_any(),
-        "before" => t!(i18n, errors.field.before).into_any(),
-        "stage" => t!(i18n, errors.field.stage).into_any(),
-        "from_week" => t!(i18n, errors.field.from_week).into_any(),
-        "to_week" => t!(i18n, errors.field.to_week).into_any(),
-        "flag" => t!(i18n, errors.field.flag).into_any(),
-        "late" => t!(i18n, errors.field.late).into_any(),
-        "coordinator" => t!(i18n, errors.field.coordinator).into_any(),
-        "site" => t!(i18n, errors.field.site).into_any(),
-        "quiet_days" => t!(i18n, errors.field.quiet_days).into_any(),
-        _ => t!(i18n, errors.field.other).into_any(),
+        "email" => td_string!(locale, errors.field.email).to_string(),
+        "password" => td_string!(locale, errors.field.password).to_string(),
+        "code" => td_string!(locale, errors.field.code).to_string(),
+        "name" => td_string!(locale, errors.field.name).to_string(),
+        "name_kana" => td_string!(locale, errors.field.name_kana).to_string(),
+        "display_name" => td_string!(locale, errors.field.display_name).to_string(),
+        "done_on" => td_string!(locale, errors.field.done_on).to_string(),
+        "birth_date" => td_string!(locale, errors.field.birth_date).to_string(),
+        "ended_on" => td_string!(locale, errors.field.ended_on).to_string(),
+        "product" => td_string!(locale, errors.field.product).to_string(),
+        "due_date" => td_string!(locale, errors.field.due_date).to_string(),
+        "lmp" => td_string!(locale, errors.field.lmp).to_string(),
+        "notified_on" => td_string!(locale, errors.field.notified_on).to_string(),
+        "fetuses" => td_string!(locale, errors.field.fetuses).to_string(),
+        "family_name" => td_string!(locale, errors.field.family_name).to_string(),
+        "family_name_kana" => td_string!(locale, errors.field.family_name_kana).to_string(),
+        "held_on" => td_string!(locale, errors.field.held_on).to_string(),
+        "kind" => td_string!(locale, errors.field.kind).to_string(),
+        "home_support" => td_string!(locale, errors.field.home_support).to_string(),
+        "checklist" => td_string!(locale, errors.field.checklist).to_string(),
+        "health" => td_string!(locale, errors.field.health).to_string(),
+        "worries" => td_string!(locale, errors.field.worries).to_string(),
+        "risk" => td_string!(locale, errors.field.risk).to_string(),
+        "risk_reason" => td_string!(locale, errors.field.risk_reason).to_string(),
+        "category" => td_string!(locale, errors.field.category).to_string(),
+        "reason" => td_string!(locale, errors.field.reason).to_string(),
+        "goals" => td_string!(locale, errors.field.goals).to_string(),
+        "services" => td_string!(locale, errors.field.services).to_string(),
+        "institutions" => td_string!(locale, errors.field.institutions).to_string(),
+        "review_on" => td_string!(locale, errors.field.review_on).to_string(),
+        "status" => td_string!(locale, errors.field.status).to_string(),
+        "due_by" => td_string!(locale, errors.field.due_by).to_string(),
+        "scheduled_on" => td_string!(locale, errors.field.scheduled_on).to_string(),
+        "visited_on" => td_string!(locale, errors.field.visited_on).to_string(),
+        "findings" => td_string!(locale, errors.field.findings).to_string(),
+        "institution_name" => td_string!(locale, errors.field.institution_name).to_string(),
+        "phone" => td_string!(locale, errors.field.phone).to_string(),
+        "note" => td_string!(locale, errors.field.note).to_string(),
+        "outcome" => td_string!(locale, errors.field.outcome).to_string(),
+        "scope" => td_string!(locale, errors.field.scope).to_string(),
+        "member" => td_string!(locale, errors.field.member).to_string(),
+        "topic" => td_string!(locale, errors.field.topic).to_string(),
+        "mode" => td_string!(locale, errors.field.mode).to_string(),
+        "urgency" => td_string!(locale, errors.field.urgency).to_string(),
+        "message" => td_string!(locale, errors.field.message).to_string(),
+        "preferred_times" => td_string!(locale, errors.field.preferred_times).to_string(),
+        "client_key" => td_string!(locale, errors.field.client_key).to_string(),
+        "date" => td_string!(locale, errors.field.date).to_string(),
+        "time" => td_string!(locale, errors.field.time).to_string(),
+        "minutes" => td_string!(locale, errors.field.minutes).to_string(),
+        "weeks" => td_string!(locale, errors.field.weeks).to_string(),
+        "days_ahead" => td_string!(locale, errors.field.days_ahead).to_string(),
+        "quiet_from" => td_string!(locale, errors.field.quiet_from).to_string(),
+        "quiet_until" => td_string!(locale, errors.field.quiet_until).to_string(),
+        "endpoint" => td_string!(locale, errors.field.endpoint).to_string(),
+        "p256dh" => td_string!(locale, errors.field.p256dh).to_string(),
+        "auth" => td_string!(locale, errors.field.auth).to_string(),
+        "label" => td_string!(locale, errors.field.label).to_string(),
+        f if f.starts_with("epds") => td_string!(locale, errors.field.epds).to_string(),
+        "search" => td_string!(locale, errors.field.search).to_string(),
+        "after" => td_string!(locale, errors.field.after).to_string(),
+        "before" => td_string!(locale, errors.field.before).to_string(),
+        "stage" => td_string!(locale, errors.field.stage).to_string(),
+        "from_week" => td_string!(locale, errors.field.from_week).to_string(),
+        "to_week" => td_string!(locale, errors.field.to_week).to_string(),
+        "flag" => td_string!(locale, errors.field.flag).to_string(),
+        "late" => td_string!(locale, errors.field.late).to_string(),
+        "coordinator" => td_string!(locale, errors.field.coordinator).to_string(),
+        "site" => td_string!(locale, errors.field.site).to_string(),
+        "quiet_days" => td_string!(locale, errors.field.quiet_days).to_string(),
+        _ => td_string!(locale, errors.field.other).to_string(),
     }
 }
 
-fn problem_text(i18n: I18nContext, problem: Problem) -> AnyView {
+fn problem_text(locale: Locale, problem: Problem) -> String {
     match problem {
-        Problem::Required => t!(i18n, errors.problem.required).into_any(),
-        Problem::TooLong => t!(i18n, errors.problem.too_long).into_any(),
-        Problem::TooShort => t!(i18n, errors.problem.too_short).into_any(),
-        Problem::Malformed => t!(i18n, errors.problem.malformed).into_any(),
-        Problem::NotKana => t!(i18n, errors.problem.not_kana).into_any(),
-        Problem::NotADate => t!(i18n, errors.problem.not_a_date).into_any(),
-        Problem::DateOutOfRange => t!(i18n, errors.problem.date_out_of_range).into_any(),
+        Problem::Required => td_string!(locale, errors.problem.required).to_string(),
+        Problem::TooLong => td_string!(locale, errors.problem.too_long).to_string(),
+        Problem::TooShort => td_string!(locale, errors.problem.too_short).to_string(),
+        Problem::Malformed => td_string!(locale, errors.problem.malformed).to_string(),
+        Problem::NotKana => td_string!(locale, errors.problem.not_kana).to_string(),
+        Problem::NotADate => td_string!(locale, errors.problem.not_a_date).to_string(),
+        Problem::DateOutOfRange => td_string!(locale, errors.problem.date_out_of_range).to_string(),
     }
 }
 
 /// An error in the user's language, announced to screen readers.
 #[component]
 pub fn ErrorMessage(error: AppError) -> impl IntoView {
-    let i18n = use_i18n();
-    let text = match error {
-        AppError::NotSignedIn => t!(i18n, errors.not_signed_in).into_any(),
-        AppError::Forbidden => t!(i18n, errors.forbidden).into_any(),
-        AppError::NotFound => t!(i18n, errors.not_found).into_any(),
-        AppError::WrongCredentials => t!(i18n, errors.wrong_credentials).into_any(),
-        AppError::TooManyAttempts { retry_after_seconds } => {
-            t!(i18n, errors.too_many_attempts, seconds = move || retry_after_seconds).into_any()
-        }
-        AppError::Conflict(Conflict::EmailTaken) => t!(i18n, errors.email_taken).into_any(),
-        AppError::Conflict(Conflict::InvitationUnknown) => t!(i18n, errors.invitation_unknown).into_any(),
-        AppError::Conflict(Conflict::InvitationUsed) => t!(i18n, errors.invitation_used).into_any(),
-        AppError::Conflict(Conflict::InvitationExpired) => t!(i18n, errors.invitation_expired).into_any(),
-        AppError::Conflict(Conflict::PlanChanged) => t!(i18n, errors.plan_changed).into_any(),
-        AppError::Conflict(Conflict::InstitutionExists) => t!(i18n, errors.institution_exists).into_any(),
-        AppError::Conflict(Conflict::SlotTaken) => t!(i18n, errors.slot_taken).into_any(),
-        AppError::Conflict(Conflict::ConsultationClosed) => t!(i18n, errors.consultation_closed).into_any(),
-        AppError::Conflict(Conflict::NoSuchLocalTime) => t!(i18n, errors.no_such_local_time).into_any(),
-        AppError::Invalid(invalid) => {
-            view! { {field_label(i18n, &invalid.field)}{problem_text(i18n, invalid.problem)} }.into_any()
-        }
-        AppError::Internal => t!(i18n, errors.internal).into_any(),
-        AppError::Request(_) => t!(i18n, errors.request).into_any(),
-    };
+    let text = error_text(use_i18n().get_locale_untracked(), &error);
     view! { <p class="error" role="alert" data-testid="error">{text}</p> }
+}
+
+/// What went wrong, in a language: what [`ErrorMessage`] shows, and islands too.
+pub fn error_text(locale: Locale, error: &AppError) -> String {
+    match error {
+        AppError::NotSignedIn => td_string!(locale, errors.not_signed_in).to_string(),
+        AppError::Forbidden => td_string!(locale, errors.forbidden).to_string(),
+        AppError::NotFound => td_string!(locale, errors.not_found).to_string(),
+        AppError::WrongCredentials => td_string!(locale, errors.wrong_credentials).to_string(),
+        &AppError::TooManyAttempts { retry_after_seconds } => {
+            td_string!(locale, errors.too_many_attempts, seconds = retry_after_seconds).to_string()
+        }
+        AppError::Conflict(Conflict::EmailTaken) => td_string!(locale, errors.email_taken).to_string(),
+        AppError::Conflict(Conflict::InvitationUnknown) => td_string!(locale, errors.invitation_unknown).to_string(),
+        AppError::Conflict(Conflict::InvitationUsed) => td_string!(locale, errors.invitation_used).to_string(),
+        AppError::Conflict(Conflict::InvitationExpired) => td_string!(locale, errors.invitation_expired).to_string(),
+        AppError::Conflict(Conflict::PlanChanged) => td_string!(locale, errors.plan_changed).to_string(),
+        AppError::Conflict(Conflict::InstitutionExists) => td_string!(locale, errors.institution_exists).to_string(),
+        AppError::Conflict(Conflict::SlotTaken) => td_string!(locale, errors.slot_taken).to_string(),
+        AppError::Conflict(Conflict::ConsultationClosed) => td_string!(locale, errors.consultation_closed).to_string(),
+        AppError::Conflict(Conflict::NoSuchLocalTime) => td_string!(locale, errors.no_such_local_time).to_string(),
+        AppError::Invalid(invalid) => {
+            format!(
+                "{}{}",
+                field_label(locale, &invalid.field),
+                problem_text(locale, invalid.problem)
+            )
+        }
+        AppError::Internal => td_string!(locale, errors.internal).to_string(),
+        AppError::Request(_) => td_string!(locale, errors.request).to_string(),
+    }
 }
 
 /// Renders a page's data, or sends a signed-out visitor to the login, or shows the error.

@@ -1,30 +1,21 @@
 //! The page chrome: skip link, app name, navigation for the signed-in role, language switch, log out.
 
 use crate::api::auth::{Logout, whoami};
-use crate::i18n::{Locale, t, use_i18n};
-use leptos::form::ActionForm;
+use crate::api::language::SetLanguage;
+use crate::i18n::{Locale, t, td_string, use_i18n};
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
+use leptos::server_fn::ServerFn;
 
 #[component]
 pub fn Header() -> impl IntoView {
     let i18n = use_i18n();
-    let location = use_location();
-    // Re-asked on every navigation, so the header follows sign-in and sign-out.
-    let me = Resource::new(move || location.pathname.get(), |_| whoami());
-    let logout = ServerAction::<Logout>::new();
-    // Messages still waiting on this device belong to the person who wrote them.
-    Effect::new(move |_| {
-        if logout.version().get() > 0 {
-            crate::ui::outbox::clear();
-        }
-    });
+    let me = Resource::new(|| (), |_| whoami());
     view! {
         <a class="skip-link" href="#main">{t!(i18n, app.skip)}</a>
         <header class="site-header">
             <a class="brand" href="/">{t!(i18n, app.name)}</a>
             <nav aria-label="main">
-                <Transition>
+                <Suspense>
                     {move || Suspend::new(async move {
                         me.await.ok().flatten().map(|me| {
                             let staff = me.role.is_staff();
@@ -49,41 +40,43 @@ pub fn Header() -> impl IntoView {
                                     <a href="/staff/reminders">{t!(i18n, nav.failed)}</a>
                                     <a href="/staff/accounts">{t!(i18n, nav.accounts)}</a>
                                 </Show>
-                                <ActionForm action=logout attr:class="inline">
+                                // Messages still waiting on this device belong to the person who
+                                // wrote them: pwa.js empties the queue when this form is sent.
+                                <form method="post" action=Logout::url() class="inline" data-clears-outbox>
                                     <button type="submit" class="link-button" data-testid="logout">
                                         {t!(i18n, nav.logout)}
                                     </button>
-                                </ActionForm>
+                                </form>
                             }
                         })
                     })}
-                </Transition>
+                </Suspense>
                 <LanguageSwitch />
             </nav>
         </header>
     }
 }
 
-/// Switches between Japanese and English in place. Works only once the page is hydrated.
+/// Switches between Japanese and English: a form post that keeps the choice in a cookie, after
+/// which the server renders the page again in the other language.
 #[component]
 fn LanguageSwitch() -> impl IntoView {
-    let i18n = use_i18n();
-    let switch = move |_| {
-        let next = match i18n.get_locale() {
-            Locale::ja => Locale::en,
-            Locale::en => Locale::ja,
-        };
-        i18n.set_locale(next);
+    let locale = use_i18n().get_locale_untracked();
+    let next = match locale {
+        Locale::ja => Locale::en,
+        Locale::en => Locale::ja,
     };
     view! {
-        <button
-            type="button"
-            class="lang-switch"
-            on:click=switch
-            data-testid="language-switch"
-            aria-label=move || crate::i18n::td_string!(i18n.get_locale(), nav.switch_language_label).to_string()
-        >
-            {t!(i18n, nav.switch_language)}
-        </button>
+        <form method="post" action=SetLanguage::url() class="inline">
+            <input type="hidden" name="lang" value=next.to_string() />
+            <button
+                type="submit"
+                class="lang-switch"
+                data-testid="language-switch"
+                aria-label=td_string!(locale, nav.switch_language_label).to_string()
+            >
+                {td_string!(locale, nav.switch_language)}
+            </button>
+        </form>
     }
 }

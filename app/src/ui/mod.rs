@@ -2,13 +2,12 @@
 
 pub mod consultation;
 pub mod format;
+pub mod islands;
 pub mod join;
 pub mod landing;
 pub mod layout;
 pub mod login;
 pub mod not_found;
-pub mod offline;
-pub mod outbox;
 pub mod parent;
 pub mod staff;
 pub mod timeline;

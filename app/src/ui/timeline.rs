@@ -1,33 +1,26 @@
 //! The timeline as parents and staff see it: "now and soon" first, then everything by month,
-//! with recording, confirming and undoing.
+//! with recording, confirming and undoing (forms that post; the page is rendered again after).
 
 use crate::api::timeline::{
-    CalendarLink, CalendarRevoke, ConfirmRecord, FamilyTimelineView, RecordDone, RecordView, SetProduct, UndoRecord,
-    family_timeline, member_param,
+    ConfirmRecord, FamilyTimelineView, RecordDone, RecordView, SetProduct, UndoRecord, family_timeline, member_param,
 };
 use crate::error::AppError;
 use crate::i18n::{Locale, t, td_string, use_i18n};
 use crate::ui::format::{DateText, ErrorMessage, date};
+use crate::ui::islands::calendar::CalendarFeed;
+use crate::ui::islands::form::Form;
 use chrono::{Datelike, Days, NaiveDate};
 use domain::schedule::{Item, Options, ProductOption, Status};
 use domain::timeline::{MemberTimeline, Title};
-use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 type I18nContext = leptos_i18n::I18nContext<Locale>;
 
 /// How far ahead "now and soon" looks.
 const SOON: Days = Days::new(30);
 
-#[derive(Clone, Copy)]
-struct Actions {
-    record: ServerAction<RecordDone>,
-    undo: ServerAction<UndoRecord>,
-    confirm: ServerAction<ConfirmRecord>,
-    product: ServerAction<SetProduct>,
-}
-
-/// A family's timelines as a page loads them, with the actions that change them.
+/// A family's timelines as a page loads them.
 ///
 /// Pages create it at their top, outside any `Suspense`: on the server a `Suspense` walks its
 /// children more than once, and a resource created inside it would be loaded (and audited) again
@@ -35,34 +28,14 @@ struct Actions {
 #[derive(Clone, Copy)]
 pub struct TimelineData {
     view: Resource<Result<FamilyTimelineView, AppError>>,
-    actions: Actions,
 }
 
 impl TimelineData {
-    /// `family` 0 means the signed-in parent's own family. `refresh` changes when something
-    /// outside the timeline recorded an item (an interview or a visit on the staff side), so the
-    /// timeline is read again.
-    pub fn new(family: impl Fn() -> i64 + Send + Sync + 'static, refresh: Option<Signal<usize>>) -> Self {
-        let actions = Actions {
-            record: ServerAction::new(),
-            undo: ServerAction::new(),
-            confirm: ServerAction::new(),
-            product: ServerAction::new(),
-        };
-        let view = Resource::new(
-            move || {
-                (
-                    family(),
-                    actions.record.version().get(),
-                    actions.undo.version().get(),
-                    actions.confirm.version().get(),
-                    actions.product.version().get(),
-                    refresh.map(|r| r.get()),
-                )
-            },
-            |(family, ..)| family_timeline(family),
-        );
-        TimelineData { view, actions }
+    /// `family` 0 means the signed-in parent's own family.
+    pub fn new(family: i64) -> Self {
+        TimelineData {
+            view: Resource::new(move || family, family_timeline),
+        }
     }
 }
 
@@ -70,34 +43,21 @@ impl TimelineData {
 #[component]
 pub fn FamilyTimeline(data: TimelineData, staff: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let TimelineData { view, actions } = data;
-    let failure = move || {
-        [
-            actions.record.value().get(),
-            actions.undo.value().get(),
-            actions.confirm.value().get(),
-            actions.product.value().get(),
-        ]
-        .into_iter()
-        .flatten()
-        .find_map(Result::err)
-        .map(|error| view! { <ErrorMessage error /> })
-    };
+    let TimelineData { view } = data;
     view! {
-        {failure}
-        <Transition fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
+        <Suspense fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
             {move || Suspend::new(async move {
                 match view.await {
-                    Ok(data) => view! { <Timelines data staff actions /> }.into_any(),
+                    Ok(data) => view! { <Timelines data staff /> }.into_any(),
                     Err(error) => view! { <ErrorMessage error /> }.into_any(),
                 }
             })}
-        </Transition>
+        </Suspense>
     }
 }
 
 #[component]
-fn Timelines(data: FamilyTimelineView, staff: bool, actions: Actions) -> impl IntoView {
+fn Timelines(data: FamilyTimelineView, staff: bool) -> impl IntoView {
     let FamilyTimelineView {
         family,
         today,
@@ -115,7 +75,7 @@ fn Timelines(data: FamilyTimelineView, staff: bool, actions: Actions) -> impl In
                 .cloned()
                 .collect::<Vec<_>>();
             let places = places.clone();
-            view! { <MemberSection tl records places today family=family.0 staff actions /> }
+            view! { <MemberSection tl records places today family=family.0 staff /> }
         })
         .collect_view();
     view! {
@@ -146,7 +106,6 @@ fn MemberSection(
     today: NaiveDate,
     family: i64,
     staff: bool,
-    actions: Actions,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let soon = today.checked_add_days(SOON).unwrap_or(today);
@@ -166,7 +125,6 @@ fn MemberSection(
         today,
         family,
         staff,
-        actions,
     };
     let next: Vec<Item> = tl.timeline.items.iter().filter(|i| is_next(i)).cloned().collect();
     let nothing_soon = next.is_empty();
@@ -199,17 +157,6 @@ fn MemberSection(
             })
             .collect_view()
     };
-    // A parent's "everything by month" is built when first opened: it is most of the page, and
-    // hydrating it on a slow phone cost more than the rest of the page together. Staff (desktop)
-    // get it at once.
-    let (opened, set_opened) = signal(staff);
-    let all = NodeRef::<leptos::html::Details>::new();
-    Effect::new(move || {
-        // Opened before the page came alive: the toggle event has already passed.
-        if all.get().is_some_and(|d| d.open()) {
-            set_opened.set(true);
-        }
-    });
     let invalid = tl
         .timeline
         .invalid_records
@@ -225,7 +172,7 @@ fn MemberSection(
         .collect_view();
     let products = match (tl.member, tl.options) {
         (domain::timeline::Member::Child(child), Some(options)) => {
-            Some(view! { <Products family child=child.0 options product=actions.product /> })
+            Some(view! { <Products family child=child.0 options /> })
         }
         _ => None,
     };
@@ -239,11 +186,9 @@ fn MemberSection(
             </Show>
             <ul class="items next" data-testid="next-up">{next_rows}</ul>
             <ul class="invalid-records">{invalid}</ul>
-            <details node_ref=all on:toggle=move |_| set_opened.set(true) data-testid="all-items">
+            <details data-testid="all-items">
                 <summary>{t!(i18n, timeline.all)}</summary>
-                <Show when=move || opened.get() fallback=move || view! { <p class="muted">{t!(i18n, app.loading)}</p> }>
-                    {by_month.clone()}
-                </Show>
+                {by_month}
             </details>
         </section>
     }
@@ -302,7 +247,6 @@ struct Rows {
     today: NaiveDate,
     family: i64,
     staff: bool,
-    actions: Actions,
 }
 
 impl Rows {
@@ -322,10 +266,9 @@ impl Rows {
             today,
             family,
             staff,
-            actions,
             ..
         } = self.clone();
-        view! { <ItemRow item record place today family member staff actions /> }
+        view! { <ItemRow item record place today family member staff /> }
     }
 }
 
@@ -338,7 +281,6 @@ fn ItemRow(
     family: i64,
     member: String,
     staff: bool,
-    actions: Actions,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let key = item.key.to_string();
@@ -367,16 +309,16 @@ fn ItemRow(
             </p>
             <div class="record-actions">
                 <Show when=move || staff && unverified>
-                    <ActionForm action=actions.confirm attr:class="inline">
+                    <Form action=ConfirmRecord::url() class="inline">
                         <input type="hidden" name="id" value=id />
                         <button type="submit" data-testid="confirm">{t!(i18n, timeline.confirm)}</button>
-                    </ActionForm>
+                    </Form>
                 </Show>
                 <Show when=move || r.undoable>
-                    <ActionForm action=actions.undo attr:class="inline">
+                    <Form action=UndoRecord::url() class="inline">
                         <input type="hidden" name="id" value=id />
                         <button type="submit" class="link-button" data-testid="undo">{t!(i18n, timeline.undo)}</button>
-                    </ActionForm>
+                    </Form>
                 </Show>
             </div>
         }
@@ -388,14 +330,14 @@ fn ItemRow(
         view! {
             <details class="mark-done">
                 <summary data-testid="mark-done">{t!(i18n, timeline.mark_done)}</summary>
-                <ActionForm action=actions.record attr:class="form compact">
+                <Form action=RecordDone::url() class="form compact">
                     <input type="hidden" name="family" value=family />
                     <input type="hidden" name="member" value=member />
                     <input type="hidden" name="key" value=key_field />
                     <label for=input_id.clone()>{t!(i18n, timeline.done_on)}</label>
                     <input id=input_id type="date" name="done_on" value=today_text.clone() max=today_text required />
                     <button type="submit" class="primary" data-testid="save-done">{t!(i18n, timeline.save)}</button>
-                </ActionForm>
+                </Form>
             </details>
         }
     });
@@ -423,54 +365,23 @@ fn ItemRow(
     .into_any()
 }
 
-/// The family's private calendar feed: create, replace, turn off.
+/// The family's private calendar feed: create, replace, turn off (an island: the address is shown
+/// once, when it is made).
 #[component]
 fn Calendar(active: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let link = ServerAction::<CalendarLink>::new();
-    let revoke = ServerAction::<CalendarRevoke>::new();
-    let active = move || {
-        let revoked = revoke.version().get() > 0 && revoke.value().get().is_some_and(|r| r.is_ok());
-        let created = link.value().get().is_some_and(|r| r.is_ok());
-        created || (active && !revoked)
-    };
-    let shown = move || {
-        link.value().get().map(|r| match r {
-            Ok(url) => {
-                let webcal = url.replacen("http", "webcal", 1).replacen("webcals", "webcal", 1);
-                view! {
-                    <p><a href=webcal data-testid="calendar-link">{url.clone()}</a></p>
-                }
-                .into_any()
-            }
-            Err(error) => view! { <ErrorMessage error /> }.into_any(),
-        })
-    };
     view! {
         <section class="card">
             <h2>{t!(i18n, timeline.calendar)}</h2>
             <p class="muted">{t!(i18n, timeline.calendar_intro)}</p>
-            <Show when=active>
-                <p data-testid="calendar-active">{t!(i18n, timeline.calendar_active)}</p>
-            </Show>
-            {shown}
-            <ActionForm action=link attr:class="inline">
-                <button type="submit" data-testid="calendar-create">
-                    {move || if active() { t!(i18n, timeline.calendar_new).into_any() } else { t!(i18n, timeline.calendar_get).into_any() }}
-                </button>
-            </ActionForm>
-            <Show when=active>
-                <ActionForm action=revoke attr:class="inline">
-                    <button type="submit" class="link-button" data-testid="calendar-revoke">{t!(i18n, timeline.calendar_revoke)}</button>
-                </ActionForm>
-            </Show>
+            <CalendarFeed lang=i18n.get_locale_untracked().to_string() active />
         </section>
     }
 }
 
 /// Which vaccine products a child gets; the choice changes the doses shown.
 #[component]
-fn Products(family: i64, child: i64, options: Options, product: ServerAction<SetProduct>) -> impl IntoView {
+fn Products(family: i64, child: i64, options: Options) -> impl IntoView {
     let i18n = use_i18n();
     let choice = |option: ProductOption, label: AnyView| {
         let current = options.product(option);
@@ -481,14 +392,14 @@ fn Products(family: i64, child: i64, options: Options, product: ServerAction<Set
             .collect_view();
         let id = format!("product-{child}-{}", option.name());
         view! {
-            <ActionForm action=product attr:class="product">
+            <Form action=SetProduct::url() class="product">
                 <input type="hidden" name="family" value=family />
                 <input type="hidden" name="child" value=child />
                 <input type="hidden" name="option" value=option.name() />
                 <label for=id.clone()>{label}</label>
                 <select id=id name="value" data-testid=format!("product-{}", option.name())>{choices}</select>
                 <button type="submit">{t!(i18n, timeline.save)}</button>
-            </ActionForm>
+            </Form>
         }
     };
     view! {

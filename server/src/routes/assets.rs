@@ -22,9 +22,6 @@ pub struct SiteAssets {
     pub hashed: bool,
     /// What pages load.
     pub client: ClientFiles,
-    /// The script that fetches a lazily loaded route's code (`cargo leptos build --split`). The
-    /// client's JS imports it, so pages need it offline too.
-    pub split_loader: Option<String>,
 }
 
 impl SiteAssets {
@@ -49,7 +46,6 @@ impl SiteAssets {
             version: format!("{js}.{wasm}.{css}"),
             hashed: true,
             client: ClientFiles::named(pkg_dir, output_name, Some([js, wasm, css])),
-            split_loader: hash_of("split").map(|hash| format!("/{pkg_dir}/__wasm_split.{hash}.js")),
         })
     }
 
@@ -63,7 +59,6 @@ impl SiteAssets {
             version: format!("dev-{seconds}"),
             hashed: false,
             client: ClientFiles::named(pkg_dir, output_name, None),
-            split_loader: None,
         }
     }
 
@@ -73,7 +68,7 @@ impl SiteAssets {
             return Vec::new();
         }
         let ClientFiles { js, wasm, css } = &self.client;
-        [js, wasm, css].into_iter().chain(&self.split_loader).cloned().collect()
+        [js, wasm, css].into_iter().cloned().collect()
     }
 
     /// The script the service worker imports.
@@ -164,26 +159,6 @@ mod tests {
             assets
                 .service_worker_script()
                 .contains("/pkg/yorisoi.BBBBBBBBBBBBBBBBBBBBB_.wasm")
-        );
-    }
-
-    #[test]
-    fn a_split_build_saves_the_loader_of_the_lazy_routes_too() {
-        let split = format!("{HASHES}manifest: MMMMMMMMMMMMMMMMMMMMMM\nsplit: SSSSSSSSSSSSSSSSSSSSSS\n");
-        let assets = SiteAssets::from_hashes(&split, "pkg", "yorisoi").unwrap();
-        assert_eq!(
-            assets.split_loader.as_deref(),
-            Some("/pkg/__wasm_split.SSSSSSSSSSSSSSSSSSSSSS.js")
-        );
-        assert_eq!(assets.precache().len(), 4);
-        assert_eq!(assets.precache()[3], "/pkg/__wasm_split.SSSSSSSSSSSSSSSSSSSSSS.js");
-        assert_eq!(
-            cache_policy("/pkg/__wasm_split.SSSSSSSSSSSSSSSSSSSSSS.js"),
-            "public, max-age=31536000, immutable"
-        );
-        assert_eq!(
-            cache_policy("/pkg/split___Tasks_View_1234.SSSSSSSSSSSSSSSSSSSSSS.wasm"),
-            "public, max-age=31536000, immutable"
         );
     }
 

@@ -5,12 +5,13 @@ use crate::api::consultations::{OpenConsultation, consultation_thread, my_consul
 use crate::api::families::my_family;
 use crate::i18n::{t, use_i18n};
 use crate::ui::consultation::{Thread, booking_text, mode, topic, urgency};
-use crate::ui::format::{DateText, ErrorMessage, signed_in};
+use crate::ui::format::{DateText, signed_in};
+use crate::ui::islands::form::Form;
 use domain::consultation::{ContactMode, Topic, Urgency};
-use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn ConsultationsPage() -> impl IntoView {
@@ -52,14 +53,7 @@ pub fn ConsultationsPage() -> impl IntoView {
 #[component]
 pub fn NewConsultationPage() -> impl IntoView {
     let i18n = use_i18n();
-    let open = ServerAction::<OpenConsultation>::new();
     let family = Resource::new(|| (), |_| my_family());
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(id)) = open.value().get() {
-            navigate(&format!("/consultations/{id}"), Default::default());
-        }
-    });
     view! {
         <Title text=move || crate::i18n::td_string!(i18n.get_locale(), consult.start).to_string() />
         <p><a href="/consultations">{t!(i18n, consult.back)}</a></p>
@@ -78,7 +72,7 @@ pub fn NewConsultationPage() -> impl IntoView {
                         .map(|(value, label)| view! { <option value=value>{label}</option> })
                         .collect_view();
                     view! {
-                        <ActionForm action=open attr:class="form card">
+                        <Form action=OpenConsultation::url() class="form card">
                             <label for="topic">{t!(i18n, consult.topic)}</label>
                             <select id="topic" name="input[topic]" data-testid="topic">
                                 {Topic::ALL.iter().map(|&x| view! { <option value=x.as_str()>{topic(i18n, x)}</option> }).collect_view()}
@@ -102,12 +96,11 @@ pub fn NewConsultationPage() -> impl IntoView {
                             <textarea id="first-message" name="input[message]" rows="5" maxlength="2000" required data-testid="first-message"></textarea>
                             <p class="muted">{t!(i18n, consult.message_hint)}</p>
                             <button type="submit" class="primary" data-testid="open-consultation">{t!(i18n, consult.submit)}</button>
-                        </ActionForm>
+                        </Form>
                     }
                     .into_any()
                 })
             })}
-            {move || open.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
         </Suspense>
     }
 }
@@ -123,12 +116,11 @@ pub fn ConsultationPage() -> impl IntoView {
             .and_then(|id| id.parse::<i64>().ok())
             .unwrap_or(0)
     };
-    let changed = RwSignal::new(0usize);
-    let thread = Resource::new(move || (id(), changed.get()), |(id, _)| consultation_thread(id));
+    let thread = Resource::new(id, consultation_thread);
     view! {
         <Title text=move || crate::i18n::td_string!(i18n.get_locale(), consult.title).to_string() />
         <p><a href="/consultations">{t!(i18n, consult.back)}</a></p>
-        <Transition fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
+        <Suspense fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
             {move || Suspend::new(async move {
                 signed_in(thread.await, move |view| {
                     let c = &view.consultation;
@@ -136,9 +128,9 @@ pub fn ConsultationPage() -> impl IntoView {
                         <h1>{topic(i18n, c.topic)}</h1>
                         <p class="muted">{mode(i18n, c.mode)} " · " {urgency(i18n, c.urgency)}</p>
                     };
-                    view! { {heading} <Thread view changed /> }.into_any()
+                    view! { {heading} <Thread view /> }.into_any()
                 })
             })}
-        </Transition>
+        </Suspense>
     }
 }

@@ -16,7 +16,7 @@ pub fn ParentHome() -> impl IntoView {
     // Everything the page reads starts loading here, together, outside the Suspense (see
     // `TimelineData`).
     let family = Resource::new(|| (), |_| my_family());
-    let timeline = TimelineData::new(|| 0, None);
+    let timeline = TimelineData::new(0);
     let consultations = Resource::new(|| (), |_| crate::api::consultations::my_consultations());
     view! {
         <Title text=move || crate::i18n::td_string!(i18n.get_locale(), home.title).to_string() />
@@ -43,27 +43,17 @@ fn Family(
         .filter(|p| p.outcome == PregnancyOutcome::Ongoing)
         .map(|p| {
             let stage = Stage::Pregnant { age: GestationalAge::on(p.due_date, today), due_date: p.due_date };
-            let (shown, set_shown) = signal(false);
             let notified_on = p.notified_on;
             view! {
                 <li class="member" data-testid="pregnancy">
                     <h2 class="member-name"><StageText stage /></h2>
                     <p>{t!(i18n, home.due_date)} ": " <DateText date=p.due_date /></p>
-                    // A disclosure that needs the WASM client: proof, in tests, that hydration worked.
-                    <button
-                        type="button"
-                        class="link-button"
-                        aria-expanded=move || shown.get().to_string()
-                        data-testid="details-toggle"
-                        on:click=move |_| set_shown.update(|s| *s = !*s)
-                    >
-                        {move || if shown.get() { t!(i18n, home.details_hide).into_any() } else { t!(i18n, home.details_show).into_any() }}
-                    </button>
-                    <Show when=move || shown.get()>
+                    <details class="member-details">
+                        <summary data-testid="details-toggle">{t!(i18n, home.details_show)}</summary>
                         <p data-testid="details">
                             {t!(i18n, home.details, date = move || crate::ui::format::date(i18n.get_locale(), notified_on))}
                         </p>
-                    </Show>
+                    </details>
                 </li>
             }
         })

@@ -3,37 +3,29 @@
 
 use crate::api::reminders::{RemindersView, RemoveDevice, SaveReminderPreferences, reminder_settings};
 use crate::i18n::{t, td_string, use_i18n};
-use crate::ui::format::{DateText, ErrorMessage, signed_in};
-use leptos::form::ActionForm;
+use crate::ui::format::{DateText, signed_in};
+use crate::ui::islands::form::Form;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 #[component]
 pub fn RemindersPage() -> impl IntoView {
     let i18n = use_i18n();
-    let save = ServerAction::<SaveReminderPreferences>::new();
-    let remove = ServerAction::<RemoveDevice>::new();
-    let data = Resource::new(
-        move || (save.version().get(), remove.version().get()),
-        |_| reminder_settings(),
-    );
+    let data = Resource::new(|| (), |_| reminder_settings());
     view! {
         <Title text=move || td_string!(i18n.get_locale(), reminders.title).to_string() />
         <h1>{t!(i18n, reminders.title)}</h1>
         <Suspense fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
             {move || Suspend::new(async move {
-                signed_in(data.await, move |view| view! { <Settings view save remove /> }.into_any())
+                signed_in(data.await, move |view| view! { <Settings view /> }.into_any())
             })}
         </Suspense>
     }
 }
 
 #[component]
-fn Settings(
-    view: RemindersView,
-    save: ServerAction<SaveReminderPreferences>,
-    remove: ServerAction<RemoveDevice>,
-) -> impl IntoView {
+fn Settings(view: RemindersView) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let RemindersView {
@@ -42,16 +34,21 @@ fn Settings(
         preferences: p,
     } = view;
     let none = devices.is_empty();
+    let saved = leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("said")
+        .as_deref()
+        == Some("preferences_saved");
     let devices = devices
         .into_iter()
         .map(|d| {
             view! {
                 <li data-testid="device">
                     {d.label} " · " <DateText date=d.added_on />
-                    <ActionForm action=remove attr:class="inline">
+                    <Form action=RemoveDevice::url() class="inline">
                         <input type="hidden" name="device" value=d.id />
                         " " <button type="submit" class="link-button" data-testid="remove-device">{t!(i18n, reminders.remove)}</button>
-                    </ActionForm>
+                    </Form>
                 </li>
             }
         })
@@ -77,11 +74,10 @@ fn Settings(
             <h2>{t!(i18n, reminders.devices)}</h2>
             {none.then(|| view! { <p>{t!(i18n, reminders.no_devices)}</p> })}
             <ul>{devices}</ul>
-            {move || remove.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
         </section>
         <section class="card">
             <h2>{t!(i18n, reminders.what)}</h2>
-            <ActionForm action=save attr:class="form">
+            <Form action=SaveReminderPreferences::url() class="form">
                 <label class="check">
                     <input type="checkbox" name="input[timeline]" value="true" checked=p.timeline data-testid="pref-timeline" />
                     {t!(i18n, reminders.timeline)}
@@ -101,11 +97,9 @@ fn Settings(
                 <label for="quiet-until">{t!(i18n, reminders.quiet_until)}</label>
                 <input id="quiet-until" name="input[quiet_until]" type="time" value=clock(p.quiet_until) required />
                 <button type="submit" class="primary" data-testid="save-preferences">{t!(i18n, reminders.save)}</button>
-            </ActionForm>
-            {move || save.value().get().map(|r| match r {
-                Ok(()) => view! { <p class="notice" role="status" data-testid="preferences-saved">{t!(i18n, reminders.saved)}</p> }.into_any(),
-                Err(error) => view! { <ErrorMessage error /> }.into_any(),
-            })}
+            </Form>
+            // Said by the page's address once saved (`save_reminder_preferences` sends the page there).
+            {saved.then(|| view! { <p class="notice" role="status" data-testid="preferences-saved">{t!(i18n, reminders.saved)}</p> })}
             <p class="muted">{t!(i18n, reminders.browser_note)}</p>
         </section>
     }

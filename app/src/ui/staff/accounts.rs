@@ -4,10 +4,11 @@ use crate::api::accounts::{CreateStaff, Directory as StaffDirectory, staff_direc
 use crate::i18n::{Locale, t, use_i18n};
 
 type I18nContext = leptos_i18n::I18nContext<Locale>;
-use crate::ui::format::{ErrorMessage, signed_in};
+use crate::ui::format::signed_in;
+use crate::ui::islands::form::Form;
 use domain::account::{Profession, Role};
-use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 fn profession_name(i18n: I18nContext, p: Profession) -> AnyView {
@@ -30,22 +31,20 @@ fn role_name(i18n: I18nContext, r: Role) -> AnyView {
 #[component]
 pub fn AccountsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let create = ServerAction::<CreateStaff>::new();
-    // Re-read after each successful addition.
-    let directory = Resource::new(move || create.version().get(), |_| staff_directory());
+    let directory = Resource::new(|| (), |_| staff_directory());
     view! {
         <Title text=move || crate::i18n::td_string!(i18n.get_locale(), accounts.title).to_string() />
         <h1>{t!(i18n, accounts.title)}</h1>
-        <Transition fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
+        <Suspense fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
             {move || Suspend::new(async move {
-                signed_in(directory.await, move |d| view! { <Directory directory=d create /> }.into_any())
+                signed_in(directory.await, move |d| view! { <Directory directory=d /> }.into_any())
             })}
-        </Transition>
+        </Suspense>
     }
 }
 
 #[component]
-fn Directory(directory: StaffDirectory, create: ServerAction<CreateStaff>) -> impl IntoView {
+fn Directory(directory: StaffDirectory) -> impl IntoView {
     let i18n = use_i18n();
     let rows = directory
         .staff
@@ -71,12 +70,13 @@ fn Directory(directory: StaffDirectory, create: ServerAction<CreateStaff>) -> im
         .into_iter()
         .map(|p| view! { <option value=p.as_str()>{profession_name(i18n, p)}</option> })
         .collect_view();
-    let outcome = move || {
-        create.value().get().map(|r| match r {
-            Ok(()) => view! { <p class="notice" role="status">{t!(i18n, accounts.created)}</p> }.into_any(),
-            Err(error) => view! { <ErrorMessage error /> }.into_any(),
-        })
-    };
+    // Said by the page's address once an account is created (`create_staff` sends the page there).
+    let created = leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("said")
+        .as_deref()
+        == Some("staff_created");
+    let outcome = created.then(|| view! { <p class="notice" role="status">{t!(i18n, accounts.created)}</p> });
     view! {
         <section class="card">
             <h2>{t!(i18n, accounts.list)}</h2>
@@ -97,7 +97,7 @@ fn Directory(directory: StaffDirectory, create: ServerAction<CreateStaff>) -> im
         </section>
         <section class="card">
             <h2>{t!(i18n, accounts.create)}</h2>
-            <ActionForm action=create attr:class="form">
+            <Form action=CreateStaff::url() class="form">
                 <label for="staff-name">{t!(i18n, accounts.display_name)}</label>
                 <input id="staff-name" name="display_name" required />
                 <label for="staff-email">{t!(i18n, accounts.email)}</label>
@@ -118,7 +118,7 @@ fn Directory(directory: StaffDirectory, create: ServerAction<CreateStaff>) -> im
                 </select>
                 {outcome}
                 <button type="submit" class="primary">{t!(i18n, accounts.submit)}</button>
-            </ActionForm>
+            </Form>
         </section>
     }
 }

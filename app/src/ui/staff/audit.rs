@@ -21,13 +21,13 @@ pub fn AuditPage() -> impl IntoView {
         <Title text=move || crate::i18n::td_string!(i18n.get_locale(), audit.title).to_string() />
         <h1>{t!(i18n, audit.title)}</h1>
         <p class="muted">{t!(i18n, audit.intro)}</p>
-        <Transition fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
+        <Suspense fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
             {move || Suspend::new(async move {
                 let chosen = number("family").is_some() || number("staff").is_some();
                 let (family, staff) = (number("family"), number("staff"));
                 signed_in(log.await, move |view| view! { <Log view chosen family staff /> }.into_any())
             })}
-        </Transition>
+        </Suspense>
     }
 }
 

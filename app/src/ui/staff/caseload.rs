@@ -26,7 +26,7 @@ pub fn CaseloadPage() -> impl IntoView {
     view! {
         <Title text=move || crate::i18n::td_string!(i18n.get_locale(), caseload.title).to_string() />
         <h1>{t!(i18n, caseload.title)}</h1>
-        <Transition fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
+        <Suspense fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
             {move || Suspend::new(async move {
                 let found = families.await;
                 // A filter the server refused (a hand-edited link, say): the reason, and a way back.
@@ -37,7 +37,7 @@ pub fn CaseloadPage() -> impl IntoView {
                 }
                 .into_any()
             })}
-        </Transition>
+        </Suspense>
     }
 }
 

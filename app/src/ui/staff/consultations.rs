@@ -6,10 +6,11 @@ use crate::api::consultations::{
 };
 use crate::i18n::{t, use_i18n};
 use crate::ui::consultation::{Thread, booking_text, mode, outcome, topic, urgency};
-use crate::ui::format::{ErrorMessage, signed_in};
+use crate::ui::format::signed_in;
+use crate::ui::islands::form::Form;
 use domain::consultation::{Consultation, Outcome, Urgency};
-use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -20,9 +21,9 @@ pub fn InboxPage() -> impl IntoView {
     view! {
         <Title text=move || crate::i18n::td_string!(i18n.get_locale(), inbox.title).to_string() />
         <h1>{t!(i18n, inbox.title)}</h1>
-        <Transition fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
+        <Suspense fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
             {move || Suspend::new(async move { signed_in(data.await, move |inbox| view! { <InboxLists inbox /> }.into_any()) })}
-        </Transition>
+        </Suspense>
     }
 }
 
@@ -92,38 +93,20 @@ pub fn StaffConsultationPage() -> impl IntoView {
             .and_then(|id| id.parse::<i64>().ok())
             .unwrap_or(0)
     };
-    let changed = RwSignal::new(0usize);
-    let assign = ServerAction::<AssignConsultation>::new();
-    let close = ServerAction::<CloseConsultation>::new();
-    let thread = Resource::new(
-        move || (id(), changed.get(), assign.version().get(), close.version().get()),
-        |(id, ..)| consultation_thread(id),
-    );
+    let thread = Resource::new(id, consultation_thread);
     view! {
         <Title text=move || crate::i18n::td_string!(i18n.get_locale(), inbox.title).to_string() />
         <p><a href="/staff/consultations">{t!(i18n, inbox.title)}</a></p>
-        <Transition fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
-            {move || {
-                [assign.value().get().and_then(Result::err), close.value().get().and_then(Result::err)]
-                    .into_iter()
-                    .flatten()
-                    .next()
-                    .map(|error| view! { <ErrorMessage error /> })
-            }}
+        <Suspense fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
             {move || Suspend::new(async move {
-                signed_in(thread.await, move |view| view! { <StaffThread view changed assign close /> }.into_any())
+                signed_in(thread.await, move |view| view! { <StaffThread view /> }.into_any())
             })}
-        </Transition>
+        </Suspense>
     }
 }
 
 #[component]
-fn StaffThread(
-    view: ThreadView,
-    changed: RwSignal<usize>,
-    assign: ServerAction<AssignConsultation>,
-    close: ServerAction<CloseConsultation>,
-) -> impl IntoView {
+fn StaffThread(view: ThreadView) -> impl IntoView {
     let i18n = use_i18n();
     let c = view.consultation.clone();
     let assigned = c.assigned_to.map(|a| a.0);
@@ -142,7 +125,7 @@ fn StaffThread(
         {c.closed.map(|o| view! { <p class="notice">{outcome(i18n, o)} " " {c.closing_note.clone()}</p> })}
         {c.closed.is_none().then(|| view! {
             <section class="card">
-                <ActionForm action=assign attr:class="form compact">
+                <Form action=AssignConsultation::url() class="form compact">
                     <input type="hidden" name="consultation" value=c.id />
                     <label for="assignee">{t!(i18n, inbox.assignee)}</label>
                     <select id="assignee" name="assignee">
@@ -150,10 +133,10 @@ fn StaffThread(
                         {colleagues}
                     </select>
                     <button type="submit" data-testid="assign">{t!(i18n, inbox.assign)}</button>
-                </ActionForm>
+                </Form>
                 <details>
                     <summary>{t!(i18n, inbox.close)}</summary>
-                    <ActionForm action=close attr:class="form compact">
+                    <Form action=CloseConsultation::url() class="form compact">
                         <input type="hidden" name="consultation" value=c.id />
                         <label for="outcome">{t!(i18n, inbox.outcome)}</label>
                         <select id="outcome" name="outcome">
@@ -162,10 +145,10 @@ fn StaffThread(
                         <label for="closing-note">{t!(i18n, inbox.note)}</label>
                         <textarea id="closing-note" name="note" maxlength="2000"></textarea>
                         <button type="submit">{t!(i18n, inbox.close)}</button>
-                    </ActionForm>
+                    </Form>
                 </details>
             </section>
         })}
-        <Thread view changed />
+        <Thread view />
     }
 }

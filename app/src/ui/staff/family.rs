@@ -2,15 +2,16 @@
 
 use super::register::AddPregnancy;
 use super::support::{SupportData, SupportRecord, member_choices};
-use crate::api::families::{FamilyView, IssueInvitation, RecordBirth, RecordLoss, family};
-use crate::api::intake::RegisterPregnancy;
+use crate::api::families::{FamilyView, RecordBirth, RecordLoss, family};
 use crate::i18n::{t, use_i18n};
-use crate::ui::format::{DateText, ErrorMessage, StageText, signed_in};
+use crate::ui::format::{DateText, StageText, signed_in};
+use crate::ui::islands::form::Form;
+use crate::ui::islands::invitation::InvitationIssuer;
 use crate::ui::timeline::{FamilyTimeline, TimelineData};
 use domain::family::{ChildAge, PregnancyOutcome, Stage};
 use domain::people::Sex;
-use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -25,48 +26,22 @@ pub fn FamilyPage() -> impl IntoView {
             .and_then(|id| id.parse::<i64>().ok())
             .unwrap_or(0)
     };
-    let birth = ServerAction::<RecordBirth>::new();
-    let loss = ServerAction::<RecordLoss>::new();
-    let pregnancy = ServerAction::<RegisterPregnancy>::new();
-    // A birth, a loss or a new pregnancy changes the record, and with it the timeline and the
-    // support record; those two load beside the record, not inside its Suspense (see
+    // The timeline and the support record load beside the record, not inside its Suspense (see
     // `TimelineData`).
-    let record_changed =
-        Signal::derive(move || birth.version().get() + loss.version().get() + pregnancy.version().get());
-    let record = Resource::new(move || (id(), record_changed.get()), |(id, _)| family(id));
-    let timeline_changed = RwSignal::new(0usize);
-    let timeline = TimelineData::new(
-        id,
-        Some(Signal::derive(move || record_changed.get() + timeline_changed.get())),
-    );
-    let support = SupportData::new(id, record_changed, timeline_changed);
-    let failure = move || {
-        [birth.value().get(), loss.value().get()]
-            .into_iter()
-            .flatten()
-            .find_map(Result::err)
-            .or_else(|| pregnancy.value().get().and_then(Result::err))
-            .map(|error| view! { <ErrorMessage error /> })
-    };
+    let record = Resource::new(id, family);
+    let timeline = TimelineData::new(id());
+    let support = SupportData::new(id());
     view! {
         <Title text=move || crate::i18n::td_string!(i18n.get_locale(), family.title).to_string() />
         <p><a href="/staff">{t!(i18n, family.back)}</a></p>
         <Suspense fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
-            {failure}
-            {move || Suspend::new(async move { signed_in(record.await, move |view| view! { <Record view birth loss pregnancy timeline support /> }.into_any()) })}
+            {move || Suspend::new(async move { signed_in(record.await, move |view| view! { <Record view timeline support /> }.into_any()) })}
         </Suspense>
     }
 }
 
 #[component]
-fn Record(
-    view: FamilyView,
-    birth: ServerAction<RecordBirth>,
-    loss: ServerAction<RecordLoss>,
-    pregnancy: ServerAction<RegisterPregnancy>,
-    timeline: TimelineData,
-    support: SupportData,
-) -> impl IntoView {
+fn Record(view: FamilyView, timeline: TimelineData, support: SupportData) -> impl IntoView {
     let i18n = use_i18n();
     let FamilyView { record, today } = view;
     let family_id = record.id.0;
@@ -95,7 +70,7 @@ fn Record(
             };
             let ongoing = p.outcome == PregnancyOutcome::Ongoing;
             let pregnancy_id = p.id.0;
-            let ending = ongoing.then(|| view! { <PregnancyEnding family_id pregnancy_id birth loss /> });
+            let ending = ongoing.then(|| view! { <PregnancyEnding family_id pregnancy_id /> });
             view! {
                 <tr>
                     <td><DateText date=p.due_date /> {ending}</td>
@@ -159,7 +134,7 @@ fn Record(
                     <tbody>{pregnancies}</tbody>
                 </table>
             </div>
-            <AddPregnancy family_id action=pregnancy />
+            <AddPregnancy family_id />
         </section>
         <section class="card">
             <h2>{t!(i18n, family.children)}</h2>
@@ -182,52 +157,21 @@ fn Record(
 #[component]
 fn Invite(family_id: i64) -> impl IntoView {
     let i18n = use_i18n();
-    let issue = ServerAction::<IssueInvitation>::new();
-    let outcome = move || {
-        issue.value().get().map(|result| match result {
-            Ok(invitation) => {
-                let expires_on = invitation.expires_on;
-                view! {
-                    <dl class="invitation" data-testid="invitation">
-                        <dt>{t!(i18n, family.invite_code)}</dt>
-                        <dd class="code" data-testid="invitation-code">{invitation.code}</dd>
-                        <dt>{t!(i18n, family.invite_link)}</dt>
-                        <dd><a href=invitation.link.clone() data-testid="invitation-link">{invitation.link.clone()}</a></dd>
-                        <dd class="qr" data-testid="invitation-qr" inner_html=invitation.qr_svg></dd>
-                        <dd class="muted">
-                            {t!(i18n, family.invite_expires, date = move || crate::ui::format::date(i18n.get_locale(), expires_on))}
-                        </dd>
-                    </dl>
-                }
-                .into_any()
-            }
-            Err(error) => view! { <ErrorMessage error /> }.into_any(),
-        })
-    };
     view! {
         <p class="muted">{t!(i18n, family.invite_intro)}</p>
-        <ActionForm action=issue>
-            <input type="hidden" name="family" value=family_id />
-            <button type="submit" data-testid="issue-invitation">{t!(i18n, family.invite)}</button>
-        </ActionForm>
-        {outcome}
+        <InvitationIssuer lang=i18n.get_locale_untracked().to_string() family=family_id />
     }
 }
 
 /// Forms that end an ongoing pregnancy: with a birth (the child joins the family) or a loss.
 #[component]
-fn PregnancyEnding(
-    family_id: i64,
-    pregnancy_id: i64,
-    birth: ServerAction<RecordBirth>,
-    loss: ServerAction<RecordLoss>,
-) -> impl IntoView {
+fn PregnancyEnding(family_id: i64, pregnancy_id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let id = move |what: &str| format!("{what}-{pregnancy_id}");
     view! {
         <details class="ending">
             <summary data-testid="record-birth">{t!(i18n, family.record_birth)}</summary>
-            <ActionForm action=birth attr:class="form compact">
+            <Form action=RecordBirth::url() class="form compact">
                 <input type="hidden" name="family" value=family_id />
                 <input type="hidden" name="pregnancy" value=pregnancy_id />
                 <label for=id("child-name")>{t!(i18n, family.child_name)}</label>
@@ -243,17 +187,17 @@ fn PregnancyEnding(
                     <option value="unknown">{t!(i18n, family.sex_unknown)}</option>
                 </select>
                 <button type="submit" class="primary" data-testid="save-birth">{t!(i18n, family.save)}</button>
-            </ActionForm>
+            </Form>
         </details>
         <details class="ending">
             <summary>{t!(i18n, family.record_loss)}</summary>
-            <ActionForm action=loss attr:class="form compact">
+            <Form action=RecordLoss::url() class="form compact">
                 <input type="hidden" name="family" value=family_id />
                 <input type="hidden" name="pregnancy" value=pregnancy_id />
                 <label for=id("ended-on")>{t!(i18n, family.ended_on)}</label>
                 <input id=id("ended-on") name="ended_on" type="date" required />
                 <button type="submit" class="primary">{t!(i18n, family.save)}</button>
-            </ActionForm>
+            </Form>
         </details>
     }
 }

@@ -21,11 +21,11 @@ pub fn FiguresPage() -> impl IntoView {
         <Title text=move || crate::i18n::td_string!(i18n.get_locale(), figures.title).to_string() />
         <h1>{t!(i18n, figures.title)}</h1>
         <p class="muted">{t!(i18n, figures.intro)}</p>
-        <Transition fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
+        <Suspense fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
             {move || Suspend::new(async move {
                 signed_in(data.await, move |view| view! { <Dashboard view site=site() /> }.into_any())
             })}
-        </Transition>
+        </Suspense>
     }
 }
 

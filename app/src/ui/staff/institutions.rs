@@ -3,21 +3,21 @@
 use super::labels;
 use crate::api::network::{AddInstitution, institutions};
 use crate::i18n::{t, use_i18n};
-use crate::ui::format::{ErrorMessage, signed_in};
+use crate::ui::format::signed_in;
+use crate::ui::islands::form::Form;
 use domain::support::network::InstitutionKind;
-use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 #[component]
 pub fn InstitutionsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let add = ServerAction::<AddInstitution>::new();
-    let list = Resource::new(move || add.version().get(), |_| institutions());
+    let list = Resource::new(|| (), |_| institutions());
     view! {
         <Title text=move || crate::i18n::td_string!(i18n.get_locale(), institutions.title).to_string() />
         <h1>{t!(i18n, institutions.title)}</h1>
-        <Transition fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
+        <Suspense fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
             {move || Suspend::new(async move {
                 signed_in(list.await, move |list| {
                     let none = list.is_empty();
@@ -51,10 +51,10 @@ pub fn InstitutionsPage() -> impl IntoView {
                     .into_any()
                 })
             })}
-        </Transition>
+        </Suspense>
         <section class="card">
             <h2>{t!(i18n, institutions.add)}</h2>
-            <ActionForm action=add attr:class="form">
+            <Form action=AddInstitution::url() class="form">
                 <label for="institution-kind">{t!(i18n, institutions.kind)}</label>
                 <select id="institution-kind" name="input[kind]">
                     {labels::options(i18n, InstitutionKind::ALL, InstitutionKind::as_str, labels::institution)}
@@ -66,8 +66,7 @@ pub fn InstitutionsPage() -> impl IntoView {
                 <label for="institution-note">{t!(i18n, institutions.note)}</label>
                 <textarea id="institution-note" name="input[note]" maxlength="1000"></textarea>
                 <button type="submit" class="primary">{t!(i18n, institutions.submit)}</button>
-            </ActionForm>
-            {move || add.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
+            </Form>
         </section>
     }
 }

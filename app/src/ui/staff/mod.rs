@@ -1,6 +1,5 @@
-//! The coordinators' screens. Parents never open them, so each is its own lazily loaded route: its
-//! code is split out of the WASM every page loads (`cargo leptos build --split`) and fetched the
-//! first time a coordinator opens the screen (hydrating a staff page fetches it before hydrating).
+//! The coordinators' screens. They are rendered on the server like every page; their code is not
+//! in the WASM client at all (only islands are).
 
 pub mod accounts;
 pub mod audit;
@@ -16,42 +15,17 @@ pub mod slots;
 pub mod support;
 pub mod tasks;
 
-/// The route of each screen: `Lazy::<routes::Caseload>::new()` in the route table.
+/// The page of each screen, by the name the route table uses.
 pub mod routes {
-    use leptos::prelude::*;
-    use leptos_router::{LazyRoute, lazy_route};
-
-    /// A route whose view (the page component and all only it uses) lives in its own WASM chunk.
-    /// The pages load their own data, so there is nothing to fetch beside the chunk.
-    macro_rules! lazy_screens {
-        ($($route:ident => $page:path),* $(,)?) => {$(
-            pub struct $route;
-
-            #[lazy_route]
-            impl LazyRoute for $route {
-                fn data() -> Self {
-                    $route
-                }
-
-                fn view(_this: Self) -> AnyView {
-                    view! { <$page /> }.into_any()
-                }
-            }
-        )*};
-    }
-
-    lazy_screens! {
-        Caseload => super::caseload::CaseloadPage,
-        Family => super::family::FamilyPage,
-        Accounts => super::accounts::AccountsPage,
-        Register => super::register::RegisterPage,
-        Tasks => super::tasks::TasksPage,
-        Institutions => super::institutions::InstitutionsPage,
-        Figures => super::figures::FiguresPage,
-        Audit => super::audit::AuditPage,
-        Inbox => super::consultations::InboxPage,
-        Consultation => super::consultations::StaffConsultationPage,
-        Slots => super::slots::SlotsPage,
-        FailedReminders => super::failed_reminders::FailedRemindersPage,
-    }
+    pub use super::accounts::AccountsPage as Accounts;
+    pub use super::audit::AuditPage as Audit;
+    pub use super::caseload::CaseloadPage as Caseload;
+    pub use super::consultations::{InboxPage as Inbox, StaffConsultationPage as Consultation};
+    pub use super::failed_reminders::FailedRemindersPage as FailedReminders;
+    pub use super::family::FamilyPage as Family;
+    pub use super::figures::FiguresPage as Figures;
+    pub use super::institutions::InstitutionsPage as Institutions;
+    pub use super::register::RegisterPage as Register;
+    pub use super::slots::SlotsPage as Slots;
+    pub use super::tasks::TasksPage as Tasks;
 }

@@ -4,18 +4,16 @@
 use crate::api::accounts::sites;
 use crate::api::intake::RegisterPregnancy;
 use crate::i18n::{t, use_i18n};
-use crate::ui::format::{ErrorMessage, signed_in};
-use leptos::form::ActionForm;
+use crate::ui::format::signed_in;
+use crate::ui::islands::form::Form;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::use_navigate;
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let i18n = use_i18n();
-    let register = ServerAction::<RegisterPregnancy>::new();
     let site_list = Resource::new(|| (), |_| sites());
-    go_to_family_when_done(register);
     view! {
         <Title text=move || crate::i18n::td_string!(i18n.get_locale(), register.title).to_string() />
         <h1>{t!(i18n, register.title)}</h1>
@@ -24,7 +22,7 @@ pub fn RegisterPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 signed_in(site_list.await, move |sites| {
                     view! {
-                        <ActionForm action=register attr:class="form card">
+                        <Form action=RegisterPregnancy::url() class="form card">
                             <label for="family-name">{t!(i18n, register.family_name)}</label>
                             <input id="family-name" name="input[family_name]" required maxlength="60" />
                             <label for="family-kana">{t!(i18n, register.family_name_kana)}</label>
@@ -38,11 +36,10 @@ pub fn RegisterPage() -> impl IntoView {
                                     .collect_view()}
                             </select>
                             <PregnancyFields />
-                            <Failure action=register />
                             <button type="submit" class="primary" data-testid="register-submit">
                                 {t!(i18n, register.submit)}
                             </button>
-                        </ActionForm>
+                        </Form>
                     }
                     .into_any()
                 })
@@ -53,16 +50,16 @@ pub fn RegisterPage() -> impl IntoView {
 
 /// Adds a pregnancy to a family on file (on the family's page).
 #[component]
-pub fn AddPregnancy(family_id: i64, action: ServerAction<RegisterPregnancy>) -> impl IntoView {
+pub fn AddPregnancy(family_id: i64) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <details class="ending">
             <summary data-testid="add-pregnancy">{t!(i18n, register.add_title)}</summary>
-            <ActionForm action attr:class="form compact">
+            <Form action=RegisterPregnancy::url() class="form compact">
                 <input type="hidden" name="input[family]" value=family_id />
                 <PregnancyFields />
                 <button type="submit" class="primary">{t!(i18n, register.submit)}</button>
-            </ActionForm>
+            </Form>
         </details>
     }
 }
@@ -80,25 +77,4 @@ fn PregnancyFields() -> impl IntoView {
         <label for="notified-on">{t!(i18n, register.notified_on)}</label>
         <input id="notified-on" name="input[notified_on]" type="date" required data-testid="notified-on" />
     }
-}
-
-#[component]
-fn Failure(action: ServerAction<RegisterPregnancy>) -> impl IntoView {
-    move || {
-        action
-            .value()
-            .get()
-            .and_then(Result::err)
-            .map(|error| view! { <ErrorMessage error /> })
-    }
-}
-
-/// Opens the family's record once the notification is saved.
-fn go_to_family_when_done(action: ServerAction<RegisterPregnancy>) {
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(family)) = action.value().get() {
-            navigate(&format!("/staff/families/{family}"), Default::default());
-        }
-    });
 }

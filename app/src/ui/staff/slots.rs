@@ -3,30 +3,27 @@
 use crate::api::consultations::{PublishSlots, WithdrawSlot, staff_slots};
 use crate::i18n::{t, use_i18n};
 use crate::ui::consultation::{local_time, mode};
-use crate::ui::format::{ErrorMessage, signed_in};
+use crate::ui::format::signed_in;
+use crate::ui::islands::form::Form;
 use domain::consultation::ContactMode;
-use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 #[component]
 pub fn SlotsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let publish = ServerAction::<PublishSlots>::new();
-    let withdraw = ServerAction::<WithdrawSlot>::new();
-    let data = Resource::new(
-        move || (publish.version().get(), withdraw.version().get()),
-        |_| staff_slots(),
-    );
+    let data = Resource::new(|| (), |_| staff_slots());
+    // Said by the page's address after publishing (`publish_slots` sends the page there).
+    let published = leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("published")
+        .and_then(|n| n.parse::<usize>().ok());
     view! {
         <Title text=move || crate::i18n::td_string!(i18n.get_locale(), slots.title).to_string() />
         <h1>{t!(i18n, slots.title)}</h1>
-        {move || publish.value().get().map(|r| match r {
-            Ok(n) => view! { <p class="notice" role="status" data-testid="published">{t!(i18n, slots.published, n = move || n)}</p> }.into_any(),
-            Err(error) => view! { <ErrorMessage error /> }.into_any(),
-        })}
-        {move || withdraw.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
-        <Transition fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
+        {published.map(|n| view! { <p class="notice" role="status" data-testid="published">{t!(i18n, slots.published, n = move || n)}</p> })}
+        <Suspense fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
             {move || Suspend::new(async move {
                 signed_in(data.await, move |view| {
                     let sites = view.sites.iter().map(|s| view! { <option value=s.id>{s.name.clone()}</option> }).collect_view();
@@ -47,10 +44,10 @@ pub fn SlotsPage() -> impl IntoView {
                                     } else {
                                         view! {
                                             {t!(i18n, slots.free)} " "
-                                            <ActionForm action=withdraw attr:class="inline">
+                                            <Form action=WithdrawSlot::url() class="inline">
                                                 <input type="hidden" name="slot" value=s.id />
                                                 <button type="submit" class="link-button">{t!(i18n, slots.withdraw)}</button>
-                                            </ActionForm>
+                                            </Form>
                                         }.into_any()
                                     }}
                                 </td>
@@ -60,7 +57,7 @@ pub fn SlotsPage() -> impl IntoView {
                     view! {
                         <section class="card">
                             <h2>{t!(i18n, slots.publish)}</h2>
-                            <ActionForm action=publish attr:class="form">
+                            <Form action=PublishSlots::url() class="form">
                                 <label for="slot-site">{t!(i18n, slots.site)}</label>
                                 <select id="slot-site" name="input[site]">{sites}</select>
                                 <label for="slot-coordinator">{t!(i18n, slots.coordinator)}</label>
@@ -81,7 +78,7 @@ pub fn SlotsPage() -> impl IntoView {
                                 <label for="slot-weeks">{t!(i18n, slots.weeks)}</label>
                                 <input id="slot-weeks" name="input[weeks]" type="number" min="1" max="26" value="1" />
                                 <button type="submit" class="primary" data-testid="publish-slots">{t!(i18n, slots.submit)}</button>
-                            </ActionForm>
+                            </Form>
                         </section>
                         {none.then(|| view! { <p>{t!(i18n, slots.none)}</p> })}
                         <div class="table-wrap" tabindex="0">
@@ -100,6 +97,6 @@ pub fn SlotsPage() -> impl IntoView {
                     }.into_any()
                 })
             })}
-        </Transition>
+        </Suspense>
     }
 }

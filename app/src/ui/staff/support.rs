@@ -9,7 +9,8 @@ use crate::api::support::{Colleague, SupportView, family_support};
 use crate::api::visits::{PlanVisit, RecordVisit};
 use crate::error::AppError;
 use crate::i18n::{t, use_i18n};
-use crate::ui::format::{DateText, ErrorMessage, signed_in};
+use crate::ui::format::{DateText, signed_in};
+use crate::ui::islands::form::Form;
 use domain::family::FamilyRecord;
 use domain::ids::PregnancyId;
 use domain::support::interview::{ChecklistTopic, HomeSupport, Interview, InterviewKind};
@@ -17,8 +18,8 @@ use domain::support::network::{Institution, ReferralStatus};
 use domain::support::risk::{PlanStatus, RiskCategory, SupportPlan};
 use domain::support::visit::{HomeVisit, VisitKind};
 use domain::timeline::Member;
-use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 /// A pregnancy or child as forms offer it: its form value and what it is called.
 #[derive(Clone, Debug, PartialEq)]
@@ -49,88 +50,31 @@ pub fn member_choices(
     pregnancies.chain(children).collect()
 }
 
-#[derive(Clone, Copy)]
-struct Actions {
-    interview: ServerAction<RecordInterview>,
-    raise: ServerAction<RaiseFlag>,
-    clear: ServerAction<ClearFlag>,
-    plan: ServerAction<SavePlan>,
-    plan_visit: ServerAction<PlanVisit>,
-    record_visit: ServerAction<RecordVisit>,
-    refer: ServerAction<Refer>,
-    update_referral: ServerAction<UpdateReferral>,
-}
-
-impl Actions {
-    fn new() -> Self {
-        Actions {
-            interview: ServerAction::new(),
-            raise: ServerAction::new(),
-            clear: ServerAction::new(),
-            plan: ServerAction::new(),
-            plan_visit: ServerAction::new(),
-            record_visit: ServerAction::new(),
-            refer: ServerAction::new(),
-            update_referral: ServerAction::new(),
-        }
-    }
-
-    fn versions(&self) -> [usize; 8] {
-        [
-            self.interview.version().get(),
-            self.raise.version().get(),
-            self.clear.version().get(),
-            self.plan.version().get(),
-            self.plan_visit.version().get(),
-            self.record_visit.version().get(),
-            self.refer.version().get(),
-            self.update_referral.version().get(),
-        ]
-    }
-}
-
-/// A family's support record as the page loads it, with the actions that change it. Created at
-/// the top of the page, outside any `Suspense`, for the reason given at `TimelineData`.
+/// A family's support record as the page loads it. Created at the top of the page, outside any
+/// `Suspense`, for the reason given at `TimelineData`.
 #[derive(Clone, Copy)]
 pub struct SupportData {
     support: Resource<Result<SupportView, AppError>>,
-    actions: Actions,
 }
 
 impl SupportData {
-    /// `refresh` changes when the family record changed elsewhere on the page (a birth, say).
-    /// `timeline_changed` is bumped when an interview or a visit is recorded: both complete
-    /// timeline items.
-    pub fn new(
-        family: impl Fn() -> i64 + Send + Sync + 'static,
-        refresh: Signal<usize>,
-        timeline_changed: RwSignal<usize>,
-    ) -> Self {
-        let actions = Actions::new();
-        Effect::new(move |_| {
-            let recorded = actions.interview.version().get() + actions.record_visit.version().get();
-            if recorded > 0 {
-                timeline_changed.set(recorded);
-            }
-        });
-        let support = Resource::new(
-            move || (family(), refresh.get(), actions.versions()),
-            |(family, ..)| family_support(family),
-        );
-        SupportData { support, actions }
+    pub fn new(family: i64) -> Self {
+        SupportData {
+            support: Resource::new(move || family, family_support),
+        }
     }
 }
 
 #[component]
 pub fn SupportRecord(data: SupportData, family_id: i64, members: Vec<MemberChoice>) -> impl IntoView {
     let i18n = use_i18n();
-    let SupportData { support, actions } = data;
+    let SupportData { support } = data;
     let members = StoredValue::new(members);
     view! {
         <Suspense fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
             {move || Suspend::new(async move {
                 signed_in(support.await, move |view| {
-                    view! { <Sections family_id view members=members.get_value() actions /> }.into_any()
+                    view! { <Sections family_id view members=members.get_value() /> }.into_any()
                 })
             })}
         </Suspense>
@@ -138,7 +82,7 @@ pub fn SupportRecord(data: SupportData, family_id: i64, members: Vec<MemberChoic
 }
 
 #[component]
-fn Sections(family_id: i64, view: SupportView, members: Vec<MemberChoice>, actions: Actions) -> impl IntoView {
+fn Sections(family_id: i64, view: SupportView, members: Vec<MemberChoice>) -> impl IntoView {
     let SupportView {
         interviews,
         flags,
@@ -174,13 +118,13 @@ fn Sections(family_id: i64, view: SupportView, members: Vec<MemberChoice>, actio
                     {current.then(|| view! {
                         <details>
                             <summary>{t!(i18n, support.clear)}</summary>
-                            <ActionForm action=actions.clear attr:class="form compact">
+                            <Form action=ClearFlag::url() class="form compact">
                                 <input type="hidden" name="family" value=family_id />
                                 <input type="hidden" name="flag" value=f.id />
                                 <label for=format!("clear-{}", f.id)>{t!(i18n, support.clear_reason)}</label>
                                 <input id=format!("clear-{}", f.id) name="reason" required maxlength="4000" />
                                 <button type="submit">{t!(i18n, support.clear)}</button>
-                            </ActionForm>
+                            </Form>
                         </details>
                     })}
                 </li>
@@ -193,10 +137,9 @@ fn Sections(family_id: i64, view: SupportView, members: Vec<MemberChoice>, actio
             <h2 id="flags-title">{t!(i18n, support.flags_title)}</h2>
             {no_flags.then(|| view! { <p>{t!(i18n, support.no_flags)}</p> })}
             <ul class="flags">{flag_items}</ul>
-            {move || actions.clear.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
             <details>
                 <summary>{t!(i18n, support.raise)}</summary>
-                <ActionForm action=actions.raise attr:class="form compact">
+                <Form action=RaiseFlag::url() class="form compact">
                     <input type="hidden" name="input[family]" value=family_id />
                     <label for="flag-category">{t!(i18n, support.category)}</label>
                     <select id="flag-category" name="input[category]">
@@ -205,25 +148,19 @@ fn Sections(family_id: i64, view: SupportView, members: Vec<MemberChoice>, actio
                     <label for="flag-reason">{t!(i18n, support.reason)}</label>
                     <textarea id="flag-reason" name="input[reason]" required maxlength="4000"></textarea>
                     <button type="submit" class="primary">{t!(i18n, support.raise)}</button>
-                </ActionForm>
-                {move || actions.raise.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
+                </Form>
             </details>
         </section>
         <Consultations consultations />
-        <Plans family_id plans colleagues=colleagues.get_value() action=actions.plan />
-        <Interviews family_id interviews members=members.clone() second_form_at action=actions.interview />
-        <Visits family_id visits members colleagues=colleagues.get_value() today plan=actions.plan_visit record=actions.record_visit />
-        <Referrals family_id referrals institutions refer=actions.refer update=actions.update_referral />
+        <Plans family_id plans colleagues=colleagues.get_value() />
+        <Interviews family_id interviews members=members.clone() second_form_at />
+        <Visits family_id visits members colleagues=colleagues.get_value() today />
+        <Referrals family_id referrals institutions />
     }
 }
 
 #[component]
-fn Plans(
-    family_id: i64,
-    plans: Vec<SupportPlan>,
-    colleagues: Vec<Colleague>,
-    action: ServerAction<SavePlan>,
-) -> impl IntoView {
+fn Plans(family_id: i64, plans: Vec<SupportPlan>, colleagues: Vec<Colleague>) -> impl IntoView {
     let i18n = use_i18n();
     let colleagues = StoredValue::new(colleagues);
     let none = plans.is_empty();
@@ -259,7 +196,7 @@ fn Plans(
                     </dl>
                     <details>
                         <summary>{t!(i18n, support.edit_plan)}</summary>
-                        <PlanForm family_id plan=Some(p.clone()) colleagues=colleagues.get_value() action />
+                        <PlanForm family_id plan=Some(p.clone()) colleagues=colleagues.get_value() />
                     </details>
                     <details>
                         <summary>{t!(i18n, support.history)}</summary>
@@ -274,11 +211,10 @@ fn Plans(
             <h2 id="plans-title">{t!(i18n, support.plans_title)}</h2>
             {none.then(|| view! { <p>{t!(i18n, support.no_plans)}</p> })}
             {items}
-            {move || action.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
             {(!has_active).then(|| view! {
                 <details>
                     <summary>{t!(i18n, support.new_plan)}</summary>
-                    <PlanForm family_id plan=None colleagues=colleagues.get_value() action />
+                    <PlanForm family_id plan=None colleagues=colleagues.get_value() />
                 </details>
             })}
         </section>
@@ -286,19 +222,14 @@ fn Plans(
 }
 
 #[component]
-fn PlanForm(
-    family_id: i64,
-    plan: Option<SupportPlan>,
-    colleagues: Vec<Colleague>,
-    action: ServerAction<SavePlan>,
-) -> impl IntoView {
+fn PlanForm(family_id: i64, plan: Option<SupportPlan>, colleagues: Vec<Colleague>) -> impl IntoView {
     let i18n = use_i18n();
     let key = plan.as_ref().map_or("new".to_owned(), |p| p.id.to_string());
     let id = move |what: &str| format!("plan-{what}-{key}");
     let responsible = plan.as_ref().and_then(|p| p.responsible).map(|a| a.0);
     let status = plan.as_ref().map_or(PlanStatus::Active, |p| p.status);
     view! {
-        <ActionForm action attr:class="form compact">
+        <Form action=SavePlan::url() class="form compact">
             <input type="hidden" name="input[family]" value=family_id />
             {plan.as_ref().map(|p| view! {
                 <input type="hidden" name="input[plan]" value=p.id />
@@ -327,7 +258,7 @@ fn PlanForm(
             <input id=id("review") name="input[review_on]" type="date" required
                 value=plan.as_ref().map(|p| p.review_on.format("%Y-%m-%d").to_string()) />
             <button type="submit" class="primary">{t!(i18n, support.save)}</button>
-        </ActionForm>
+        </Form>
     }
 }
 
@@ -337,7 +268,6 @@ fn Interviews(
     interviews: Vec<Interview>,
     members: Vec<MemberChoice>,
     second_form_at: InterviewKind,
-    action: ServerAction<RecordInterview>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let label_of = {
@@ -413,7 +343,7 @@ fn Interviews(
             {rows}
             <details>
                 <summary data-testid="record-interview">{t!(i18n, support.record_interview)}</summary>
-                <ActionForm action attr:class="form compact">
+                <Form action=RecordInterview::url() class="form compact">
                     <input type="hidden" name="input[family]" value=family_id />
                     <label for="interview-kind">{t!(i18n, support.kind)}</label>
                     <select id="interview-kind" name="input[kind]">
@@ -451,8 +381,7 @@ fn Interviews(
                     <label for="interview-risk-reason">{t!(i18n, support.risk_reason)}</label>
                     <textarea id="interview-risk-reason" name="input[risk_reason]" maxlength="4000" data-testid="interview-risk-reason"></textarea>
                     <button type="submit" class="primary" data-testid="save-interview">{t!(i18n, support.save)}</button>
-                </ActionForm>
-                {move || action.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
+                </Form>
             </details>
         </section>
     }
@@ -465,8 +394,6 @@ fn Visits(
     members: Vec<MemberChoice>,
     colleagues: Vec<Colleague>,
     today: chrono::NaiveDate,
-    plan: ServerAction<PlanVisit>,
-    record: ServerAction<RecordVisit>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let none = visits.is_empty();
@@ -484,7 +411,7 @@ fn Visits(
             let report = open.then(|| view! {
                 <details>
                     <summary data-testid="record-visit">{t!(i18n, support.record_visit)}</summary>
-                    <ActionForm action=record attr:class="form compact">
+                    <Form action=RecordVisit::url() class="form compact">
                         <input type="hidden" name="input[family]" value=family_id />
                         <input type="hidden" name="input[visit]" value=visit_id />
                         <label for=format!("visited-{visit_id}")>{t!(i18n, support.visited_on)}</label>
@@ -509,7 +436,7 @@ fn Visits(
                             }).collect_view()}
                         </fieldset>
                         <button type="submit" class="primary" data-testid="save-visit">{t!(i18n, support.save)}</button>
-                    </ActionForm>
+                    </Form>
                 </details>
             });
             view! {
@@ -532,15 +459,15 @@ fn Visits(
             }
         })
         .collect_view();
-    let outcome = move || {
-        record.value().get().map(|result| match result {
-            Ok(outcome) if outcome.flagged => {
-                view! { <p class="notice" role="status" data-testid="epds-flagged">{t!(i18n, support.flagged_now)}</p> }
-                    .into_any()
-            }
-            Ok(_) => view! { <p class="notice" role="status">{t!(i18n, support.saved)}</p> }.into_any(),
-            Err(error) => view! { <ErrorMessage error /> }.into_any(),
-        })
+    // Said by the page's address after a visit is recorded (`record_visit` sends the page there).
+    let said = leptos_router::hooks::use_query_map().read_untracked().get("said");
+    let outcome = match said.as_deref() {
+        Some("epds_flagged") => Some(
+            view! { <p class="notice" role="status" data-testid="epds-flagged">{t!(i18n, support.flagged_now)}</p> }
+                .into_any(),
+        ),
+        Some("visit_saved") => Some(view! { <p class="notice" role="status">{t!(i18n, support.saved)}</p> }.into_any()),
+        _ => None,
     };
     view! {
         <section class="card" aria-labelledby="visits-title">
@@ -550,7 +477,7 @@ fn Visits(
             {rows}
             <details>
                 <summary data-testid="plan-visit">{t!(i18n, support.plan_visit)}</summary>
-                <ActionForm action=plan attr:class="form compact">
+                <Form action=PlanVisit::url() class="form compact">
                     <input type="hidden" name="input[family]" value=family_id />
                     <label for="visit-kind">{t!(i18n, support.kind)}</label>
                     <select id="visit-kind" name="input[kind]">
@@ -571,8 +498,7 @@ fn Visits(
                     <label for="visit-scheduled">{t!(i18n, support.scheduled_on)}</label>
                     <input id="visit-scheduled" name="input[scheduled_on]" type="date" />
                     <button type="submit" class="primary" data-testid="save-plan-visit">{t!(i18n, support.save)}</button>
-                </ActionForm>
-                {move || plan.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
+                </Form>
             </details>
         </section>
     }
@@ -583,8 +509,6 @@ fn Referrals(
     family_id: i64,
     referrals: Vec<domain::support::network::Referral>,
     institutions: Vec<Institution>,
-    refer: ServerAction<Refer>,
-    update: ServerAction<UpdateReferral>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let none = referrals.is_empty();
@@ -603,7 +527,7 @@ fn Referrals(
                     <p class="text">{r.outcome.clone()}</p>
                     <details>
                         <summary>{t!(i18n, support.update)}</summary>
-                        <ActionForm action=update attr:class="form compact">
+                        <Form action=UpdateReferral::url() class="form compact">
                             <input type="hidden" name="input[family]" value=family_id />
                             <input type="hidden" name="input[referral]" value=id />
                             <label for=format!("referral-status-{id}")>{t!(i18n, support.status)}</label>
@@ -615,7 +539,7 @@ fn Referrals(
                             <label for=format!("referral-outcome-{id}")>{t!(i18n, support.outcome)}</label>
                             <textarea id=format!("referral-outcome-{id}") name="input[outcome]" maxlength="4000">{r.outcome}</textarea>
                             <button type="submit">{t!(i18n, support.update)}</button>
-                        </ActionForm>
+                        </Form>
                     </details>
                 </article>
             }
@@ -626,14 +550,13 @@ fn Referrals(
             <h2 id="referrals-title">{t!(i18n, support.referrals_title)}</h2>
             {none.then(|| view! { <p>{t!(i18n, support.no_referrals)}</p> })}
             {rows}
-            {move || update.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
             {if no_institutions {
                 view! { <p class="muted">{t!(i18n, support.no_institutions)}</p> }.into_any()
             } else {
                 view! {
                     <details>
                         <summary>{t!(i18n, support.refer)}</summary>
-                        <ActionForm action=refer attr:class="form compact">
+                        <Form action=Refer::url() class="form compact">
                             <input type="hidden" name="input[family]" value=family_id />
                             <label for="refer-institution">{t!(i18n, support.institution)}</label>
                             <select id="refer-institution" name="input[institution]">
@@ -648,8 +571,7 @@ fn Referrals(
                             <label for="refer-reason">{t!(i18n, support.reason)}</label>
                             <textarea id="refer-reason" name="input[reason]" required maxlength="4000"></textarea>
                             <button type="submit" class="primary">{t!(i18n, support.refer)}</button>
-                        </ActionForm>
-                        {move || refer.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
+                        </Form>
                     </details>
                 }.into_any()
             }}

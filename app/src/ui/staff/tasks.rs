@@ -21,11 +21,11 @@ pub fn TasksPage() -> impl IntoView {
     view! {
         <Title text=move || crate::i18n::td_string!(i18n.get_locale(), tasks.title).to_string() />
         <h1>{t!(i18n, tasks.title)}</h1>
-        <Transition fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
+        <Suspense fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
             {move || Suspend::new(async move {
                 signed_in(list.await, move |list| view! { <Tasks list scope=scope() /> }.into_any())
             })}
-        </Transition>
+        </Suspense>
     }
 }
 

@@ -3,8 +3,8 @@
 //! connection is back, whichever page is open.
 
 use crate::api::consultations::send_message;
-use crate::i18n::{t, use_i18n};
-use crate::ui::outbox;
+use crate::i18n::td_string;
+use crate::ui::islands::outbox;
 use leptos::prelude::*;
 
 /// Where the page stands: live, or shown without a connection (with when it was saved, if known).
@@ -15,10 +15,10 @@ enum Standing {
     Offline { saved_at: Option<String> },
 }
 
-#[component]
-pub fn OfflineNotice() -> impl IntoView {
-    let i18n = use_i18n();
-    // The server always renders `Live`; the browser looks once hydrated.
+#[island]
+pub fn OfflineNotice(lang: String) -> impl IntoView {
+    let locale = super::locale(&lang);
+    // The server always renders `Live`; the browser looks once the island is running.
     let standing = RwSignal::new(Standing::Live);
     Effect::new(move |_| {
         standing.set(read_standing());
@@ -38,8 +38,8 @@ pub fn OfflineNotice() -> impl IntoView {
         Standing::Offline { saved_at } => Some(view! {
             <p class="offline-banner" role="status" data-testid="offline-banner">
                 {match saved_at {
-                    Some(at) => t!(i18n, app.offline_saved, at = move || at.clone()).into_any(),
-                    None => t!(i18n, app.offline).into_any(),
+                    Some(at) => td_string!(locale, app.offline_saved, at = at).to_string(),
+                    None => td_string!(locale, app.offline).to_string(),
                 }}
             </p>
         }),
