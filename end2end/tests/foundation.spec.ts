@@ -1,16 +1,49 @@
 // The walking skeleton, end to end: hydration, a parent joining with an invitation on a phone,
 // a coordinator finding that family, and the refusals that protect records.
 import { expect, test } from '@playwright/test';
-import { COORDINATOR, hydrated, logIn, uniqueEmail } from './helpers';
+import { COORDINATOR, DEMO_PASSWORD, hydrated, logIn, uniqueEmail } from './helpers';
 
-test('the language switch works once the WASM client is live', async ({ page }) => {
+test('the language switch is a form: it works at once, before the client starts', async ({ page }) => {
   await page.goto('/login');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('ログイン');
-  await hydrated(page);
   await page.getByTestId('language-switch').click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Log in');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  // Kept for the next page too.
+  await page.goto('/join');
+  await expect(page.getByRole('heading', { level: 1 })).not.toHaveText('はじめての登録');
   await page.getByTestId('language-switch').click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('ログイン');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('はじめての登録');
+});
+
+test('without JavaScript a parent signs in, is told why a form was refused, and records an item', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 }, locale: 'ja-JP' });
+  const page = await context.newPage();
+  await page.goto('/login');
+  await page.getByLabel('メールアドレス').fill('parent@demo.yorisoi.jp');
+  await page.getByLabel('パスワード').fill('not the password');
+  await page.getByRole('button', { name: 'ログイン' }).click();
+  // The server sent the refusal back in the address; the page shows it beside the form.
+  await expect(page).toHaveURL(/\/login\?.*__err=/);
+  await expect(page.getByTestId('error')).toContainText('メールアドレスまたはパスワードが違います');
+  await page.getByLabel('メールアドレス').fill('parent@demo.yorisoi.jp');
+  await page.getByLabel('パスワード').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'ログイン' }).click();
+  await expect(page).toHaveURL(/\/home$/);
+  await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
+
+  // Marking the first open item done is a form post; the page comes back with the record.
+  const open = page.getByTestId('next-up').getByTestId('item').filter({ has: page.getByTestId('mark-done') }).first();
+  const key = await open.getAttribute('data-key');
+  await open.getByTestId('mark-done').click();
+  await open.getByTestId('save-done').click();
+  // Back where the form was (server functions send the browser back to the page it came from).
+  await expect(page).toHaveURL(/\/home\??$/);
+  const recorded = page.getByTestId('next-up').locator(`[data-key="${key}"]`).first();
+  await expect(recorded.getByTestId('record')).toBeVisible();
+  await recorded.getByTestId('undo').click();
+  await expect(page.getByTestId('next-up').locator(`[data-key="${key}"]`).first().getByTestId('record')).toHaveCount(0);
+  await context.close();
 });
 
 test('a parent joins with an invitation code on a phone and a coordinator finds the family', async ({ browser }) => {
@@ -121,16 +154,15 @@ test('a parent marks a timeline item done and the centre confirms it', async ({ 
   await expect(phone.locator(`[data-testid="item"][data-key="${key}"]`).first().getByTestId('record')).toContainText('確認');
 });
 
-test("a parent's list of everything by month is built when opened; staff get it at once", async ({ browser }) => {
+test("a parent's list of everything by month is folded in the page and opens without the client", async ({ browser }) => {
   const phone = await browser.newPage({ viewport: { width: 360, height: 740 }, locale: 'ja-JP' });
   await logIn(phone, 'parent@demo.yorisoi.jp');
   await expect(phone).toHaveURL(/\/home$/);
-  await hydrated(phone);
   const all = phone.getByTestId('all-items').first();
-  // Closed, it holds no rows: the phone neither rendered nor hydrated them.
-  await expect(all.getByTestId('item')).toHaveCount(0);
+  // Closed, its rows are in the page but folded away (plain HTML: nothing hydrates them).
+  await expect(all.getByTestId('item').first()).toBeHidden();
   const soon = await phone.getByTestId('timeline').first().getByTestId('next-up').getByTestId('item').count();
-  await all.locator('summary').click();
+  await all.locator(':scope > summary').click();
   await expect(all.locator('h4.month').first()).toBeVisible();
   const rows = await all.getByTestId('item').count();
   expect(rows).toBeGreaterThan(soon);
