@@ -60,9 +60,11 @@ test('a push shows a notification with only its title and in-app link', async ({
   const page = await context.newPage();
   await page.goto('/login');
   await hydrated(page);
-  await expect
-    .poll(() => page.evaluate(async () => Boolean(await navigator.serviceWorker.getRegistration('/'))))
-    .toBe(true);
+  // Only an active worker may show notifications: wait until it has installed (it precaches the
+  // client first, which takes a while on a slow machine) and activated.
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   // The worker's own push handler, fed a payload as a push service would deliver it.
   const shown = await worker.evaluate(async () => {
@@ -70,8 +72,11 @@ test('a push shows a notification with only its title and in-app link', async ({
       data: JSON.stringify({ title: 'よりそい: センターから返信があります', url: '/consultations/1' }),
     });
     self.dispatchEvent(event);
-    await new Promise((r) => setTimeout(r, 500));
-    const list = await (self as any).registration.getNotifications();
+    let list: Notification[] = [];
+    for (let i = 0; i < 50 && list.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      list = await (self as any).registration.getNotifications();
+    }
     return list.map((n: Notification) => ({ title: n.title, url: (n.data as any).url }));
   });
   expect(shown).toContainEqual({ title: 'よりそい: センターから返信があります', url: '/consultations/1' });
