@@ -22,6 +22,10 @@ pub enum AppError {
     TooManyAttempts { retry_after_seconds: i64 },
     #[error("conflict: {0:?}")]
     Conflict(Conflict),
+    /// The request could not be read: a field missing or not of its kind (a hand-made request;
+    /// the app's own forms always send what the function takes).
+    #[error("malformed request: {0}")]
+    Malformed(String),
     #[error("internal error")]
     Internal,
     /// The request did not get through (offline, timeout) or its answer could not be read.
@@ -58,7 +62,36 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Request(value.to_string())
+        match value {
+            // On the server: the arguments could not be decoded.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::Malformed(value.to_string()),
+            other => AppError::Request(other.to_string()),
+        }
+    }
+}
+
+impl AppError {
+    /// The HTTP status that answers with this error: 4xx per cause, 500 only for a fault.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Malformed(_) => 400,
+            AppError::NotSignedIn | AppError::WrongCredentials => 401,
+            AppError::Forbidden => 403,
+            // Another municipality's or family's record answers as if it did not exist.
+            AppError::NotFound | AppError::Conflict(Conflict::InvitationUnknown) => 404,
+            AppError::Conflict(Conflict::NoSuchLocalTime) | AppError::Invalid(_) => 422,
+            AppError::Conflict(_) => 409,
+            AppError::TooManyAttempts { .. } => 429,
+            AppError::Internal | AppError::Request(_) => 500,
+        }
+    }
+
+    /// Seconds to wait before trying again, for a `Retry-After` header.
+    pub fn retry_after(&self) -> Option<i64> {
+        match self {
+            &AppError::TooManyAttempts { retry_after_seconds } => Some(retry_after_seconds.max(1)),
+            _ => None,
+        }
     }
 }
 

@@ -29,6 +29,8 @@ enum Command {
     Schedule(cli::schedule::ScheduleArgs),
     /// Give a municipality its own schedule file (or go back to the national one).
     ScheduleFile(cli::schedule_file::ScheduleFileArgs),
+    /// Write a consistent copy of the SQLite database to a new file, while the server runs.
+    Backup(cli::backup::BackupArgs),
     /// Seed one large municipality (100,000 families by default) for load tests.
     SeedScale(cli::seed_scale::SeedScaleArgs),
 }
@@ -45,6 +47,10 @@ async fn main() -> ExitCode {
         Command::SeedScale(args) => {
             server::telemetry::init();
             cli::seed_scale::run(&settings, &args).await
+        }
+        Command::Backup(args) => {
+            server::telemetry::init();
+            cli::backup::run(&settings, &args).await
         }
         Command::CreateAdmin(args) => {
             server::telemetry::init();

@@ -187,6 +187,7 @@ pub fn router(
     let router = pages
         .merge(plain)
         .merge(service_worker)
+        .layer(axum::middleware::from_fn(crate::routes::errors::answer_with_status))
         .layer(sessions)
         .layer(axum::middleware::from_fn(crate::routes::assets::set_cache_policy))
         .layer(CompressionLayer::new());

@@ -225,3 +225,73 @@ async fn a_municipality_gets_its_own_schedule_file_and_a_broken_one_is_refused()
     assert!(!std::sync::Arc::ptr_eq(&own, &national), "a changed file is read again");
     assert!(family_of(&national)[0].timeline.item("checkup-9m").is_some());
 }
+
+#[tokio::test]
+async fn backup_copies_a_database_in_use_consistently_and_the_copy_restores() {
+    use sqlx::Connection;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/live.db", dir.path().display());
+    // The running server: its store holds the file open.
+    let server = store::Store::open(&url, 2).await.unwrap();
+    let now = chrono::Utc::now();
+    server
+        .create_municipality("131016", "千代田区", chrono_tz::Asia::Tokyo, now)
+        .await
+        .unwrap();
+    // A write in progress while the backup runs: it holds SQLite's write lock and is not committed.
+    let mut writer = sqlx::SqliteConnection::connect(&format!("{url}?mode=rw"))
+        .await
+        .unwrap();
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut writer).await.unwrap();
+    sqlx::query("UPDATE municipalities SET name = 'half-done' WHERE code = '131016'")
+        .execute(&mut writer)
+        .await
+        .unwrap();
+
+    let copy = dir.path().join("copy.db");
+    let backup = yorisoi()
+        .args(["backup", "--to", copy.to_str().unwrap()])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(backup.status.success(), "{}", String::from_utf8_lossy(&backup.stderr));
+    sqlx::query("COMMIT").execute(&mut writer).await.unwrap();
+
+    // A second backup to the same file is refused and leaves the copy alone.
+    let again = yorisoi()
+        .args(["backup", "--to", copy.to_str().unwrap()])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+
+    // Restored in a new place (the server stopped), it opens and holds what was committed.
+    drop(server);
+    let restored_file = dir.path().join("restored.db");
+    std::fs::copy(&copy, &restored_file).unwrap();
+    let restored = store::Store::open(&format!("sqlite://{}", restored_file.display()), 1)
+        .await
+        .unwrap();
+    let municipality = restored.municipality_by_code("131016").await.unwrap().unwrap();
+    assert_eq!(
+        municipality.name, "千代田区",
+        "the write in progress is not in the copy"
+    );
+}
+
+#[test]
+fn backup_refuses_postgresql_and_points_to_its_own_tools() {
+    let Ok(url) = std::env::var("YORISOI_TEST_POSTGRES_URL") else {
+        eprintln!("PostgreSQL not configured: skipped");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let output = yorisoi()
+        .args(["backup", "--to", dir.path().join("pg.db").to_str().unwrap()])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("pg_dump"));
+}

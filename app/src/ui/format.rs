@@ -160,16 +160,28 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
                 problem_text(locale, invalid.problem)
             )
         }
+        AppError::Malformed(_) => td_string!(locale, errors.malformed).to_string(),
         AppError::Internal => td_string!(locale, errors.internal).to_string(),
         AppError::Request(_) => td_string!(locale, errors.request).to_string(),
     }
 }
 
-/// Renders a page's data, or sends a signed-out visitor to the login, or shows the error.
+/// Renders a page's data, or sends a signed-out visitor to the login, or shows the error (and
+/// the page answers with the error's status: 403 for a refused page, 404 for a record that is not
+/// the viewer's).
 pub fn signed_in<T>(result: Result<T, AppError>, render: impl FnOnce(T) -> AnyView) -> AnyView {
     match result {
         Ok(data) => render(data),
         Err(AppError::NotSignedIn) => view! { <leptos_router::components::Redirect path="/login" /> }.into_any(),
-        Err(error) => view! { <ErrorMessage error /> }.into_any(),
+        Err(error) => {
+            #[cfg(feature = "ssr")]
+            if let (Some(response), Ok(status)) = (
+                use_context::<leptos_axum::ResponseOptions>(),
+                axum::http::StatusCode::from_u16(error.status()),
+            ) {
+                response.set_status(status);
+            }
+            view! { <ErrorMessage error /> }.into_any()
+        }
     }
 }

@@ -212,6 +212,7 @@ pub fn series_name(locale: Locale, series: &str) -> String {
         "mr" => td_string!(locale, series.mr).to_string(),
         "varicella" => td_string!(locale, series.varicella).to_string(),
         "je" => td_string!(locale, series.je).to_string(),
+        "dt" => td_string!(locale, series.dt).to_string(),
         "mumps" => td_string!(locale, series.mumps).to_string(),
         "checkup-1m" => td_string!(locale, series.checkup_1m).to_string(),
         "checkup-3m" => td_string!(locale, series.checkup_3m).to_string(),

@@ -126,6 +126,26 @@ impl Store {
         })
     }
 
+    /// Writes a consistent copy of an SQLite database to a new file while the server runs
+    /// (`VACUUM INTO`: one read transaction, so it sees every committed write and none in
+    /// progress, and writers are not held up). The file must not exist yet. PostgreSQL is backed
+    /// up with its own tools (`pg_dump`), so this refuses it.
+    pub async fn backup_to(&self, file: &std::path::Path) -> Result<(), Error> {
+        if self.engine != Engine::Sqlite {
+            return Err(Error::Config(
+                "backup copies SQLite databases; back up PostgreSQL with pg_dump (see the README)".into(),
+            ));
+        }
+        if file.exists() {
+            return Err(Error::Conflict("backup_file_exists"));
+        }
+        let path = file
+            .to_str()
+            .ok_or_else(|| Error::Config("the backup path is not valid UTF-8".into()))?;
+        sqlx::query("VACUUM INTO ?").bind(path).execute(self.pool()).await?;
+        Ok(())
+    }
+
     /// Cheap liveness probe for the health endpoint.
     pub async fn ping(&self) -> Result<(), Error> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;

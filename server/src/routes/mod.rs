@@ -2,5 +2,6 @@
 
 pub mod assets;
 pub mod calendar;
+pub mod errors;
 pub mod figures;
 pub mod health;

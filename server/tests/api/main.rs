@@ -11,6 +11,7 @@ mod kept_tasks;
 mod pages;
 mod staff_access;
 mod staff_support;
+mod statuses;
 mod tasks;
 mod tenancy;
 mod timeline;

@@ -37,6 +37,19 @@ fn the_contract_example_answers_with_items_and_invalid_records() {
     assert_eq!(second["earliest"], "2026-04-11");
     assert_eq!(second["done_on"], Value::Null);
     assert_eq!(document["invalid_records"], Value::Array(vec![]));
+    // 二種混合 DT 2期, one dose: from reaching 11 (the day before the 11th birthday) to reaching 13,
+    // standard until reaching 12.
+    let dt = items.iter().find(|entry| entry["key"] == "dt-1").expect("dt-1");
+    assert_eq!(
+        [
+            &dt["earliest"],
+            &dt["recommended_from"],
+            &dt["recommended_until"],
+            &dt["latest"]
+        ],
+        ["2037-01-14", "2037-01-14", "2038-01-14", "2039-01-14"]
+    );
+    assert!(items.iter().all(|entry| entry["key"] != "dt-2"));
 }
 
 const TINY: &str = r#"

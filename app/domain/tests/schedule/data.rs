@@ -31,6 +31,7 @@ fn the_national_schedule_has_exactly_the_contract_keys() {
         ("mr", 2),
         ("varicella", 2),
         ("je", 4),
+        ("dt", 1),
         ("mumps", 2),
     ];
     for (series, doses) in numbered {
