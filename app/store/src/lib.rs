@@ -64,6 +64,10 @@ pub struct Store {
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// Why [`Store::backup_to`] refuses a PostgreSQL database.
+pub const BACKUP_NEEDS_SQLITE: &str =
+    "backup copies SQLite databases; back up PostgreSQL with pg_dump (see the README)";
+
 impl Store {
     /// Opens the database (creating an SQLite file and its folder on first start) and migrates it.
     pub async fn open(url: &str, max_connections: u32) -> Result<Self, Error> {
@@ -132,9 +136,7 @@ impl Store {
     /// up with its own tools (`pg_dump`), so this refuses it.
     pub async fn backup_to(&self, file: &std::path::Path) -> Result<(), Error> {
         if self.engine != Engine::Sqlite {
-            return Err(Error::Config(
-                "backup copies SQLite databases; back up PostgreSQL with pg_dump (see the README)".into(),
-            ));
+            return Err(Error::Config(BACKUP_NEEDS_SQLITE.into()));
         }
         if file.exists() {
             return Err(Error::Conflict("backup_file_exists"));

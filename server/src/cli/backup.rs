@@ -20,7 +20,7 @@ pub async fn run(settings: &Settings, args: &BackupArgs) -> ExitCode {
     let result = async {
         // Refused before anything is opened (or migrated).
         if store::Engine::of_url(&settings.database_url).map_err(|e| e.to_string())? != store::Engine::Sqlite {
-            return Err("backup copies SQLite databases; back up PostgreSQL with pg_dump (see the README)".to_owned());
+            return Err(store::BACKUP_NEEDS_SQLITE.to_owned());
         }
         let store = Store::open(&settings.database_url, 1)
             .await
