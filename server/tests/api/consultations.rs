@@ -541,7 +541,7 @@ async fn a_parent_opens_a_consultation_and_a_retried_message_is_stored_once_whil
         ("book_slot", Form::new().arg("consultation", id).arg("slot", "")),
     ] {
         let r: Result<Value, AppError> = app.send(&parent, endpoint, &form).await;
-        assert!(matches!(r, Err(AppError::Request(_))), "{endpoint}: {r:?}");
+        assert!(matches!(r, Err(AppError::Malformed(_))), "{endpoint}: {r:?}");
     }
     assert_eq!(
         my_consultations(&app, &parent).await.len(),
