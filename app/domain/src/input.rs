@@ -20,6 +20,9 @@ pub enum Problem {
     NotADate,
     #[error("date out of range")]
     DateOutOfRange,
+    /// A vaccine product kept only to finish a series begun on it (PCV15).
+    #[error("only to finish a series begun on it")]
+    OnlyToFinishSeries,
 }
 
 /// A refused input: which field and why.

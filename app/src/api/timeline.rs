@@ -339,11 +339,14 @@ pub async fn set_product(family: i64, child: i64, option: String, value: String)
     use super::context::{require_viewer, use_store};
     use domain::ids::ChildId;
     use domain::input::{Invalid, Problem};
+    use domain::schedule::Record;
     let viewer = require_viewer().await?;
     let family = family_for(&viewer, family)?;
     let store = use_store()?;
-    let record = store.family_record(viewer.municipality, family).await?;
-    let current = record
+    let today = super::context::today_for(&viewer).await?;
+    let loaded = load::family(&store, viewer.municipality, family, today).await?;
+    let current = loaded
+        .record
         .children
         .iter()
         .find(|c| c.id == ChildId(child))
@@ -352,6 +355,23 @@ pub async fn set_product(family: i64, child: i64, option: String, value: String)
     options
         .set(option.trim(), value.trim())
         .map_err(|_| Invalid::new("product", Problem::Malformed))?;
+    // PCV15 only finishes a series begun on it: the records of the child's timeline decide.
+    let sources = loaded
+        .timelines
+        .iter()
+        .find(|t| t.member == Member::Child(current.id))
+        .map(|t| t.sources.clone())
+        .unwrap_or_else(|| vec![Member::Child(current.id)]);
+    let records: Vec<Record> = loaded
+        .records
+        .iter()
+        .filter(|r| sources.contains(&r.member))
+        .filter_map(|r| loaded.schedule.key(&r.key).ok().map(|key| Record::new(key, r.done_on)))
+        .collect();
+    loaded
+        .schedule
+        .check_products(&options, &records)
+        .map_err(|_| Invalid::new("product", Problem::OnlyToFinishSeries))?;
     store
         .set_child_options(viewer.municipality, family, ChildId(child), &options)
         .await?;

@@ -124,6 +124,7 @@ fn problem_text(locale: Locale, problem: Problem) -> String {
         Problem::NotKana => td_string!(locale, errors.problem.not_kana).to_string(),
         Problem::NotADate => td_string!(locale, errors.problem.not_a_date).to_string(),
         Problem::DateOutOfRange => td_string!(locale, errors.problem.date_out_of_range).to_string(),
+        Problem::OnlyToFinishSeries => td_string!(locale, errors.problem.only_to_finish_series).to_string(),
     }
 }
 

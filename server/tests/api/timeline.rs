@@ -5,7 +5,8 @@ use crate::on_both;
 use app::api::families::FamilyView;
 use app::api::timeline::FamilyTimelineView;
 use app::error::AppError;
-use domain::schedule::Status;
+use domain::input::Problem;
+use domain::schedule::{PcvProduct, Status};
 use domain::timeline::Member;
 
 fn status(view: &FamilyTimelineView, key: &str) -> Status {
@@ -267,6 +268,24 @@ async fn a_birth_continues_the_timeline_as_the_childs_and_a_loss_ends_it_gently(
     assert!(
         matches!(r, Err(AppError::Invalid(ref i)) if i.field == "product"),
         "{r:?}"
+    );
+    // PCV15 only finishes a series begun on it before 2024-10-01: this child has no such dose.
+    let pcv15 = [
+        ("family", "0"),
+        ("child", child.as_str()),
+        ("option", "pcv"),
+        ("value", "pcv15"),
+    ];
+    let r: Result<(), AppError> = app.call_json(&parent, "set_product", &pcv15).await;
+    assert!(
+        matches!(r, Err(AppError::Invalid(ref i)) if i.field == "product" && i.problem == Problem::OnlyToFinishSeries),
+        "{r:?}"
+    );
+    let view: FamilyTimelineView = app.call_json(&parent, "timeline", &[("family", "0")]).await.unwrap();
+    assert_eq!(
+        view.timelines[0].options.map(|o| o.pcv),
+        Some(PcvProduct::Pcv20),
+        "the refused choice is not stored"
     );
 
     let neighbour = app.store.family_record(w.a.municipality, w.a.neighbour).await.unwrap();

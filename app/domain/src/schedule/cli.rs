@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 
-use super::definition::{Schedule, ScheduleError};
+use super::definition::{ProductRefused, Schedule, ScheduleError};
 use super::engine::plan;
 use super::key::KeyError;
 use super::subject::{OptionError, Options, Record, Subject, SubjectError};
@@ -46,6 +46,8 @@ pub enum InputError {
     Option { text: String, problem: OptionError },
     #[error("--schedule: {0}")]
     Schedule(ScheduleError),
+    #[error("--option: {0}")]
+    Product(ProductRefused),
 }
 
 /// Reads a date written exactly as YYYY-MM-DD; impossible dates such as 2026-02-30 are refused.
@@ -132,6 +134,9 @@ pub fn answer(request: &Request<'_>, default_today: NaiveDate) -> Result<String,
     for text in request.options {
         parse_option(&mut options, text)?;
     }
+    schedule
+        .check_products(&options, &records)
+        .map_err(InputError::Product)?;
     let timeline = plan(schedule, &subject, &records, &options, today);
     Ok(if request.json {
         render_json(&timeline)

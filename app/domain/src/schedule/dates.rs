@@ -83,6 +83,26 @@ pub fn preschool_year_start(birth: NaiveDate) -> NaiveDate {
     NaiveDate::from_ymd_opt(start.year() - 1, 4, 1).unwrap_or(NaiveDate::MIN)
 }
 
+/// The first day (April 1) of the fiscal year (年度: April 1 to March 31) that holds `date`.
+pub fn fiscal_year_start(date: NaiveDate) -> NaiveDate {
+    let year = if date.month() >= 4 {
+        date.year()
+    } else {
+        date.year() - 1
+    };
+    NaiveDate::from_ymd_opt(year, 4, 1).unwrap_or(if year < date.year() {
+        NaiveDate::MIN
+    } else {
+        NaiveDate::MAX
+    })
+}
+
+/// The last day (March 31) of the fiscal year that holds `date`.
+pub fn fiscal_year_end(date: NaiveDate) -> NaiveDate {
+    let start = fiscal_year_start(date);
+    NaiveDate::from_ymd_opt(start.year() + 1, 3, 31).unwrap_or(NaiveDate::MAX)
+}
+
 /// 最終月経初日 — the first day of the last menstrual period, 280 days (40w0d) before the due date.
 pub fn last_menstrual_period(due_date: NaiveDate) -> NaiveDate {
     add_days(due_date, -280)
@@ -112,6 +132,15 @@ mod tests {
     fn school_start_separates_april_first_from_april_second() {
         assert_eq!(school_start(date("2020-04-01")), date("2026-04-01"));
         assert_eq!(school_start(date("2020-04-02")), date("2027-04-01"));
+    }
+
+    #[test]
+    fn fiscal_years_run_from_april_first_to_march_thirty_first() {
+        assert_eq!(fiscal_year_start(date("2026-04-01")), date("2026-04-01"));
+        assert_eq!(fiscal_year_start(date("2026-03-31")), date("2025-04-01"));
+        assert_eq!(fiscal_year_start(date("2027-01-15")), date("2026-04-01"));
+        assert_eq!(fiscal_year_end(date("2026-04-01")), date("2027-03-31"));
+        assert_eq!(fiscal_year_end(date("2026-03-31")), date("2026-03-31"));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::key::{ItemKey, KeyError, SeriesKey};
 use super::point::{Gap, Point};
-use super::subject::{OptionError, ProductOption};
+use super::subject::{OptionError, Options, ProductOption, Record};
 
 const NATIONAL: &str = include_str!("../../schedules/national.toml");
 
@@ -119,6 +119,9 @@ pub(crate) struct Dose {
 pub(crate) struct Product {
     pub window: Option<Span>,
     pub dose_count: Option<usize>,
+    /// The product may be chosen only to finish a series whose first dose came before this day
+    /// (PCV15: begun before PCV20 became the routine product on 2024-10-01).
+    pub only_to_finish_series_begun_before: Option<NaiveDate>,
 }
 
 /// The numbers of the start-age rules (定期接種実施要領 第2の5): PCV, and the legacy Hib series.
@@ -170,6 +173,12 @@ pub(crate) struct Series {
     pub start_age: Option<StartAge>,
     /// Planned only for a child with a record of it (the legacy Hib series of the 4種混合 era).
     pub only_if_recorded: bool,
+    /// Series of products no longer used whose records count as doses of this one, in the order
+    /// given: `dpt-ipv` (4種混合) for 5種混合, `pcv13` for PCV.
+    pub counts_records_of: Vec<SeriesKey>,
+    /// A series whose doses also give this one's (5種混合 for the legacy Hib series): while it still
+    /// has doses to give, or once it has a record, this series plans no further doses.
+    pub superseded_by: Option<SeriesKey>,
 }
 
 impl Series {
@@ -212,6 +221,15 @@ pub struct Schedule {
     second_benefit_form: Option<SeriesKey>,
     series: Vec<Series>,
     raw: RawSchedule,
+}
+
+/// A product choice the rules do not allow for this child.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{option}={product} only finishes a series begun before {before}: this child has no {option} dose before then")]
+pub struct ProductRefused {
+    pub option: ProductOption,
+    pub product: &'static str,
+    pub before: NaiveDate,
 }
 
 /// Why a schedule file was refused.
@@ -261,6 +279,12 @@ pub enum SeriesProblem {
     ProductDoseCount(String),
     #[error("`start_age` needs branches, at least one primary dose each, and 1–255 slots")]
     StartAge,
+    #[error("superseded_by `{0}` is not another series of the schedule")]
+    SupersededBy(String),
+    #[error(
+        "counts_records_of `{0}` names a series of the schedule or of another series' records, or the series is a one-off item"
+    )]
+    CountsRecordsOf(String),
 }
 
 // The file format, as written: every field optional so an overlay can name only what it changes.
@@ -294,6 +318,8 @@ struct RawSeries {
     doses: Option<Vec<RawDose>>,
     start_age: Option<StartAge>,
     only_if_recorded: Option<bool>,
+    counts_records_of: Option<Vec<String>>,
+    superseded_by: Option<String>,
     /// Where it happens, when the municipality knows (e.g. a group checkup's venue). Shown, not planned with.
     place: Option<String>,
 }
@@ -303,6 +329,7 @@ struct RawSeries {
 struct RawProduct {
     window: Option<Span>,
     dose_count: Option<usize>,
+    only_to_finish_series_begun_before: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -345,6 +372,8 @@ impl RawSeries {
             doses,
             start_age,
             only_if_recorded,
+            counts_records_of,
+            superseded_by,
             place
         );
     }
@@ -445,6 +474,7 @@ impl Schedule {
         let key = ItemKey::parse_shape(text)?;
         let series = self
             .find(key.series())
+            .or_else(|| self.counting_records_of(key.series()))
             .ok_or_else(|| KeyError::UnknownSeries(text.to_owned()))?;
         match (series.one_off, key.is_one_off()) {
             (true, true) => Ok(key),
@@ -487,15 +517,57 @@ impl Schedule {
         }
     }
 
-    /// Every item key this schedule can produce, as stored (`checkup-1m`, `pcv-2`).
+    /// Every key a record of this schedule can have, as stored: the items it produces
+    /// (`checkup-1m`, `pcv-2`) and the doses of products no longer used that count toward them
+    /// (`dpt-ipv-1`, `pcv13-2`).
     pub fn item_keys(&self) -> Vec<String> {
         self.series
             .iter()
             .flat_map(|series| {
                 let count = if series.one_off { 1 } else { series.max_doses() };
-                (0..count).map(|index| series.item_key(index).to_string())
+                let own = (0..count).map(|index| series.item_key(index).to_string());
+                let legacy = series
+                    .counts_records_of
+                    .iter()
+                    .flat_map(move |legacy| (1..=count).map(move |dose| format!("{legacy}-{dose}")));
+                own.chain(legacy)
             })
             .collect()
+    }
+
+    /// Checks the product choices against the records: a product kept only to finish a series
+    /// begun on it (PCV15, before 2024-10-01) needs a dose of that series from before then.
+    pub fn check_products(&self, options: &Options, records: &[Record]) -> Result<(), ProductRefused> {
+        for series in &self.series {
+            let Some(option) = series.option else { continue };
+            let product = options.product(option);
+            let Some(before) = series
+                .products
+                .get(product)
+                .and_then(|chosen| chosen.only_to_finish_series_begun_before)
+            else {
+                continue;
+            };
+            let begun_before = records.iter().any(|record| {
+                let of = record.key.series();
+                (of == &series.key || series.counts_records_of.contains(of)) && record.done_on < before
+            });
+            if !begun_before {
+                return Err(ProductRefused {
+                    option,
+                    product,
+                    before,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The series whose doses the records of `legacy` (a product no longer used) count as.
+    pub(crate) fn counting_records_of(&self, legacy: &SeriesKey) -> Option<&Series> {
+        self.series
+            .iter()
+            .find(|series| series.counts_records_of.contains(legacy))
     }
 
     pub(crate) fn series(&self) -> &[Series] {
@@ -515,6 +587,25 @@ fn compile(raw: RawSchedule) -> Result<Schedule, ScheduleError> {
             return Err(ScheduleError::DuplicateSeries(entry.key.clone()));
         }
         series.push(compiled);
+    }
+    for entry in &series {
+        let fail = |problem| ScheduleError::Series {
+            series: entry.key.to_string(),
+            problem,
+        };
+        if let Some(other) = &entry.superseded_by
+            && (other == &entry.key || !series.iter().any(|s| &s.key == other))
+        {
+            return Err(fail(SeriesProblem::SupersededBy(other.to_string())));
+        }
+        for legacy in &entry.counts_records_of {
+            let taken = series
+                .iter()
+                .any(|s| &s.key == legacy || (s.key != entry.key && s.counts_records_of.contains(legacy)));
+            if taken || entry.one_off {
+                return Err(fail(SeriesProblem::CountsRecordsOf(legacy.to_string())));
+            }
+        }
     }
     let second_benefit_form = match &raw.second_benefit_form {
         None => None,
@@ -595,6 +686,13 @@ fn compile_series(raw: &RawSeries) -> Result<Series, ScheduleError> {
         doses,
         start_age: raw.start_age.clone(),
         only_if_recorded: raw.only_if_recorded.unwrap_or(false),
+        counts_records_of: raw
+            .counts_records_of
+            .iter()
+            .flatten()
+            .map(|key| SeriesKey::parse(key))
+            .collect::<Result<_, _>>()?,
+        superseded_by: raw.superseded_by.as_deref().map(SeriesKey::parse).transpose()?,
     })
 }
 
@@ -671,6 +769,7 @@ fn compile_products(
                 Product {
                     window: product.window,
                     dose_count: product.dose_count,
+                    only_to_finish_series_begun_before: product.only_to_finish_series_begun_before,
                 },
             ))
         })

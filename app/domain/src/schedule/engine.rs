@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 
 use super::dates::add_days;
 use super::definition::{Anchor, Dose, DoseRef, Schedule, Series, Span};
-use super::key::ItemKey;
+use super::key::{ItemKey, SeriesKey};
 use super::pcv;
 use super::subject::{Options, Record, Subject};
 use super::timeline::{InvalidRecord, Item, RecordProblem, Status, Timeline};
@@ -22,7 +22,7 @@ pub fn plan(
     today: NaiveDate,
 ) -> Timeline {
     let mut planner = Planner::new(schedule, subject, records, options, today);
-    let mut items = Vec::new();
+    let mut items: Vec<(usize, Item)> = Vec::new();
     for (order, series) in schedule.series().iter().enumerate() {
         let Some(anchor) = planner.anchor(series) else {
             continue;
@@ -36,6 +36,17 @@ pub fn plan(
         };
         items.extend(series_items.into_iter().map(|item| (order, item)));
     }
+    for series in schedule.series() {
+        if let Some(by) = &series.superseded_by
+            && superseding(schedule, by, &items, records)
+        {
+            for (_, item) in items.iter_mut().filter(|(_, item)| &item.series == &series.key) {
+                if item.done_on.is_none() {
+                    item.status = Status::NotNeeded;
+                }
+            }
+        }
+    }
     items.sort_by(|(order_a, a), (order_b, b)| {
         (a.recommended_from, a.latest, order_a, a.dose).cmp(&(b.recommended_from, b.latest, order_b, b.dose))
     });
@@ -43,6 +54,56 @@ pub fn plan(
         items: items.into_iter().map(|(_, item)| item).collect(),
         invalid_records: planner.invalid_records(),
     }
+}
+
+/// The item key each record counts for. Records of a series that counts the records of products
+/// no longer used (and of those products) are numbered by date, the same-day ones in the order
+/// written; every other record keeps its key.
+fn counted_keys(schedule: &Schedule, records: &[Record]) -> Vec<Option<ItemKey>> {
+    let mut keys: Vec<Option<ItemKey>> = records.iter().map(|record| Some(record.key.clone())).collect();
+    for series in schedule
+        .series()
+        .iter()
+        .filter(|series| !series.counts_records_of.is_empty())
+    {
+        let mut doses: Vec<(NaiveDate, u8, usize)> = records
+            .iter()
+            .enumerate()
+            .filter(|(_, record)| {
+                let of = record.key.series();
+                of == &series.key || series.counts_records_of.contains(of)
+            })
+            .map(|(index, record)| (record.done_on, record.key.dose(), index))
+            .collect();
+        if doses
+            .iter()
+            .all(|(_, _, index)| records[*index].key.series() == &series.key)
+        {
+            continue;
+        }
+        doses.sort();
+        for (place, (_, _, index)) in doses.into_iter().enumerate() {
+            // A record beyond the series' last dose counts for nothing: reported as not in the timeline.
+            keys[index] = (place < series.max_doses()).then(|| series.item_key(place));
+        }
+    }
+    keys
+}
+
+/// Whether the series `by` gives what a superseded series would: it has a record of its own, or
+/// the child began it on a product no longer used and it still has doses to give (the legacy Hib
+/// series ends once 5種混合 takes over: 事務連絡 2025-07-25).
+fn superseding(schedule: &Schedule, by: &SeriesKey, items: &[(usize, Item)], records: &[Record]) -> bool {
+    let legacy = schedule
+        .find(by)
+        .map(|series| series.counts_records_of.as_slice())
+        .unwrap_or_default();
+    let own = records.iter().any(|record| record.key.series() == by);
+    let begun_on_legacy = records.iter().any(|record| legacy.contains(record.key.series()));
+    let remaining = items
+        .iter()
+        .any(|(_, item)| &item.series == by && matches!(item.status, Status::Upcoming | Status::Due | Status::Overdue));
+    own || (begun_on_legacy && remaining)
 }
 
 /// The date a series counts from, and whether it is itself a projection (the due date standing
@@ -152,6 +213,9 @@ pub(crate) struct Planner<'a> {
     options: &'a Options,
     pub today: NaiveDate,
     verdicts: Vec<Verdict>,
+    /// The item each record is a dose of: its own key, or for a series that counts the records of
+    /// products no longer used, its place among all of them by date (4種混合 ×2 then 5種混合 → #3).
+    counts_as: Vec<Option<ItemKey>>,
     live: Vec<LiveDose>,
 }
 
@@ -195,6 +259,7 @@ impl<'a> Planner<'a> {
             options,
             today,
             verdicts,
+            counts_as: counted_keys(schedule, records),
             live,
         }
     }
@@ -232,7 +297,9 @@ impl<'a> Planner<'a> {
             .records
             .iter()
             .enumerate()
-            .filter(|(index, record)| &record.key == key && self.verdicts[*index] == Verdict::Pending)
+            .filter(|(index, _)| {
+                self.counts_as[*index].as_ref() == Some(key) && self.verdicts[*index] == Verdict::Pending
+            })
             .map(|(index, record)| (index, record.done_on))
             .collect();
         found.sort_by_key(|(_, date)| *date);

@@ -14,7 +14,7 @@ mod point;
 mod subject;
 mod timeline;
 
-pub use definition::{Kind, Schedule, ScheduleError, SeriesProblem};
+pub use definition::{Kind, ProductRefused, Schedule, ScheduleError, SeriesProblem};
 pub use engine::plan;
 pub use key::{ItemKey, KeyError, SeriesKey};
 pub use subject::{OptionError, Options, PcvProduct, ProductOption, Record, RotaProduct, Subject, SubjectError};

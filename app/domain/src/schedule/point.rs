@@ -27,6 +27,10 @@ enum Base {
     SchoolStart,
     /// April 1 a year before the school start.
     PreschoolYearStart,
+    /// April 1 of the fiscal year (年度) in which N歳に達した日 falls.
+    FiscalYearStartOfAge(u32),
+    /// March 31 of the fiscal year in which N歳に達した日 falls.
+    FiscalYearEndOfAge(u32),
     /// A calendar date, whatever the anchor.
     Date(NaiveDate),
 }
@@ -40,6 +44,8 @@ impl Point {
             Base::YearsReached(years) => dates::years_reached(anchor, years),
             Base::SchoolStart => dates::school_start(anchor),
             Base::PreschoolYearStart => dates::preschool_year_start(anchor),
+            Base::FiscalYearStartOfAge(years) => dates::fiscal_year_start(dates::years_reached(anchor, years)),
+            Base::FiscalYearEndOfAge(years) => dates::fiscal_year_end(dates::years_reached(anchor, years)),
             Base::Date(date) => date,
         };
         dates::add_days(base, self.offset_days)
@@ -63,7 +69,7 @@ impl SyntaxError {
     }
 }
 
-const POINT_SYNTAX: &str = "a point such as \"42d\", \"6w0d\", \"2m\", \"1y\", \"school_start-1d\" or \"2027-03-31\"";
+const POINT_SYNTAX: &str = "a point such as \"42d\", \"6w0d\", \"2m\", \"1y\", \"school_start-1d\", \"fiscal_year_start(5y)\" or \"2027-03-31\"";
 const GAP_SYNTAX: &str = "an interval such as \"27d\" or \"6m\"";
 
 fn number(text: &str) -> Option<u32> {
@@ -96,10 +102,24 @@ impl FromStr for Point {
         let base = match base_text {
             "school_start" => Base::SchoolStart,
             "preschool_year_start" => Base::PreschoolYearStart,
-            _ => parse_base(base_text).ok_or_else(error)?,
+            _ => parse_fiscal_year(base_text)
+                .or_else(|| parse_base(base_text))
+                .ok_or_else(error)?,
         };
         Ok(Point { base, offset_days })
     }
+}
+
+/// `fiscal_year_start(5y)` / `fiscal_year_end(5y)`: the fiscal year in which an age is reached.
+fn parse_fiscal_year(text: &str) -> Option<Base> {
+    let years = |inner: &str| inner.strip_suffix("y)").and_then(number);
+    if let Some(inner) = text.strip_prefix("fiscal_year_start(") {
+        return years(inner).map(Base::FiscalYearStartOfAge);
+    }
+    if let Some(inner) = text.strip_prefix("fiscal_year_end(") {
+        return years(inner).map(Base::FiscalYearEndOfAge);
+    }
+    None
 }
 
 fn parse_base(text: &str) -> Option<Base> {
@@ -130,6 +150,8 @@ impl fmt::Display for Point {
             Base::YearsReached(years) => write!(f, "{years}y")?,
             Base::SchoolStart => f.write_str("school_start")?,
             Base::PreschoolYearStart => f.write_str("preschool_year_start")?,
+            Base::FiscalYearStartOfAge(years) => write!(f, "fiscal_year_start({years}y)")?,
+            Base::FiscalYearEndOfAge(years) => write!(f, "fiscal_year_end({years}y)")?,
             Base::Date(date) => write!(f, "{date}")?,
         }
         match self.offset_days {
@@ -215,6 +237,9 @@ mod tests {
             "school_start",
             "school_start-1d",
             "18m+1d",
+            "fiscal_year_start(5y)",
+            "fiscal_year_end(5y)",
+            "fiscal_year_end(5y)-1d",
             "2027-03-31",
         ] {
             let point: Point = text.parse().expect("valid point");
@@ -230,7 +255,22 @@ mod tests {
 
     #[test]
     fn malformed_points_and_gaps_are_refused() {
-        for text in ["", "m", "2", "2x", "-1d", "2m+", "2m+1", "1w", "w1d", "school"] {
+        for text in [
+            "",
+            "m",
+            "2",
+            "2x",
+            "-1d",
+            "2m+",
+            "2m+1",
+            "1w",
+            "w1d",
+            "school",
+            "fiscal_year_start(5)",
+            "fiscal_year_start(5m)",
+            "fiscal_year_end()",
+            "fiscal_year(5y)",
+        ] {
             assert!(text.parse::<Point>().is_err(), "{text} should be refused");
         }
         for text in ["", "d", "27", "1y", "-3d"] {

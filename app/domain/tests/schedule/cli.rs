@@ -318,3 +318,28 @@ fn the_parsers_read_one_argument_each() {
     parse_option(&mut options, "rota=pentavalent").expect("a product");
     assert_eq!(options.rota, RotaProduct::Pentavalent);
 }
+
+#[test]
+fn pcv15_is_refused_for_a_series_not_begun_on_it() {
+    let options = ["pcv=pcv15".to_owned()];
+    let refused = ask(Request {
+        birth_date: Some("2026-01-15"),
+        options: &options,
+        ..Request::default()
+    })
+    .expect_err("no PCV dose before 2024-10-01");
+    assert!(matches!(refused, InputError::Product(_)), "{refused:?}");
+    assert_eq!(
+        refused.to_string(),
+        "--option: pcv=pcv15 only finishes a series begun before 2024-10-01: this child has no pcv dose before then"
+    );
+    let done = ["pcv-1=2024-08-09".to_owned()];
+    let allowed = json(Request {
+        birth_date: Some("2024-06-10"),
+        today: Some("2024-09-01"),
+        done: &done,
+        options: &options,
+        ..Request::default()
+    });
+    assert_eq!(allowed["invalid_records"], Value::Array(vec![]));
+}

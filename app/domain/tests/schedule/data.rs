@@ -4,7 +4,8 @@
 use std::collections::BTreeSet;
 
 use domain::schedule::{
-    ItemKey, KeyError, Kind, Options, RotaProduct, Schedule, ScheduleError, SeriesProblem, Subject, plan,
+    ItemKey, KeyError, Kind, Options, Record, RotaProduct, Schedule, ScheduleError, SeriesProblem, Status, Subject,
+    plan,
 };
 
 use super::{date, item};
@@ -101,10 +102,27 @@ fn item_keys_are_every_key_a_plan_can_produce_and_only_narrows_to_kinds() {
         rota: RotaProduct::Pentavalent,
         ..Options::default()
     };
-    // Everything a newborn's plan shows, and the legacy Hib series, planned only once recorded.
+    // Everything a newborn's plan shows, the legacy Hib series, planned only once recorded, and
+    // the records of products no longer used (4種混合, PCV13), which count toward their successors.
     let born = born_keys(Schedule::national(), pentavalent);
     let only_recorded: Vec<&String> = all.difference(&born).collect();
-    assert_eq!(only_recorded, ["hib-1", "hib-2", "hib-3", "hib-4"]);
+    assert_eq!(
+        only_recorded,
+        [
+            "dpt-ipv-1",
+            "dpt-ipv-2",
+            "dpt-ipv-3",
+            "dpt-ipv-4",
+            "hib-1",
+            "hib-2",
+            "hib-3",
+            "hib-4",
+            "pcv13-1",
+            "pcv13-2",
+            "pcv13-3",
+            "pcv13-4"
+        ]
+    );
     assert!(born.is_subset(&all));
 
     let kinds = [Kind::Checkup, Kind::HomeVisit];
@@ -290,4 +308,84 @@ fn malformed_series_are_refused_with_the_problem() {
     for (text, expected) in table {
         assert_eq!(series_problem(text), expected, "{text}");
     }
+}
+
+/// A city that examines the children who turn 5 during the fiscal year (年度). 5歳に達した日 is the
+/// day before the 5th birthday, so a child born on April 1 belongs to the year before one born on
+/// April 2 — like the school year.
+const FIVE_BY_FISCAL_YEAR: &str = r#"
+extends = "national"
+[[series]]
+key = "checkup-5y"
+window = ["fiscal_year_start(5y)", "fiscal_year_end(5y)"]
+"#;
+
+#[test]
+fn the_five_year_checkup_can_follow_the_fiscal_year_in_which_a_child_turns_five() {
+    let city = Schedule::national()
+        .overlay(FIVE_BY_FISCAL_YEAR)
+        .expect("a valid overlay");
+    let table = [
+        // (birth, earliest, latest)
+        ("2021-04-01", "2025-04-01", "2026-03-31"),
+        ("2021-04-02", "2026-04-01", "2027-03-31"),
+        ("2021-10-15", "2026-04-01", "2027-03-31"),
+        ("2022-03-31", "2026-04-01", "2027-03-31"),
+        // Born on Feb 29: reaches 5 on Feb 28, 2025, in FY2024.
+        ("2020-02-29", "2024-04-01", "2025-03-31"),
+    ];
+    for (birth, earliest, latest) in table {
+        let found = plan(
+            &city,
+            &Subject::child(date(birth)),
+            &[],
+            &Options::default(),
+            date("2024-01-01"),
+        );
+        let checkup = found.item("checkup-5y").expect("a 5-year checkup");
+        assert_eq!(
+            (checkup.earliest, checkup.latest),
+            (date(earliest), date(latest)),
+            "born {birth}"
+        );
+        assert_eq!(checkup.recommended_from, checkup.earliest);
+        assert_eq!(checkup.recommended_until, checkup.latest);
+    }
+    // The national default stays at about age 5: from reaching 5 to reaching 6.
+    let national = plan(
+        Schedule::national(),
+        &Subject::child(date("2021-04-02")),
+        &[],
+        &Options::default(),
+        date("2024-01-01"),
+    );
+    let checkup = national.item("checkup-5y").expect("a 5-year checkup");
+    assert_eq!(
+        (checkup.earliest, checkup.latest),
+        (date("2026-04-01"), date("2027-04-01"))
+    );
+}
+
+#[test]
+fn a_checkup_done_in_its_fiscal_year_counts_and_one_after_it_does_not() {
+    let city = Schedule::national()
+        .overlay(FIVE_BY_FISCAL_YEAR)
+        .expect("a valid overlay");
+    let ask = |done_on: &str| {
+        plan(
+            &city,
+            &Subject::child(date("2021-04-01")),
+            &[Record::new(city.key("checkup-5y").expect("a key"), date(done_on))],
+            &Options::default(),
+            date("2026-06-01"),
+        )
+    };
+    // Before the 5th birthday, in the fiscal year: counts.
+    assert_eq!(
+        ask("2025-10-01").item("checkup-5y").map(|i| i.status),
+        Some(Status::Completed)
+    );
+    let late = ask("2026-04-01");
+    assert_eq!(late.item("checkup-5y").map(|i| i.status), Some(Status::Missed));
+    assert_eq!(late.invalid_records.len(), 1);
 }

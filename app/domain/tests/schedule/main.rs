@@ -6,6 +6,7 @@ mod data;
 mod dates;
 mod hib;
 mod kept_tasks;
+mod legacy;
 mod live;
 mod pcv;
 mod pregnancy;

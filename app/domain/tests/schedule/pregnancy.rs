@@ -202,3 +202,39 @@ fn the_second_benefit_form_is_handed_out_at_the_eighth_month_interview() {
         Some("interview-8m")
     );
 }
+
+/// Due 2026-09-01 (0w0d 2025-11-25): 7か月 begins at 24w0d = 2026-05-12, 8か月 at 28w0d = 2026-06-09.
+#[test]
+fn the_eighth_month_interview_counts_from_the_seventh_month() {
+    let early = timeline(pregnancy(), "2026-05-20", &[("interview-8m", "2026-05-12")]);
+    assert_eq!(status(&early, "interview-8m"), Status::Completed);
+    let entry = item(&early, "interview-8m");
+    assert_eq!(entry.earliest, date("2026-05-12"));
+    // The standard period is still the 8th month, so a reminder is not sent before it.
+    assert_eq!(entry.recommended_from, date("2026-06-09"));
+    let too_early = timeline(pregnancy(), "2026-05-20", &[("interview-8m", "2026-05-11")]);
+    assert_eq!(status(&too_early, "interview-8m"), Status::Upcoming);
+    assert_eq!(
+        refusal(&too_early, "interview-8m"),
+        "before its earliest valid date, 2026-05-12"
+    );
+}
+
+#[test]
+fn a_municipality_sets_its_own_start_for_the_eighth_month_interview() {
+    let city = Schedule::national()
+        .overlay("extends = \"national\"\n[[series]]\nkey = \"interview-8m\"\nwindow = [\"26w0d\", \"41w6d\"]\n")
+        .expect("a valid overlay");
+    let found = plan(
+        &city,
+        &pregnancy(),
+        &records(&[("interview-8m", "2026-05-25")]),
+        &Options::default(),
+        date("2026-06-01"),
+    );
+    assert_eq!(item(&found, "interview-8m").earliest, date("2026-05-26"));
+    assert_eq!(
+        refusal(&found, "interview-8m"),
+        "before its earliest valid date, 2026-05-26"
+    );
+}
