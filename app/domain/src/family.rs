@@ -41,6 +41,8 @@ pub struct Pregnancy {
     pub due_date: NaiveDate,
     /// 妊娠届出日
     pub notified_on: NaiveDate,
+    /// 心拍確認日, when on file: it opens the first 支援給付 claim (else the notification stands in).
+    pub heartbeat_on: Option<NaiveDate>,
     pub fetuses: u8,
     pub outcome: PregnancyOutcome,
     pub ended_on: Option<NaiveDate>,
@@ -278,6 +280,7 @@ mod tests {
             id: PregnancyId(1),
             due_date: d(due),
             notified_on: d("2026-05-01"),
+            heartbeat_on: None,
             fetuses: 1,
             outcome,
             ended_on: None,

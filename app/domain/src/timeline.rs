@@ -171,6 +171,7 @@ mod tests {
             id: PregnancyId(id),
             due_date: d(due),
             notified_on: d("2026-01-10"),
+            heartbeat_on: None,
             fetuses: 1,
             outcome,
             ended_on: ended.map(d),

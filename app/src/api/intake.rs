@@ -113,6 +113,7 @@ pub async fn register_pregnancy(input: NotificationForm) -> Result<i64, AppError
     let pregnancy = NewPregnancy {
         due_date,
         notified_on,
+        heartbeat_on: None,
         fetuses,
     };
     store

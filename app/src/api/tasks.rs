@@ -137,10 +137,12 @@ pub mod load {
             Scope::All => TaskFamilies::All,
         };
         let mut sources = store.task_sources(municipality, among, &schedule.item_keys()).await?;
+        let mut claims = store.benefit_claims_among(municipality, among).await?;
         let mut tasks = Vec::new();
         for family in &sources.families {
             let records = sources.records.remove(&family.id).unwrap_or_default();
             let visits = sources.visits.remove(&family.id).unwrap_or_default();
+            let claims = claims.remove(&family.id).unwrap_or_default();
             let timelines = family_timelines(&schedule, family, &records, today);
             let facts = FamilyFacts {
                 family: family.id,
@@ -148,6 +150,8 @@ pub mod load {
                 site: family.site,
                 timelines: &timelines,
                 visits: &visits,
+                pregnancies: &family.pregnancies,
+                claims: &claims,
             };
             tasks.extend(family_tasks(&facts, today).into_iter().filter(|t| scope.includes(t)));
         }
@@ -214,6 +218,7 @@ pub mod load {
             .task_sources(municipality, TaskFamilies::Stale, &schedule.item_keys())
             .await?;
         let families: HashMap<FamilyId, _> = sources.families.iter().map(|f| (f.id, f)).collect();
+        let mut claims = store.benefit_claims_among(municipality, TaskFamilies::Stale).await?;
         let mut reviews: HashMap<FamilyId, Vec<KeptTask>> = HashMap::new();
         for plan in store.active_plans_among(municipality, TaskFamilies::Stale).await? {
             if families.contains_key(&plan.family) {
@@ -248,6 +253,7 @@ pub mod load {
                 if let Some(family) = families.get(&s.family) {
                     let records = sources.records.remove(&s.family).unwrap_or_default();
                     let visits = sources.visits.remove(&s.family).unwrap_or_default();
+                    let claims = claims.remove(&s.family).unwrap_or_default();
                     let timelines = family_timelines(&schedule, family, &records, today);
                     tasks = kept_family_tasks(&FamilyFacts {
                         family: family.id,
@@ -255,6 +261,8 @@ pub mod load {
                         site: family.site,
                         timelines: &timelines,
                         visits: &visits,
+                        pregnancies: &family.pregnancies,
+                        claims: &claims,
                     });
                     tasks.extend(reviews.remove(&s.family).unwrap_or_default());
                     tasks.extend(waiting.remove(&s.family).unwrap_or_default());

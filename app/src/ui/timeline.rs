@@ -208,6 +208,8 @@ pub fn series_name(locale: Locale, series: &str) -> String {
         "dpt-ipv-hib" => td_string!(locale, series.dpt_ipv_hib).to_string(),
         "pcv" => td_string!(locale, series.pcv).to_string(),
         "hib" => td_string!(locale, series.hib).to_string(),
+        "dpt-ipv" => td_string!(locale, series.dpt_ipv).to_string(),
+        "pcv13" => td_string!(locale, series.pcv13).to_string(),
         "bcg" => td_string!(locale, series.bcg).to_string(),
         "mr" => td_string!(locale, series.mr).to_string(),
         "varicella" => td_string!(locale, series.varicella).to_string(),

@@ -355,6 +355,7 @@ impl Store {
                             &NewPregnancy {
                                 due_date,
                                 notified_on,
+                                heartbeat_on: None,
                                 fetuses: 1,
                             },
                             now,
@@ -378,6 +379,7 @@ impl Store {
                             &NewPregnancy {
                                 due_date: days_after(birth_date, n % 10),
                                 notified_on,
+                                heartbeat_on: None,
                                 fetuses: 1,
                             },
                             now,

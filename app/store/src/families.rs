@@ -17,6 +17,8 @@ pub struct NewFamily<'a> {
 pub struct NewPregnancy {
     pub due_date: NaiveDate,
     pub notified_on: NaiveDate,
+    /// 心拍確認日, if known.
+    pub heartbeat_on: Option<NaiveDate>,
     pub fetuses: u8,
 }
 
@@ -34,6 +36,7 @@ pub(crate) struct PregnancyRow {
     family_id: i64,
     due_date: String,
     notified_on: String,
+    heartbeat_on: Option<String>,
     fetuses: i64,
     outcome: String,
     ended_on: Option<String>,
@@ -47,6 +50,7 @@ impl PregnancyRow {
                 id: PregnancyId(self.id),
                 due_date: time::parse_date(&self.due_date)?,
                 notified_on: time::parse_date(&self.notified_on)?,
+                heartbeat_on: time::parse_opt_date(self.heartbeat_on.as_deref())?,
                 fetuses: u8::try_from(self.fetuses).map_err(|_| Error::Corrupt("fetuses".into()))?,
                 outcome: PregnancyOutcome::parse(&self.outcome)
                     .ok_or_else(|| Error::Corrupt(format!("outcome {:?}", self.outcome)))?,
@@ -92,7 +96,8 @@ impl ChildRow {
 /// id, municipality, site, site name, family name, kana.
 type FamilyHeadRow = (i64, i64, Option<i64>, Option<String>, String, String);
 
-pub(crate) const PREGNANCY_COLUMNS: &str = "id, family_id, due_date, notified_on, fetuses, outcome, ended_on";
+pub(crate) const PREGNANCY_COLUMNS: &str =
+    "id, family_id, due_date, notified_on, heartbeat_on, fetuses, outcome, ended_on";
 pub(crate) const CHILD_COLUMNS: &str = "id, family_id, pregnancy_id, name, name_kana, birth_date, sex, product_options";
 
 impl Store {
@@ -150,8 +155,8 @@ impl Store {
         self.require_family(municipality, family).await?;
         let mut tx = self.begin_write().await?;
         let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO pregnancies (municipality_id, family_id, due_date, notified_on, fetuses, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO pregnancies (municipality_id, family_id, due_date, notified_on, fetuses, created_at, heartbeat_on) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(municipality.0)
         .bind(family.0)
@@ -159,6 +164,7 @@ impl Store {
         .bind(time::date(pregnancy.notified_on))
         .bind(i32::from(pregnancy.fetuses))
         .bind(time::instant(now))
+        .bind(pregnancy.heartbeat_on.map(time::date))
         .fetch_one(&mut *tx)
         .await?;
         crate::tasks::mark_stale(&mut tx, family).await?;

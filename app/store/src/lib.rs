@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod benefits;
 pub mod caseload;
 pub mod consultations;
 pub mod demo;

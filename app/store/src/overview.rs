@@ -6,6 +6,7 @@ use crate::{Error, Store, time};
 use chrono::NaiveDate;
 use domain::family::FamilyRecord;
 use domain::ids::{AccountId, ChildId, FamilyId, MunicipalityId, PregnancyId, SiteId};
+use domain::support::benefit::ReceivedClaim;
 use domain::timeline::{Member, MemberRecord};
 use std::collections::HashMap;
 
@@ -293,6 +294,34 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// The 支援給付 claims received by the families the task list reads, by family.
+    pub async fn benefit_claims_among(
+        &self,
+        municipality: MunicipalityId,
+        among: TaskFamilies,
+    ) -> Result<HashMap<FamilyId, Vec<ReceivedClaim>>, Error> {
+        let sql = format!(
+            "SELECT family_id, pregnancy_id, claim, received_on FROM benefit_claims \
+             WHERE municipality_id = $1{} ORDER BY family_id, pregnancy_id, claim",
+            among.filter("family_id")
+        );
+        let rows: Vec<crate::benefits::ClaimRow> = bound_query(&sql, municipality, among.bound())
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(sqlx::FromRow::from_row)
+            .collect::<Result<_, _>>()?;
+        let mut claims: HashMap<FamilyId, Vec<ReceivedClaim>> = HashMap::new();
+        for row in rows {
+            let family = FamilyId(row.0);
+            claims
+                .entry(family)
+                .or_default()
+                .push(crate::benefits::received_claim(row)?);
+        }
+        Ok(claims)
     }
 
     /// Every pregnancy notification, with whether its notification interview took place.

@@ -124,6 +124,7 @@ async fn pregnancy(store: &Store, m: MunicipalityId, f: FamilyId, notified_on: &
             &NewPregnancy {
                 due_date: d(due_date),
                 notified_on: d(notified_on),
+                heartbeat_on: None,
                 fetuses: 1,
             },
             now(),
@@ -203,6 +204,7 @@ async fn a_family_record_holds_its_pregnancies_and_children(store: support::Db) 
             &NewPregnancy {
                 due_date: d("2026-06-01"),
                 notified_on: d("2025-11-20"),
+                heartbeat_on: None,
                 fetuses: 1,
             },
             now(),
@@ -216,6 +218,7 @@ async fn a_family_record_holds_its_pregnancies_and_children(store: support::Db) 
             &NewPregnancy {
                 due_date: d("2027-05-10"),
                 notified_on: d("2026-10-01"),
+                heartbeat_on: None,
                 fetuses: 2,
             },
             now(),
@@ -263,6 +266,7 @@ async fn a_family_of_another_municipality_is_not_found(store: support::Db) {
     let p = NewPregnancy {
         due_date: d("2027-01-01"),
         notified_on: d("2026-06-01"),
+        heartbeat_on: None,
         fetuses: 1,
     };
     assert!(matches!(
@@ -290,6 +294,7 @@ async fn the_caseload_lists_only_the_municipality_and_searches_names_and_kana(st
             &NewPregnancy {
                 due_date: d("2027-03-01"),
                 notified_on: d("2026-09-01"),
+                heartbeat_on: None,
                 fetuses: 1,
             },
             now(),
@@ -3185,6 +3190,129 @@ async fn each_caseload_filter_lists_exactly_its_families_and_combines_with_the_o
     assert_eq!(row(CaseloadFilter::search("いとう"), cleared).await.flags, []);
 }
 
+async fn benefit_claims_are_recorded_once_per_claim_corrected_in_place_and_stay_in_their_family(store: support::Db) {
+    use domain::support::benefit::{BenefitClaim, ReceivedClaim};
+    let a = municipality(&store, "100001").await;
+    let b = municipality(&store, "100002").await;
+    let nurse = staff(&store, a, "nurse@example.jp", Role::Coordinator).await;
+    let f = family(&store, a, "佐藤", "サトウ").await;
+    let other = family(&store, a, "鈴木", "スズキ").await;
+    // The heartbeat's date is kept with the pregnancy.
+    let p = store
+        .add_pregnancy(
+            a,
+            f,
+            &NewPregnancy {
+                due_date: d("2027-03-01"),
+                notified_on: d("2026-08-01"),
+                heartbeat_on: Some(d("2026-07-20")),
+                fetuses: 2,
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    let record = store.family_record(a, f).await.unwrap();
+    assert_eq!(record.pregnancies[0].heartbeat_on, Some(d("2026-07-20")));
+    // The families' tasks kept (with none), so that nothing is stale.
+    let stale: Vec<_> = store
+        .stale_families(a, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| (s, vec![]))
+        .collect();
+    store.keep_tasks(a, &stale).await.unwrap();
+    assert_eq!(store.stale_task_count(a).await.unwrap(), 0);
+
+    store
+        .record_benefit_claim(
+            a,
+            f,
+            &ReceivedClaim {
+                pregnancy: p,
+                claim: BenefitClaim::First,
+                received_on: d("2026-08-01"),
+            },
+            nurse,
+            now(),
+        )
+        .await
+        .unwrap();
+    // Recording the same claim again corrects its day; the other claim is its own row.
+    store
+        .record_benefit_claim(
+            a,
+            f,
+            &ReceivedClaim {
+                pregnancy: p,
+                claim: BenefitClaim::First,
+                received_on: d("2026-08-03"),
+            },
+            nurse,
+            now(),
+        )
+        .await
+        .unwrap();
+    store
+        .record_benefit_claim(
+            a,
+            f,
+            &ReceivedClaim {
+                pregnancy: p,
+                claim: BenefitClaim::Second,
+                received_on: d("2026-11-20"),
+            },
+            nurse,
+            now(),
+        )
+        .await
+        .unwrap();
+    let claims = store.benefit_claims(a, f).await.unwrap();
+    assert_eq!(
+        claims,
+        [
+            ReceivedClaim {
+                pregnancy: p,
+                claim: BenefitClaim::First,
+                received_on: d("2026-08-03"),
+            },
+            ReceivedClaim {
+                pregnancy: p,
+                claim: BenefitClaim::Second,
+                received_on: d("2026-11-20"),
+            },
+        ]
+    );
+    // The family's tasks are kept anew.
+    assert_eq!(store.stale_task_count(a).await.unwrap(), 1);
+    let among = store.benefit_claims_among(a, TaskFamilies::All).await.unwrap();
+    assert_eq!(among.get(&f), Some(&claims));
+    assert!(!among.contains_key(&other));
+    // Another family's or another municipality's pregnancy is not found, and nothing is written.
+    for (m, fam) in [(a, other), (b, f)] {
+        assert!(matches!(
+            store
+                .record_benefit_claim(
+                    m,
+                    fam,
+                    &ReceivedClaim {
+                        pregnancy: p,
+                        claim: BenefitClaim::First,
+                        received_on: d("2026-08-05")
+                    },
+                    nurse,
+                    now()
+                )
+                .await,
+            Err(store::Error::NotFound)
+        ));
+    }
+    assert!(store.benefit_claims(a, other).await.unwrap().is_empty());
+    assert!(store.benefit_claims(b, f).await.unwrap().is_empty());
+    assert_eq!(store.benefit_claims(a, f).await.unwrap(), claims);
+}
+
 contract_tests!(
     the_task_sources_read_only_the_scope_s_families_and_the_keys_asked_for,
     guessing_invitation_codes_is_slowed_down_per_address,
@@ -3221,4 +3349,5 @@ contract_tests!(
     booking_a_slot_moves_the_booking_and_never_takes_someone_elses,
     of_ten_simultaneous_bookings_of_one_slot_exactly_one_wins,
     simultaneous_sends_and_retries_are_each_stored_once,
+    benefit_claims_are_recorded_once_per_claim_corrected_in_place_and_stay_in_their_family,
 );

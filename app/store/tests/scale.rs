@@ -99,6 +99,8 @@ async fn the_scale_seeder_fills_a_municipality_the_store_reads_as_its_own(store:
                 site: f.site,
                 timelines: &timelines,
                 visits: &family_visits,
+                pregnancies: &f.pregnancies,
+                claims: &[],
             },
             today(),
         )

@@ -304,6 +304,7 @@ pub async fn new_family(store: &Store, municipality: MunicipalityId, name: &str,
             &NewPregnancy {
                 due_date: due,
                 notified_on: notified,
+                heartbeat_on: None,
                 fetuses: 1,
             },
             Utc::now(),

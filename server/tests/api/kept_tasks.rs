@@ -61,7 +61,8 @@ const DUE_IN_AUTUMN: usize = 6;
 const PAGE: i64 = 7;
 
 /// The kept list is also read on later days, which it claims to answer without planning again.
-const LATER_DAYS: [i64; 3] = [0, 1, 45];
+/// (700 days on, the first 支援給付 claims of this year's notifications near their deadline.)
+const LATER_DAYS: [i64; 4] = [0, 1, 45, 700];
 
 /// The municipality's today at noon, a second later at every change: every change, and every
 /// refresh, falls on the same day whenever the test runs.
@@ -235,6 +236,7 @@ async fn town(store: &Store, code: &str, hash: &str, rng: &mut StdRng, clock: &m
                 &NewPregnancy {
                     due_date: born + Duration::days(5),
                     notified_on: born - Duration::days(220),
+                    heartbeat_on: None,
                     fetuses: 1,
                 },
                 clock.tick(),
@@ -352,6 +354,7 @@ async fn pregnancy(store: &Store, m: MunicipalityId, family: FamilyId, due: Naiv
             &NewPregnancy {
                 due_date: due,
                 notified_on: notified_on(due, clock.today),
+                heartbeat_on: None,
                 fetuses: 1,
             },
             clock.tick(),
@@ -460,6 +463,11 @@ enum Change {
         consultation: i64,
         outcome: Outcome,
     },
+    Claim {
+        pregnancy: PregnancyId,
+        claim: domain::support::benefit::BenefitClaim,
+        on: NaiveDate,
+    },
 }
 
 impl Change {
@@ -469,7 +477,8 @@ impl Change {
 }
 
 /// Every kind of [`Change`]: the random test makes each at least once.
-const EVERY_CHANGE: [&str; 16] = [
+const EVERY_CHANGE: [&str; 17] = [
+    "Claim",
     "Record",
     "RemoveRecord",
     "Pregnancy",
@@ -654,6 +663,13 @@ async fn draw_change(store: &Store, town: &Town, family: Family, rng: &mut StdRn
             assignee: someone(rng),
         });
     }
+    if let Some(p) = pregnancies.choose(rng).filter(|_| rng.gen_ratio(1, 4)) {
+        possible.push(Change::Claim {
+            pregnancy: *p,
+            claim: *domain::support::benefit::BenefitClaim::ALL.choose(rng).unwrap(),
+            on: today - Duration::days(rng.gen_range(0..30)),
+        });
+    }
     possible.choose(rng).unwrap().clone()
 }
 
@@ -676,6 +692,7 @@ async fn apply(store: &Store, town: &Town, family: Family, change: &Change, cloc
             let new = NewPregnancy {
                 due_date: due,
                 notified_on: notified_on(due, clock.today),
+                heartbeat_on: None,
                 fetuses: 1,
             };
             store.add_pregnancy(m, f, &new, now).await.unwrap();
@@ -796,6 +813,22 @@ async fn apply(store: &Store, town: &Town, family: Family, change: &Change, cloc
         Change::Close { consultation, outcome } => {
             store
                 .close_consultation(m, consultation, outcome, "", nurse, now)
+                .await
+                .unwrap();
+        }
+        Change::Claim { pregnancy, claim, on } => {
+            store
+                .record_benefit_claim(
+                    m,
+                    f,
+                    &domain::support::benefit::ReceivedClaim {
+                        pregnancy,
+                        claim,
+                        received_on: on,
+                    },
+                    nurse,
+                    now,
+                )
                 .await
                 .unwrap();
         }
@@ -1034,12 +1067,15 @@ async fn planned_now(store: &Store, town: &Town, family: FamilyId, today: NaiveD
         .collect();
     let visits = store.home_visits(m, family).await.unwrap();
     let timelines = family_timelines(&schedule, &record, &records, today);
+    let claims = store.benefit_claims(m, family).await.unwrap();
     let mut tasks = kept_family_tasks(&FamilyFacts {
         family,
         family_name: &record.family_name,
         site: record.site,
         timelines: &timelines,
         visits: &visits,
+        pregnancies: &record.pregnancies,
+        claims: &claims,
     });
     for p in store
         .active_plans(m)
@@ -1097,6 +1133,7 @@ async fn a_refresh_never_overwrites_a_newer_change(app: TestApp) {
             &NewPregnancy {
                 due_date: clock.day(100),
                 notified_on: clock.day(-80),
+                heartbeat_on: None,
                 fetuses: 2,
             },
             clock.tick(),

@@ -9,7 +9,7 @@ use app::api::support::SupportView;
 use app::api::tasks::TaskList;
 use app::api::visits::VisitOutcome;
 use app::error::{AppError, Conflict};
-use chrono::{Duration, NaiveDate};
+use chrono::{Duration, NaiveDate, TimeZone};
 use domain::ids::{AccountId, FamilyId};
 use domain::input::Problem;
 use domain::support::interview::{ChecklistTopic, InterviewKind};
@@ -531,9 +531,122 @@ async fn figures_cover_twelve_months_for_the_town_and_each_site_and_staff_can_ex
     assert!(log.iter().any(|e| e.action == "read_figures"));
 }
 
+/// 妊婦のための支援給付 over HTTP: the family page shows each claim's period; staff record a claim
+/// received within it (not before it opens, not after today); a parent and another municipality's
+/// staff cannot; the claim leaves the task list it would have made near its deadline.
+async fn staff_record_the_benefit_claims_a_pregnancy_can_make_within_their_periods(app: TestApp) {
+    use domain::support::benefit::{BenefitClaim, ClaimState};
+    let w = world(&app.store).await;
+    let nurse = app.log_in(&w.a.coordinator).await;
+    let view = support(&app, &nurse, w.a.family).await;
+    let today = view.today;
+    // The world's pregnancy: notified 2026-10-01, due 2027-05-01 (32w0d = 2027-03-06).
+    let [first, second] = view.claims[0].windows;
+    let pregnancy = view.claims[0].pregnancy;
+    assert_eq!((first.from, first.until), (date("2026-10-01"), date("2028-10-01")));
+    assert_eq!((second.from, second.until), (date("2027-03-06"), date("2029-03-06")));
+    assert_eq!(first.received_on, None);
+
+    let claim = |which: &str, on: NaiveDate| {
+        Form::new()
+            .arg("family", w.a.family.0)
+            .arg("pregnancy", pregnancy.0)
+            .arg("claim", which)
+            .arg("received_on", on)
+    };
+    // Before the second claim opens, or after today: refused, and nothing is stored.
+    for (which, on) in [
+        ("second", date("2027-03-05").min(today)),
+        ("first", today + Duration::days(1)),
+    ] {
+        let r = app.send::<()>(&nurse, "record_benefit_claim", &claim(which, on)).await;
+        assert_eq!(
+            invalid_field(r),
+            ("received_on".into(), Problem::DateOutOfRange),
+            "{which} on {on}"
+        );
+    }
+    let unknown = app
+        .send::<()>(&nurse, "record_benefit_claim", &claim("third", today))
+        .await;
+    assert_eq!(invalid_field(unknown), ("claim".into(), Problem::Malformed));
+    assert!(
+        app.store
+            .benefit_claims(w.a.municipality, w.a.family)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // A parent cannot record a claim; another municipality's staff find no such family.
+    let parent = app.log_in(&w.a.parent).await;
+    let r = app
+        .send::<()>(&parent, "record_benefit_claim", &claim("first", today))
+        .await;
+    assert_eq!(r, Err(AppError::Forbidden));
+    let stranger = app.log_in(&w.b.coordinator).await;
+    let r = app
+        .send::<()>(&stranger, "record_benefit_claim", &claim("first", today))
+        .await;
+    assert_eq!(r, Err(AppError::NotFound));
+
+    let r = app
+        .send::<()>(&nurse, "record_benefit_claim", &claim("first", today))
+        .await;
+    assert_eq!(r, Ok(()));
+    let view = support(&app, &nurse, w.a.family).await;
+    let [first, second] = view.claims[0].windows;
+    assert_eq!(first.received_on, Some(today));
+    assert_eq!(first.state(today), ClaimState::Received);
+    assert_eq!(second.received_on, None);
+    let log = app
+        .store
+        .audit_of_subject(w.a.municipality, &format!("family:{}", w.a.family.0))
+        .await
+        .unwrap();
+    assert!(log.iter().any(|e| e.action == "record_benefit_claim"));
+
+    // Near the deadlines the kept task list shows only the claim not received.
+    let town = app.store.municipality(w.a.municipality).await.unwrap();
+    let later = |on: &str| {
+        let on = date(on);
+        chrono_tz::Asia::Tokyo
+            .from_local_datetime(&on.and_hms_opt(12, 0, 0).unwrap())
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+    };
+    app::api::tasks::load::refresh_stale(&app.store, &town, later("2028-09-01"))
+        .await
+        .unwrap();
+    let claims_on = async |on: &str| -> Vec<BenefitClaim> {
+        app.store
+            .kept_task_page(w.a.municipality, domain::support::task::Scope::All, date(on), 0, 500)
+            .await
+            .unwrap()
+            .tasks
+            .into_iter()
+            .filter(|t| t.family == w.a.family)
+            .filter_map(|t| match t.kind {
+                TaskKind::BenefitClaim { claim } => Some(claim),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(claims_on("2028-09-01").await, []);
+    assert_eq!(claims_on("2029-01-04").await, []);
+    assert_eq!(claims_on("2029-01-05").await, [BenefitClaim::Second]);
+    assert_eq!(claims_on("2029-03-06").await, [BenefitClaim::Second]);
+    assert_eq!(claims_on("2029-03-07").await, []);
+}
+
+fn date(text: &str) -> NaiveDate {
+    text.parse().unwrap()
+}
+
 on_both!(
     a_notification_registers_the_family_and_a_risk_found_at_the_interview_opens_a_plan_to_review_in_a_week,
     a_visit_whose_epds_totals_nine_flags_the_mother_and_a_stale_plan_form_is_refused,
     an_admin_reads_in_the_audit_log_who_opened_a_familys_support_record,
     figures_cover_twelve_months_for_the_town_and_each_site_and_staff_can_export_them,
+    staff_record_the_benefit_claims_a_pregnancy_can_make_within_their_periods,
 );

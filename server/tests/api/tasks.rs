@@ -82,6 +82,11 @@ async fn the_task_list_pages_through_a_town_and_each_scope_is_its_share_of_the_w
         .await
         .unwrap();
     let mut visits = app.store.all_home_visits(m).await.unwrap();
+    let mut claims = app
+        .store
+        .benefit_claims_among(m, store::overview::TaskFamilies::All)
+        .await
+        .unwrap();
     let mut expected = Vec::new();
     for (family, timelines) in &families {
         let family_visits = visits.remove(&family.id).unwrap_or_default();
@@ -92,6 +97,8 @@ async fn the_task_list_pages_through_a_town_and_each_scope_is_its_share_of_the_w
                 site: family.site,
                 timelines,
                 visits: &family_visits,
+                pregnancies: &family.pregnancies,
+                claims: &claims.remove(&family.id).unwrap_or_default(),
             },
             today,
         ));

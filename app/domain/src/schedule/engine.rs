@@ -40,7 +40,7 @@ pub fn plan(
         if let Some(by) = &series.superseded_by
             && superseding(schedule, by, &items, records)
         {
-            for (_, item) in items.iter_mut().filter(|(_, item)| &item.series == &series.key) {
+            for (_, item) in items.iter_mut().filter(|(_, item)| item.series == series.key) {
                 if item.done_on.is_none() {
                     item.status = Status::NotNeeded;
                 }

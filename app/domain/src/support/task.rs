@@ -5,8 +5,10 @@
 //! record changes, answers for any later day without planning again. The planner stays the oracle:
 //! a property test shows the two always agree.
 
+use super::benefit::{BenefitClaim, ClaimState, ReceivedClaim, pregnancy_claims};
 use super::interview::InterviewKind;
 use super::visit::{HomeVisit, VisitKind};
+use crate::family::Pregnancy;
 use crate::ids::{AccountId, FamilyId, SiteId};
 use crate::schedule::dates::add_days;
 use crate::schedule::{Kind, Status};
@@ -35,6 +37,8 @@ pub enum TaskKind {
     MissedCheckup,
     /// A parent's consultation waiting for the centre's reply.
     Consultation { consultation: i64 },
+    /// A 支援給付 claim not yet received whose two years end within [`super::benefit::DEADLINE_NOTICE_DAYS`].
+    BenefitClaim { claim: BenefitClaim },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,6 +93,9 @@ pub struct FamilyFacts<'a> {
     pub timelines: &'a [MemberTimeline],
     /// Every visit on record for the family, planned or done.
     pub visits: &'a [HomeVisit],
+    pub pregnancies: &'a [Pregnancy],
+    /// The 支援給付 claims received for the family's pregnancies.
+    pub claims: &'a [ReceivedClaim],
 }
 
 /// The family's tasks from its timelines and visits, as of `today`.
@@ -110,7 +117,27 @@ pub fn family_tasks(facts: &FamilyFacts<'_>, today: NaiveDate) -> Vec<Task> {
         }
     }
     tasks.extend(plan_only_visits(facts));
+    tasks.extend(
+        benefit_claims(facts)
+            .filter(|(window, _)| window.state(today) == ClaimState::NearDeadline)
+            .map(|(_, task)| task),
+    );
     tasks
+}
+
+/// Every claim not yet received, with the task it makes near its deadline.
+fn benefit_claims<'f>(facts: &'f FamilyFacts<'_>) -> impl Iterator<Item = (super::benefit::ClaimWindow, Task)> + 'f {
+    facts
+        .pregnancies
+        .iter()
+        .filter_map(|p| Some((p, pregnancy_claims(p, facts.claims)?)))
+        .flat_map(|(p, windows)| windows.into_iter().map(move |w| (p, w)))
+        .filter(|(_, window)| window.received_on.is_none())
+        .map(|(p, window)| {
+            let kind = TaskKind::BenefitClaim { claim: window.claim };
+            let task = blank_task(facts, kind, Some(Member::Pregnancy(p.id)), None, window.until);
+            (window, task)
+        })
 }
 
 /// A task of the family with nothing assigned or scheduled yet.
@@ -328,6 +355,12 @@ pub fn kept_family_tasks(facts: &FamilyFacts<'_>) -> Vec<KeptTask> {
         shows_from: None,
         hides_after: None,
     }));
+    // On the list from DEADLINE_NOTICE_DAYS before the deadline until it, unless received first.
+    tasks.extend(benefit_claims(facts).map(|(window, task)| KeptTask {
+        task,
+        shows_from: Some(window.notice_from()),
+        hides_after: Some(window.until),
+    }));
     tasks
 }
 
@@ -390,6 +423,8 @@ mod tests {
             site: family.site,
             timelines: &timelines,
             visits,
+            pregnancies: &family.pregnancies,
+            claims: &[],
         };
         let mut tasks = family_tasks(&facts, d(today));
         sort(&mut tasks);

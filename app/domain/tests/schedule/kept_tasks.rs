@@ -6,6 +6,7 @@ use domain::family::{Child, FamilyRecord, Pregnancy, PregnancyOutcome};
 use domain::ids::{AccountId, ChildId, FamilyId, MunicipalityId, PregnancyId, SiteId};
 use domain::people::Sex;
 use domain::schedule::{Options, Schedule, Status};
+use domain::support::benefit::{BenefitClaim, ReceivedClaim};
 use domain::support::task::{FamilyFacts, KeptTask, TASK_KINDS, Task, family_tasks, kept_family_tasks};
 use domain::support::visit::{HomeVisit, VisitKind};
 use domain::timeline::{Member, MemberRecord, MemberTimeline, family_timelines};
@@ -33,6 +34,11 @@ struct History {
     /// The day the record last changed, counted from the due date; then later days.
     written: i64,
     later: Vec<i64>,
+    /// The heartbeat's confirmation, days before the notification, when on file.
+    heartbeat: Option<i64>,
+    /// 支援給付 claims received: the second claim or the first, and the day after the pregnancy's
+    /// notification (kept only if by the day the record was written).
+    claims: Vec<(bool, i64)>,
 }
 
 fn history() -> impl Strategy<Value = History> {
@@ -47,16 +53,22 @@ fn history() -> impl Strategy<Value = History> {
         ),
         -250i64..900,
         prop::collection::vec(0i64..1200, 1..6),
+        prop::option::of(0i64..40),
+        prop::collection::vec((any::<bool>(), 0i64..900), 0..3),
     )
-        .prop_map(|(due, ending, older, records, visits, written, later)| History {
-            due,
-            ending,
-            older,
-            records,
-            visits,
-            written,
-            later,
-        })
+        .prop_map(
+            |(due, ending, older, records, visits, written, later, heartbeat, claims)| History {
+                due,
+                ending,
+                older,
+                records,
+                visits,
+                written,
+                later,
+                heartbeat,
+                claims,
+            },
+        )
 }
 
 fn family(h: &History, written: NaiveDate) -> FamilyRecord {
@@ -91,6 +103,7 @@ fn family(h: &History, written: NaiveDate) -> FamilyRecord {
             id: PREGNANCY,
             due_date: due,
             notified_on: day(began + 60),
+            heartbeat_on: h.heartbeat.map(|before| day(began + 60 - before)),
             fetuses: 1,
             outcome,
             ended_on,
@@ -168,13 +181,41 @@ fn visits(family: &FamilyRecord, h: &History, written: NaiveDate) -> Vec<HomeVis
         .collect()
 }
 
-fn facts<'a>(family: &'a FamilyRecord, timelines: &'a [MemberTimeline], visits: &'a [HomeVisit]) -> FamilyFacts<'a> {
+fn claims(family: &FamilyRecord, h: &History, written: NaiveDate) -> Vec<ReceivedClaim> {
+    let notified = family.pregnancies[0].notified_on;
+    let mut received: Vec<ReceivedClaim> = Vec::new();
+    for (second, after) in &h.claims {
+        let claim = if *second {
+            BenefitClaim::Second
+        } else {
+            BenefitClaim::First
+        };
+        let received_on = notified + Duration::days(*after);
+        if received_on <= written && !received.iter().any(|r| r.claim == claim) {
+            received.push(ReceivedClaim {
+                pregnancy: PREGNANCY,
+                claim,
+                received_on,
+            });
+        }
+    }
+    received
+}
+
+fn facts<'a>(
+    family: &'a FamilyRecord,
+    timelines: &'a [MemberTimeline],
+    visits: &'a [HomeVisit],
+    claims: &'a [ReceivedClaim],
+) -> FamilyFacts<'a> {
     FamilyFacts {
         family: family.id,
         family_name: &family.family_name,
         site: family.site,
         timelines,
         visits,
+        pregnancies: &family.pregnancies,
+        claims,
     }
 }
 
@@ -188,14 +229,15 @@ proptest! {
         let family = family(&h, written);
         let records = records(&schedule, &family, &h, written);
         let visits = visits(&family, &h, written);
+        let claims = claims(&family, &h, written);
         let kept: Vec<KeptTask> = {
             let timelines = family_timelines(&schedule, &family, &records, written);
-            kept_family_tasks(&facts(&family, &timelines, &visits))
+            kept_family_tasks(&facts(&family, &timelines, &visits, &claims))
         };
         for later in std::iter::once(0).chain(h.later.iter().copied()) {
             let today = written + Duration::days(later);
             let timelines = family_timelines(&schedule, &family, &records, today);
-            let planned = family_tasks(&facts(&family, &timelines, &visits), today);
+            let planned = family_tasks(&facts(&family, &timelines, &visits, &claims), today);
             let listed: Vec<Task> = kept.iter().filter(|k| k.on_list(today)).map(|k| k.task.clone()).collect();
             prop_assert_eq!(&listed, &planned, "on {} (written {})", today, written);
         }

@@ -5,7 +5,7 @@ use super::labels;
 use crate::api::intake::RecordInterview;
 use crate::api::network::{Refer, UpdateReferral};
 use crate::api::plans::{ClearFlag, RaiseFlag, SavePlan};
-use crate::api::support::{Colleague, SupportView, family_support};
+use crate::api::support::{Colleague, PregnancyClaims, RecordBenefitClaim, SupportView, family_support};
 use crate::api::visits::{PlanVisit, RecordVisit};
 use crate::error::AppError;
 use crate::i18n::{t, use_i18n};
@@ -13,6 +13,7 @@ use crate::ui::format::{DateText, signed_in};
 use crate::ui::islands::form::Form;
 use domain::family::FamilyRecord;
 use domain::ids::PregnancyId;
+use domain::support::benefit::{BenefitClaim, ClaimState};
 use domain::support::interview::{ChecklistTopic, HomeSupport, Interview, InterviewKind};
 use domain::support::network::{Institution, ReferralStatus};
 use domain::support::risk::{PlanStatus, RiskCategory, SupportPlan};
@@ -93,6 +94,7 @@ fn Sections(family_id: i64, view: SupportView, members: Vec<MemberChoice>) -> im
         institutions,
         colleagues,
         second_form_at,
+        claims,
         today,
     } = view;
     let i18n = use_i18n();
@@ -153,7 +155,7 @@ fn Sections(family_id: i64, view: SupportView, members: Vec<MemberChoice>) -> im
         </section>
         <Consultations consultations />
         <Plans family_id plans colleagues=colleagues.get_value() />
-        <Interviews family_id interviews members=members.clone() second_form_at />
+        <Interviews family_id interviews members=members.clone() second_form_at claims today />
         <Visits family_id visits members colleagues=colleagues.get_value() today />
         <Referrals family_id referrals institutions />
     }
@@ -268,6 +270,8 @@ fn Interviews(
     interviews: Vec<Interview>,
     members: Vec<MemberChoice>,
     second_form_at: InterviewKind,
+    claims: Vec<PregnancyClaims>,
+    today: chrono::NaiveDate,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let label_of = {
@@ -280,29 +284,76 @@ fn Interviews(
                 .unwrap_or_default()
         }
     };
-    // 妊婦のための支援給付: the claim forms handed at the contacts, per pregnancy.
-    let benefits = members
-        .iter()
-        .filter_map(|m| match m.member {
-            Member::Pregnancy(p) => Some((p, m.label.clone())),
-            Member::Child(_) => None,
-        })
-        .map(|(p, label)| {
+    // 妊婦のための支援給付, per pregnancy: each claim's period, whether its form was handed at the
+    // contact that hands it out, and when the centre received it (with a form to record that).
+    let benefits = claims
+        .into_iter()
+        .map(|PregnancyClaims { pregnancy: p, windows }| {
+            let label = members
+                .iter()
+                .find(|m| m.member == Member::Pregnancy(p))
+                .map(|m| m.label.clone())
+                .unwrap_or_default();
             let of_pregnancy = |i: &Interview| {
                 i.pregnancy == Some(p) || members.iter().any(|m| m.born_of == Some(p) && Some(m.member) == i.child.map(Member::Child))
             };
             let handed = |kind: InterviewKind| interviews.iter().any(|i| i.kind == kind && i.benefit_form_handed && of_pregnancy(i));
-            let claims = [(1, handed(InterviewKind::Notification)), (2, handed(second_form_at))];
+            let rows = windows
+                .into_iter()
+                .map(|w| {
+                    let n = w.claim.number();
+                    let form_handed = handed(match w.claim {
+                        BenefitClaim::First => InterviewKind::Notification,
+                        BenefitClaim::Second => second_form_at,
+                    });
+                    let state = w.state(today);
+                    let class = match state {
+                        ClaimState::Received => "benefit done",
+                        ClaimState::NearDeadline | ClaimState::Lapsed => "benefit late",
+                        ClaimState::NotYet | ClaimState::Claimable => "benefit",
+                    };
+                    let state_text = match state {
+                        ClaimState::Received => view! {
+                            {t!(i18n, support.benefit_received)} " " <DateText date=w.received_on.unwrap_or(w.from) />
+                        }
+                        .into_any(),
+                        ClaimState::NotYet => t!(i18n, support.benefit_not_yet).into_any(),
+                        ClaimState::Claimable => t!(i18n, support.benefit_claimable).into_any(),
+                        ClaimState::NearDeadline => view! { <strong>{t!(i18n, support.benefit_near_deadline)}</strong> }.into_any(),
+                        ClaimState::Lapsed => t!(i18n, support.benefit_lapsed).into_any(),
+                    };
+                    view! {
+                        <li class=class data-testid="benefit-claim" data-claim=w.claim.as_str() data-state=format!("{state:?}").to_lowercase()>
+                            <strong>{t!(i18n, support.benefit_claim, n = move || n)}</strong> " "
+                            {t!(i18n, support.benefit_period)} " " <DateText date=w.from /> "〜" <DateText date=w.until /> " · "
+                            {state_text} " · "
+                            {if form_handed { t!(i18n, support.benefit_handed).into_any() } else { t!(i18n, support.benefit_pending).into_any() }}
+                        </li>
+                    }
+                })
+                .collect_view();
+            let id = format!("benefit-{}", p.0);
+            let claim_id = format!("{id}-claim");
+            let date_id = format!("{id}-date");
             view! {
                 <li>
-                    {label} ": "
-                    {claims.into_iter().map(|(n, done)| view! {
-                        <span class=if done { "benefit done" } else { "benefit" }>
-                            {t!(i18n, support.benefit_claim, n = move || n)} " "
-                            {if done { t!(i18n, support.benefit_handed).into_any() } else { t!(i18n, support.benefit_pending).into_any() }}
-                            " "
-                        </span>
-                    }).collect_view()}
+                    {label}
+                    <ul class="benefit-claims">{rows}</ul>
+                    <details>
+                        <summary data-testid="record-benefit-claim">{t!(i18n, support.benefit_record)}</summary>
+                        <Form action=RecordBenefitClaim::url() class="form compact">
+                            <input type="hidden" name="family" value=family_id />
+                            <input type="hidden" name="pregnancy" value=p.0 />
+                            <label for=claim_id.clone()>{t!(i18n, support.benefit_which)}</label>
+                            <select id=claim_id name="claim" data-testid="benefit-claim-which">
+                                <option value="first">{t!(i18n, support.benefit_claim, n = 1)}</option>
+                                <option value="second">{t!(i18n, support.benefit_claim, n = 2)}</option>
+                            </select>
+                            <label for=date_id.clone()>{t!(i18n, support.benefit_received_on)}</label>
+                            <input id=date_id name="received_on" type="date" required data-testid="benefit-received-on" />
+                            <button type="submit" class="primary">{t!(i18n, support.benefit_record)}</button>
+                        </Form>
+                    </details>
                 </li>
             }
         })

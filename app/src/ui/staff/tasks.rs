@@ -77,6 +77,7 @@ fn Tasks(list: TaskList, scope: String) -> impl IntoView {
                 TaskKind::PlanReview => "plan_review",
                 TaskKind::MissedCheckup => "missed_checkup",
                 TaskKind::Consultation { .. } => "consultation",
+                TaskKind::BenefitClaim { .. } => "benefit_claim",
             };
             let due = task.due;
             view! {
@@ -135,5 +136,9 @@ pub(super) fn what(i18n: leptos_i18n::I18nContext<crate::i18n::Locale>, task: &T
             <a href=format!("/staff/consultations/{consultation}")>{t!(i18n, tasks.consultation)}</a>
         }
         .into_any(),
+        TaskKind::BenefitClaim { claim } => {
+            let n = claim.number();
+            t!(i18n, tasks.benefit_claim, n = move || n).into_any()
+        }
     }
 }
