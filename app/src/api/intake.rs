@@ -25,6 +25,9 @@ pub struct NotificationForm {
     #[serde(default)]
     pub fetuses: String,
     pub notified_on: String,
+    /// 心拍確認日, when known: it opens the first 支援給付 claim.
+    #[serde(default)]
+    pub heartbeat_on: String,
 }
 
 /// A recorded contact, with an optional risk flag decided at it.
@@ -88,6 +91,11 @@ pub async fn register_pregnancy(input: NotificationForm) -> Result<i64, AppError
     if due_date < notified_on || due_date > add_days(notified_on, 44 * 7) {
         return Err(Invalid::new("due_date", Problem::DateOutOfRange).into());
     }
+    // The heartbeat is confirmed before the notification, and during the pregnancy.
+    let heartbeat_on = optional_date("heartbeat_on", &input.heartbeat_on)?;
+    if heartbeat_on.is_some_and(|on| on > notified_on || on < add_days(due_date, -280)) {
+        return Err(Invalid::new("heartbeat_on", Problem::DateOutOfRange).into());
+    }
     let fetuses: u8 = match input.fetuses.trim() {
         "" => 1,
         n => n
@@ -113,7 +121,7 @@ pub async fn register_pregnancy(input: NotificationForm) -> Result<i64, AppError
     let pregnancy = NewPregnancy {
         due_date,
         notified_on,
-        heartbeat_on: None,
+        heartbeat_on,
         fetuses,
     };
     store

@@ -112,6 +112,7 @@ fn field_label(locale: Locale, field: &str) -> String {
         "site" => td_string!(locale, errors.field.site).to_string(),
         "quiet_days" => td_string!(locale, errors.field.quiet_days).to_string(),
         "received_on" => td_string!(locale, errors.field.received_on).to_string(),
+        "heartbeat_on" => td_string!(locale, errors.field.heartbeat_on).to_string(),
         "claim" => td_string!(locale, errors.field.claim).to_string(),
         _ => td_string!(locale, errors.field.other).to_string(),
     }

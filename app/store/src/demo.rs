@@ -13,6 +13,7 @@ use domain::account::{Profession, Role};
 use domain::ids::{AccountId, ChildId, FamilyId, MunicipalityId, PregnancyId};
 use domain::invitation::InvitationCode;
 use domain::people::{Email, Kana, NewPassword, PersonName, Sex};
+use domain::support::benefit::{BenefitClaim, PROGRAMME_STARTS_ON, ReceivedClaim};
 use domain::support::epds::Epds;
 use domain::support::interview::{ChecklistTopic, HomeSupport, InterviewKind};
 use domain::support::network::{InstitutionKind, ReferralStatus};
@@ -223,6 +224,17 @@ impl Store {
             };
             self.add_interview(f.municipality, f.family, f.nurse, &interview, f.now)
                 .await?;
+            // 支援給付: the first claim is received at the notification, for pregnancies under the
+            // programme (from 2025-04), except in every third family, which has yet to claim it.
+            if f.notified_on >= PROGRAMME_STARTS_ON && f.index % 3 != 2 {
+                let claim = ReceivedClaim {
+                    pregnancy: f.pregnancy,
+                    claim: BenefitClaim::First,
+                    received_on: f.notified_on,
+                };
+                self.record_benefit_claim(f.municipality, f.family, &claim, f.nurse, f.now)
+                    .await?;
+            }
         }
         let Some((child, birth_date)) = f.born.filter(|_| f.index % 6 == 3) else {
             return Ok(());
@@ -355,7 +367,8 @@ impl Store {
                             &NewPregnancy {
                                 due_date,
                                 notified_on,
-                                heartbeat_on: None,
+                                // The heartbeat is confirmed a week or two before the notification.
+                                heartbeat_on: Some(days_before(notified_on, 5 + n % 10)),
                                 fetuses: 1,
                             },
                             now,
@@ -379,7 +392,8 @@ impl Store {
                             &NewPregnancy {
                                 due_date: days_after(birth_date, n % 10),
                                 notified_on,
-                                heartbeat_on: None,
+                                // The heartbeat is confirmed a week or two before the notification.
+                                heartbeat_on: Some(days_before(notified_on, 5 + n % 10)),
                                 fetuses: 1,
                             },
                             now,

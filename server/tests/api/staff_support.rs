@@ -637,6 +637,33 @@ async fn staff_record_the_benefit_claims_a_pregnancy_can_make_within_their_perio
     assert_eq!(claims_on("2029-01-05").await, [BenefitClaim::Second]);
     assert_eq!(claims_on("2029-03-06").await, [BenefitClaim::Second]);
     assert_eq!(claims_on("2029-03-07").await, []);
+
+    // A notification with the heartbeat's date: the first claim's two years count from it; a
+    // heartbeat after the notification is refused.
+    let notification = |heartbeat: NaiveDate| {
+        Form::new()
+            .input("family", w.a.neighbour.0)
+            .input("due_date", today + Duration::days(200))
+            .input("notified_on", today)
+            .input("heartbeat_on", heartbeat)
+    };
+    let r = app
+        .send::<i64>(&nurse, "register_pregnancy", &notification(today + Duration::days(1)))
+        .await;
+    assert_eq!(invalid_field(r), ("heartbeat_on".into(), Problem::DateOutOfRange));
+    let before = support(&app, &nurse, w.a.neighbour).await.claims.len();
+    let heartbeat = today - Duration::days(12);
+    let r = app
+        .send::<i64>(&nurse, "register_pregnancy", &notification(heartbeat))
+        .await;
+    assert_eq!(r, Ok(w.a.neighbour.0));
+    let view = support(&app, &nurse, w.a.neighbour).await;
+    assert_eq!(view.claims.len(), before + 1);
+    assert!(
+        view.claims.iter().any(|c| c.windows[0].from == heartbeat),
+        "{:?}",
+        view.claims
+    );
 }
 
 fn date(text: &str) -> NaiveDate {

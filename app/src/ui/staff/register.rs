@@ -76,5 +76,7 @@ fn PregnancyFields() -> impl IntoView {
         <input id="fetuses" name="input[fetuses]" type="number" min="1" max="8" value="1" />
         <label for="notified-on">{t!(i18n, register.notified_on)}</label>
         <input id="notified-on" name="input[notified_on]" type="date" required data-testid="notified-on" />
+        <label for="heartbeat-on">{t!(i18n, register.heartbeat_on)}</label>
+        <input id="heartbeat-on" name="input[heartbeat_on]" type="date" data-testid="heartbeat-on" />
     }
 }
