@@ -42,6 +42,8 @@ pub enum Conflict {
     InvitationExpired,
     /// Someone else saved the support plan since the form was opened.
     PlanChanged,
+    /// The family already has an open plan of that category for that person.
+    PlanExists,
     /// The directory already has an institution of that name.
     InstitutionExists,
     /// Someone else booked the slot first (or it was withdrawn).
@@ -102,6 +104,7 @@ impl From<store::Error> for AppError {
             store::Error::NotFound => AppError::NotFound,
             store::Error::Conflict("email_taken") => AppError::Conflict(Conflict::EmailTaken),
             store::Error::Conflict("plan_changed") => AppError::Conflict(Conflict::PlanChanged),
+            store::Error::Conflict("plan_exists") => AppError::Conflict(Conflict::PlanExists),
             store::Error::Conflict("institution_exists") => AppError::Conflict(Conflict::InstitutionExists),
             store::Error::Conflict("slot_taken") => AppError::Conflict(Conflict::SlotTaken),
             store::Error::Conflict("consultation_closed") => AppError::Conflict(Conflict::ConsultationClosed),

@@ -23,6 +23,10 @@ pub enum Problem {
     /// A vaccine product kept only to finish a series begun on it (PCV15).
     #[error("only to finish a series begun on it")]
     OnlyToFinishSeries,
+    /// A choice that does not go with another one made in the same form (a support plan's subject
+    /// that its category does not admit).
+    #[error("not for this category")]
+    NotForCategory,
 }
 
 /// A refused input: which field and why.

@@ -48,7 +48,7 @@ pub mod compute {
     use domain::ids::MunicipalityId;
     use domain::schedule::Kind;
     use domain::support::figures::{
-        Closed, ClosingWindows, Facts, Month, MonthFigures, Notification, Opened, Screening, compute,
+        Closed, ClosingWindows, Facts, Month, MonthFigures, Notification, Opened, PlanOpen, Screening, compute,
     };
     use domain::timeline::family_timelines;
     use store::Store;
@@ -104,8 +104,8 @@ pub mod compute {
         Ok((compute(&facts, months, &site_ids, today), sites))
     }
 
-    /// The notifications, EPDS and consultations from `from` to `until` (inclusive, in the
-    /// municipality's days), with the closed windows found.
+    /// The notifications, EPDS, consultations and open support plans from `from` to `until`
+    /// (inclusive, in the municipality's days), with the closed windows found.
     async fn facts_between(
         store: &Store,
         municipality: MunicipalityId,
@@ -131,8 +131,20 @@ pub mod compute {
                 first_reply_minutes: c.first_reply_at.map(|r| (r - c.opened_at).num_minutes().max(0)),
             })
             .collect();
+        let plans = store
+            .plans_open_between(municipality, from, until)
+            .await?
+            .into_iter()
+            .map(|p| PlanOpen {
+                site: p.site,
+                category: p.category,
+                starts_on: p.starts_on,
+                closed_on: p.closed_on,
+            })
+            .collect();
         Ok(Facts {
             consultations,
+            plans,
             notifications: store
                 .notifications(municipality, from, until)
                 .await?

@@ -114,6 +114,16 @@ fn field_label(locale: Locale, field: &str) -> String {
         "received_on" => td_string!(locale, errors.field.received_on).to_string(),
         "heartbeat_on" => td_string!(locale, errors.field.heartbeat_on).to_string(),
         "claim" => td_string!(locale, errors.field.claim).to_string(),
+        "subject" => td_string!(locale, errors.field.subject).to_string(),
+        "starts_on" => td_string!(locale, errors.field.starts_on).to_string(),
+        "ends_on" => td_string!(locale, errors.field.ends_on).to_string(),
+        "shared_on" => td_string!(locale, errors.field.shared_on).to_string(),
+        "shared_how" => td_string!(locale, errors.field.shared_how).to_string(),
+        "sharing_note" => td_string!(locale, errors.field.sharing_note).to_string(),
+        "purpose" => td_string!(locale, errors.field.purpose).to_string(),
+        "participants" => td_string!(locale, errors.field.participants).to_string(),
+        "decisions" => td_string!(locale, errors.field.decisions).to_string(),
+        "next_review_on" => td_string!(locale, errors.field.next_review_on).to_string(),
         _ => td_string!(locale, errors.field.other).to_string(),
     }
 }
@@ -128,6 +138,7 @@ fn problem_text(locale: Locale, problem: Problem) -> String {
         Problem::NotADate => td_string!(locale, errors.problem.not_a_date).to_string(),
         Problem::DateOutOfRange => td_string!(locale, errors.problem.date_out_of_range).to_string(),
         Problem::OnlyToFinishSeries => td_string!(locale, errors.problem.only_to_finish_series).to_string(),
+        Problem::NotForCategory => td_string!(locale, errors.problem.not_for_category).to_string(),
     }
 }
 
@@ -153,6 +164,7 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
         AppError::Conflict(Conflict::InvitationUsed) => td_string!(locale, errors.invitation_used).to_string(),
         AppError::Conflict(Conflict::InvitationExpired) => td_string!(locale, errors.invitation_expired).to_string(),
         AppError::Conflict(Conflict::PlanChanged) => td_string!(locale, errors.plan_changed).to_string(),
+        AppError::Conflict(Conflict::PlanExists) => td_string!(locale, errors.plan_exists).to_string(),
         AppError::Conflict(Conflict::InstitutionExists) => td_string!(locale, errors.institution_exists).to_string(),
         AppError::Conflict(Conflict::SlotTaken) => td_string!(locale, errors.slot_taken).to_string(),
         AppError::Conflict(Conflict::ConsultationClosed) => td_string!(locale, errors.consultation_closed).to_string(),

@@ -16,7 +16,8 @@ use domain::people::{NewPassword, Sex};
 use domain::schedule::{Kind, Options, Record, Schedule, Status, Subject, plan};
 use domain::support::epds::Epds;
 use domain::support::interview::{HomeSupport, InterviewKind};
-use domain::support::risk::{FlagOrigin, PlanStatus, RiskCategory};
+use domain::support::plan::{PlanCategory, PlanStatus};
+use domain::support::risk::{FlagOrigin, RiskCategory};
 use domain::support::visit::VisitKind;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -384,6 +385,10 @@ impl Tables {
                     "review_on",
                     "revision",
                     "created_at",
+                    "subject",
+                    "category",
+                    "starts_on",
+                    "ends_on",
                 ],
             ),
             support_plan_revisions: t(
@@ -399,6 +404,10 @@ impl Tables {
                     "review_on",
                     "saved_by",
                     "saved_at",
+                    "subject",
+                    "category",
+                    "starts_on",
+                    "ends_on",
                 ],
             ),
             consultations: t(
@@ -1200,6 +1209,12 @@ fn seed_support(t: &mut Tables, c: &Context, ids: &mut Ids, rng: &mut StdRng, fa
     let review_on = add(today, rng.gen_range(-30..90));
     let (goals, services) = ("孤立を防ぎ、育児の見通しを持てる", "訪問（月1回）、産後ケア");
     let saved_at = at(raised_on, 5);
+    let (category, subject) = PlanCategory::opened_by(category, origin);
+    let (subject, _) = subject.stored();
+    // The period holds its review: from the flag (or the review, when that came first) for a year.
+    let starts_on = raised_on.min(review_on);
+    let ends_on = add(starts_on, 365).max(review_on);
+    let (starts_on, ends_on) = (time::date(starts_on), time::date(ends_on));
     t.support_plans.push([
         plan.into(),
         c.municipality.into(),
@@ -1212,6 +1227,10 @@ fn seed_support(t: &mut Tables, c: &Context, ids: &mut Ids, rng: &mut StdRng, fa
         time::date(review_on).into(),
         1i64.into(),
         saved_at.clone().into(),
+        subject.into(),
+        category.as_str().into(),
+        starts_on.clone().into(),
+        ends_on.clone().into(),
     ]);
     t.support_plan_revisions.push([
         plan.into(),
@@ -1224,6 +1243,10 @@ fn seed_support(t: &mut Tables, c: &Context, ids: &mut Ids, rng: &mut StdRng, fa
         time::date(review_on).into(),
         by.into(),
         saved_at.into(),
+        subject.into(),
+        category.as_str().into(),
+        starts_on.into(),
+        ends_on.into(),
     ]);
     // A family on a plan is visited by its coordinator (訪問 that only the plan calls for).
     if let Some(child) = outcome.youngest.filter(|_| rng.gen_bool(0.5)) {

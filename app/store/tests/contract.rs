@@ -14,7 +14,10 @@ use domain::people::{Email, Kana, NewPassword, PersonName, Sex};
 use domain::support::epds::Epds;
 use domain::support::interview::{ChecklistTopic, HomeSupport, InterviewKind};
 use domain::support::network::{Institution, InstitutionKind, ReferralStatus};
-use domain::support::risk::{FlagOrigin, PlanStatus, RiskCategory};
+use domain::support::plan::{
+    MeetingPurpose, Participant, PlanCategory, PlanPeriod, PlanStatus, PlanSubject, Sharing, SharingMethod,
+};
+use domain::support::risk::{FlagOrigin, RiskCategory};
 use domain::support::visit::VisitKind;
 use domain::timeline::Member;
 use std::sync::Arc;
@@ -26,7 +29,7 @@ use store::interviews::NewInterview;
 use store::invitations::{JoinRefused, NewGuardian};
 use store::network::NewInstitution;
 use store::overview::TaskFamilies;
-use store::plans::{NewFlag, PlanContents};
+use store::plans::{NewFlag, NewMeeting, PlanContents};
 use store::timeline::Source;
 use store::visits::{PlannedVisit, VisitReport};
 use tokio::sync::Barrier;
@@ -184,6 +187,10 @@ fn manual_flag(raised_on: &str) -> NewFlag<'static> {
         reason: "支援者がいない",
         raised_on: d(raised_on),
     }
+}
+
+fn period(from: &str, review_on: &str, until: &str) -> PlanPeriod {
+    PlanPeriod::new(d(from), d(review_on), d(until)).unwrap()
 }
 
 #[track_caller]
@@ -1077,9 +1084,15 @@ async fn an_interview_completes_its_timeline_item_and_stays_in_its_municipality(
     assert_eq!(
         plans
             .iter()
-            .map(|p| (p.status, p.review_on, p.responsible))
+            .map(|p| (p.status, p.category, p.subject, p.period.review_on, p.responsible))
             .collect::<Vec<_>>(),
-        [(PlanStatus::Active, d("2026-11-27"), Some(nurse))]
+        [(
+            PlanStatus::Active,
+            PlanCategory::SpecifiedPregnancy,
+            PlanSubject::Mother,
+            d("2026-11-27"),
+            Some(nurse)
+        )]
     );
 
     assert_not_found(
@@ -1120,40 +1133,74 @@ async fn a_flag_opens_one_plan_reviewed_a_week_later_and_is_cleared_once(store: 
     };
 
     let (first, opened) = store.raise_flag(a, f, nurse, &specified, now()).await.unwrap();
-    let (second, opened_again) = store
+    let (again, opened_again) = store
+        .raise_flag(
+            a,
+            f,
+            nurse,
+            &NewFlag {
+                raised_on: d("2026-11-21"),
+                ..specified
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    let (second, household) = store
         .raise_flag(a, f, nurse, &manual_flag("2026-11-22"), now())
         .await
         .unwrap();
 
     let plan = opened.expect("the first flag opens a plan");
-    assert_eq!(opened_again, None, "a family with an active plan gets no second one");
-    let plans = store.support_plans(a, f).await.unwrap();
-    assert_eq!(plans.len(), 1);
-    let p = &plans[0];
     assert_eq!(
-        (p.id, p.status, p.review_on, p.revision),
-        (plan, PlanStatus::Active, d("2026-11-27"), 1)
+        opened_again, None,
+        "a flag of a category whose plan is open gets no second one"
+    );
+    let household = household.expect("a 要支援 flag opens the household's plan beside the mother's");
+    let plans = store.support_plans(a, f).await.unwrap();
+    assert_eq!(
+        plans.iter().map(|p| (p.id, p.category, p.subject)).collect::<Vec<_>>(),
+        [
+            (household, PlanCategory::ChildNeedingSupport, PlanSubject::Household),
+            (plan, PlanCategory::SpecifiedPregnancy, PlanSubject::Mother)
+        ]
+    );
+    let p = &plans[1];
+    assert_eq!(
+        (p.id, p.status, p.period, p.revision),
+        (
+            plan,
+            PlanStatus::Active,
+            PlanPeriod {
+                from: d("2026-11-20"),
+                review_on: d("2026-11-27"),
+                until: d("2027-05-20")
+            },
+            1
+        )
     );
     assert_eq!(
         (p.responsible, p.responsible_name.as_deref()),
         (Some(nurse), Some("保健師 田中"))
     );
+    assert_eq!((p.shared, p.closed_on), (None, None));
     assert_eq!(p.history.len(), 1);
+    assert_eq!(store.active_plans(a).await.unwrap().len(), 2, "both reviews are due");
     let flags = store.risk_flags(a, f).await.unwrap();
     assert_eq!(
         flags.iter().map(|f| f.id).collect::<Vec<_>>(),
-        [second, first],
+        [second, again, first],
         "newest first"
     );
     assert_eq!(
-        (flags[1].category, flags[1].origin, flags[1].reason.as_str()),
+        (flags[2].category, flags[2].origin, flags[2].reason.as_str()),
         (
             RiskCategory::SpecifiedPregnancy,
             FlagOrigin::Interview,
             "若年・支援者なし"
         )
     );
-    assert_eq!(flags[1].raised_by_name, "保健師 田中");
+    assert_eq!(flags[2].raised_by_name, "保健師 田中");
 
     assert_not_found(
         store.raise_flag(b, f, foreign, &specified, now()).await,
@@ -1165,7 +1212,7 @@ async fn a_flag_opens_one_plan_reviewed_a_week_later_and_is_cleared_once(store: 
     );
     assert!(store.risk_flags(b, f).await.unwrap().is_empty());
     assert!(store.support_plans(b, f).await.unwrap().is_empty());
-    assert_eq!(store.risk_flags(a, f).await.unwrap().len(), 2);
+    assert_eq!(store.risk_flags(a, f).await.unwrap().len(), 3);
 
     store
         .clear_flag(a, f, second, nurse, "転居先が決まった", today())
@@ -1178,14 +1225,14 @@ async fn a_flag_opens_one_plan_reviewed_a_week_later_and_is_cleared_once(store: 
     let flags = store.risk_flags(a, f).await.unwrap();
     assert_eq!(
         flags.iter().map(|f| f.id).collect::<Vec<_>>(),
-        [first, second],
+        [again, first, second],
         "current first"
     );
     assert_eq!(
-        (flags[1].cleared_on, flags[1].clear_reason.as_deref()),
+        (flags[2].cleared_on, flags[2].clear_reason.as_deref()),
         (Some(today()), Some("転居先が決まった"))
     );
-    assert_eq!(flags[0].cleared_on, None);
+    assert_eq!((flags[0].cleared_on, flags[1].cleared_on), (None, None));
 }
 
 async fn a_plan_revision_keeps_its_history_and_refuses_a_stale_form(store: support::Db) {
@@ -1198,17 +1245,27 @@ async fn a_plan_revision_keeps_its_history_and_refuses_a_stale_form(store: suppo
     let foreign = staff(&store, b, "b@example.jp", Role::Coordinator).await;
     let v1 = PlanContents {
         status: PlanStatus::Active,
+        subject: PlanSubject::Mother,
+        category: PlanCategory::MaternalChildHealth,
+        period: period("2026-11-24", "2026-12-01", "2027-05-23"),
         goals: "産後の休養を確保する",
         services: "産後ケア事業",
         responsible: Some(nurse),
         institutions: "市民病院",
-        review_on: d("2026-12-01"),
+        shared: None,
+        sharing_note: "",
+        today: today(),
     };
     let plan = store.create_plan(a, f, nurse, &v1, now()).await.unwrap();
     let v2 = PlanContents {
         goals: "育児の相談先をつくる",
         responsible: Some(lead),
-        review_on: d("2026-12-15"),
+        period: period("2026-11-24", "2026-12-15", "2027-05-23"),
+        shared: Some(Sharing {
+            on: d("2026-11-24"),
+            how: SharingMethod::InPerson,
+        }),
+        sharing_note: "本人も同意",
         ..v1
     };
 
@@ -1232,8 +1289,12 @@ async fn a_plan_revision_keeps_its_history_and_refuses_a_stale_form(store: suppo
     assert_eq!(plans.len(), 1);
     let p = &plans[0];
     assert_eq!(
-        (p.id, p.revision, p.goals.as_str(), p.review_on),
+        (p.id, p.revision, p.goals.as_str(), p.period.review_on),
         (plan, 2, "育児の相談先をつくる", d("2026-12-15"))
+    );
+    assert_eq!(
+        (p.shared.map(|s| s.how), p.sharing_note.as_str(), p.closed_on),
+        (Some(SharingMethod::InPerson), "本人も同意", None)
     );
     assert_eq!(
         (p.responsible, p.responsible_name.as_deref()),
@@ -1249,6 +1310,17 @@ async fn a_plan_revision_keeps_its_history_and_refuses_a_stale_form(store: suppo
             (1, "産後の休養を確保する", "保健師 田中")
         ],
         "history newest first"
+    );
+    assert_eq!(
+        p.history
+            .iter()
+            .map(|h| (h.period.review_on, h.shared.is_some(), h.category))
+            .collect::<Vec<_>>(),
+        [
+            (d("2026-12-15"), true, PlanCategory::MaternalChildHealth),
+            (d("2026-12-01"), false, PlanCategory::MaternalChildHealth)
+        ],
+        "each revision keeps its own period and sharing"
     );
     assert_eq!(p.history[0].saved_at, now() + Duration::hours(1));
 
@@ -1290,23 +1362,338 @@ async fn a_plan_revision_keeps_its_history_and_refuses_a_stale_form(store: suppo
         "refused saves changed nothing"
     );
 
-    // Closing the plan takes it off the active list; the next flag opens a fresh one.
+    // Closing the plan takes it off the active list and keeps the day it closed; the next EPDS
+    // flag opens a fresh plan for the mother.
     let closed = PlanContents {
         status: PlanStatus::Closed,
         ..v2
     };
     store.revise_plan(a, f, plan, 2, nurse, &closed, now()).await.unwrap();
-    assert!(store.active_plans(a).await.unwrap().is_empty());
-    let (_, opened) = store
-        .raise_flag(a, f, nurse, &manual_flag("2026-12-20"), now())
+    let closed_later = PlanContents {
+        today: d("2026-12-30"),
+        ..closed
+    };
+    store
+        .revise_plan(a, f, plan, 3, nurse, &closed_later, now())
         .await
         .unwrap();
+    assert_eq!(
+        store.support_plans(a, f).await.unwrap()[0].closed_on,
+        Some(today()),
+        "saving a closed plan again keeps the day it closed"
+    );
+    assert!(store.active_plans(a).await.unwrap().is_empty());
+    let epds = NewFlag {
+        category: RiskCategory::NeedsSupport,
+        origin: FlagOrigin::Epds,
+        reason: "EPDS 12",
+        raised_on: d("2026-12-20"),
+    };
+    let (_, opened) = store.raise_flag(a, f, nurse, &epds, now()).await.unwrap();
     let reopened = opened.expect("no active plan any more");
     let plans = store.support_plans(a, f).await.unwrap();
     assert_eq!(
         plans.iter().map(|p| (p.id, p.status)).collect::<Vec<_>>(),
         [(reopened, PlanStatus::Active), (plan, PlanStatus::Closed)]
     );
+}
+
+async fn several_plans_stay_open_each_for_its_person_with_the_meetings_that_decided_them(store: support::Db) {
+    let a = municipality(&store, "100001").await;
+    let b = municipality(&store, "100002").await;
+    let f = family(&store, a, "山田", "ヤマダ").await;
+    let neighbours = family(&store, a, "佐藤", "サトウ").await;
+    let hana = child(&store, a, f, "山田 花", "ヤマダ ハナ", "2026-05-10").await;
+    let aoi = child(&store, a, f, "山田 葵", "ヤマダ アオイ", "2024-02-01").await;
+    let someone_elses = child(&store, a, neighbours, "佐藤 陽", "サトウ ヒナタ", "2026-01-10").await;
+    let nurse = staff_named(&store, a, "nurse@example.jp", "保健師 田中").await;
+    let foreign = staff(&store, b, "b@example.jp", Role::Coordinator).await;
+    let contents = |category, subject, review_on: &str| PlanContents {
+        status: PlanStatus::Active,
+        subject,
+        category,
+        period: period("2026-11-24", review_on, "2027-05-23"),
+        goals: "育児の負担を減らす",
+        services: "養育支援訪問",
+        responsible: Some(nurse),
+        institutions: "中央児童相談所",
+        shared: None,
+        sharing_note: "",
+        today: today(),
+    };
+    let hanas = contents(
+        PlanCategory::ChildNeedingSupport,
+        PlanSubject::Child(hana),
+        "2026-12-10",
+    );
+    let households = contents(
+        PlanCategory::ChildRequiringProtection,
+        PlanSubject::Household,
+        "2026-12-20",
+    );
+    let mothers = contents(PlanCategory::MaternalChildHealth, PlanSubject::Mother, "2027-01-05");
+
+    let for_hana = store.create_plan(a, f, nurse, &hanas, now()).await.unwrap();
+    let for_household = store.create_plan(a, f, nurse, &households, now()).await.unwrap();
+    let for_mother = store.create_plan(a, f, nurse, &mothers, now()).await.unwrap();
+    let aois = contents(PlanCategory::ChildNeedingSupport, PlanSubject::Child(aoi), "2026-12-11");
+    let for_aoi = store.create_plan(a, f, nurse, &aois, now()).await.unwrap();
+
+    let doubled = store.create_plan(a, f, nurse, &hanas, now()).await;
+    assert!(
+        matches!(doubled, Err(store::Error::Conflict("plan_exists"))),
+        "a second open plan of the same category for the same child: {doubled:?}"
+    );
+    assert_not_found(
+        store
+            .create_plan(
+                a,
+                f,
+                nurse,
+                &contents(
+                    PlanCategory::ChildNeedingSupport,
+                    PlanSubject::Child(someone_elses),
+                    "2026-12-10",
+                ),
+                now(),
+            )
+            .await,
+        "a plan for another family's child",
+    );
+    let onto_hanas = store.revise_plan(a, f, for_aoi, 1, nurse, &hanas, now()).await;
+    assert!(
+        matches!(onto_hanas, Err(store::Error::Conflict("plan_exists"))),
+        "revising a plan into another open one: {onto_hanas:?}"
+    );
+    let plans = store.support_plans(a, f).await.unwrap();
+    assert_eq!(
+        plans
+            .iter()
+            .map(|p| (p.id, p.category, p.subject, p.period.review_on, p.revision))
+            .collect::<Vec<_>>(),
+        [
+            (
+                for_aoi,
+                PlanCategory::ChildNeedingSupport,
+                PlanSubject::Child(aoi),
+                d("2026-12-11"),
+                1
+            ),
+            (
+                for_mother,
+                PlanCategory::MaternalChildHealth,
+                PlanSubject::Mother,
+                d("2027-01-05"),
+                1
+            ),
+            (
+                for_household,
+                PlanCategory::ChildRequiringProtection,
+                PlanSubject::Household,
+                d("2026-12-20"),
+                1
+            ),
+            (
+                for_hana,
+                PlanCategory::ChildNeedingSupport,
+                PlanSubject::Child(hana),
+                d("2026-12-10"),
+                1
+            ),
+        ],
+        "every open plan, newest first; refused saves changed nothing"
+    );
+    let mut reviews: Vec<_> = store
+        .active_plans(a)
+        .await
+        .unwrap()
+        .iter()
+        .map(|p| (p.family, p.review_on))
+        .collect();
+    reviews.sort();
+    assert_eq!(
+        reviews,
+        [
+            (f, d("2026-12-10")),
+            (f, d("2026-12-11")),
+            (f, d("2026-12-20")),
+            (f, d("2027-01-05"))
+        ],
+        "each plan's review is due on its own"
+    );
+
+    // The 合同ケース会議 that decided the household's plan, and the one that reviewed it and set
+    // its next review.
+    let who = [
+        Participant {
+            role: "保健師".into(),
+            institution: "こども家庭センター".into(),
+        },
+        Participant {
+            role: "児童福祉司".into(),
+            institution: "中央児童相談所".into(),
+        },
+        Participant {
+            role: "保育士".into(),
+            institution: "".into(),
+        },
+    ];
+    let decided = NewMeeting {
+        held_on: d("2026-11-24"),
+        purpose: MeetingPurpose::Decided,
+        participants: &who,
+        decisions: "週1回の見守り訪問、保育所の利用を調整する",
+        next_review_on: None,
+    };
+    let first = store
+        .record_meeting(a, f, for_household, nurse, &decided, now())
+        .await
+        .unwrap();
+    let reviewed = NewMeeting {
+        held_on: d("2026-12-18"),
+        purpose: MeetingPurpose::Reviewed,
+        participants: &who[..2],
+        decisions: "訪問を隔週にする",
+        next_review_on: Some(d("2027-02-01")),
+    };
+    let second = store
+        .record_meeting(a, f, for_household, nurse, &reviewed, now() + Duration::days(24))
+        .await
+        .unwrap();
+    assert_not_found(
+        store
+            .record_meeting(b, f, for_household, foreign, &decided, now())
+            .await,
+        "a meeting on another municipality's plan",
+    );
+    assert_not_found(
+        store
+            .record_meeting(a, neighbours, for_household, nurse, &decided, now())
+            .await,
+        "a meeting on a plan of another family",
+    );
+    assert!(matches!(
+        store.plan_period(a, neighbours, for_household).await,
+        Err(store::Error::NotFound)
+    ));
+    assert_eq!(
+        store.plan_period(a, f, for_household).await.unwrap(),
+        period("2026-11-24", "2027-02-01", "2027-05-23")
+    );
+
+    let plans = store.support_plans(a, f).await.unwrap();
+    let household = plans.iter().find(|p| p.id == for_household).unwrap();
+    assert_eq!(
+        household
+            .meetings
+            .iter()
+            .map(|m| (
+                m.id,
+                m.held_on,
+                m.purpose,
+                m.decisions.as_str(),
+                m.recorded_by_name.as_str()
+            ))
+            .collect::<Vec<_>>(),
+        [
+            (
+                second,
+                d("2026-12-18"),
+                MeetingPurpose::Reviewed,
+                "訪問を隔週にする",
+                "保健師 田中"
+            ),
+            (
+                first,
+                d("2026-11-24"),
+                MeetingPurpose::Decided,
+                "週1回の見守り訪問、保育所の利用を調整する",
+                "保健師 田中"
+            ),
+        ],
+        "newest first"
+    );
+    assert_eq!(household.meetings[1].participants, who, "every participant, in order");
+    assert_eq!(household.meetings[0].participants, who[..2]);
+    assert_eq!(
+        (household.revision, household.period.review_on),
+        (2, d("2027-02-01")),
+        "the reviewing meeting moved the next review"
+    );
+    assert_eq!(
+        household
+            .history
+            .iter()
+            .map(|h| (h.revision, h.period.review_on, h.saved_at))
+            .collect::<Vec<_>>(),
+        [
+            (2, d("2027-02-01"), now() + Duration::days(24)),
+            (1, d("2026-12-20"), now())
+        ]
+    );
+    assert!(
+        plans
+            .iter()
+            .filter(|p| p.id != for_household)
+            .all(|p| p.meetings.is_empty()),
+        "a meeting belongs to its plan alone"
+    );
+    assert!(store.support_plans(b, f).await.unwrap().is_empty());
+
+    // The figures: the plans open in a period, by category, with the day each closed.
+    store
+        .revise_plan(
+            a,
+            f,
+            for_aoi,
+            1,
+            nurse,
+            &PlanContents {
+                status: PlanStatus::Closed,
+                today: d("2026-11-30"),
+                ..aois
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    let foreign_family = family(&store, b, "鈴木", "スズキ").await;
+    store
+        .raise_flag(b, foreign_family, foreign, &manual_flag("2026-11-24"), now())
+        .await
+        .unwrap();
+    let spans = |from: &str, until: &str| {
+        let store = store.clone();
+        let (from, until) = (d(from), d(until));
+        async move {
+            let mut got: Vec<_> = store
+                .plans_open_between(a, from, until)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|p| (p.category, p.starts_on, p.closed_on))
+                .collect();
+            got.sort();
+            got
+        }
+    };
+    let begun = d("2026-11-24");
+    assert_eq!(
+        spans("2026-11-01", "2026-11-30").await,
+        [
+            (PlanCategory::ChildNeedingSupport, begun, None),
+            (PlanCategory::ChildNeedingSupport, begun, Some(d("2026-11-30"))),
+            (PlanCategory::ChildRequiringProtection, begun, None),
+            (PlanCategory::MaternalChildHealth, begun, None),
+        ],
+        "this municipality's plans only"
+    );
+    assert_eq!(
+        spans("2026-12-01", "2026-12-31").await.len(),
+        3,
+        "the plan closed in November is not open in December"
+    );
+    assert!(spans("2026-10-01", "2026-10-31").await.is_empty(), "none begun yet");
 }
 
 async fn planning_a_newborn_visit_again_replans_the_open_one(store: support::Db) {
@@ -1466,7 +1853,7 @@ async fn recording_a_visit_completes_its_item_and_a_flagging_epds_opens_a_plan(s
     let plans = store.support_plans(a, f).await.unwrap();
     assert_eq!(plans.len(), 1);
     assert_eq!(
-        (plans[0].id, plans[0].review_on, plans[0].responsible),
+        (plans[0].id, plans[0].period.review_on, plans[0].responsible),
         (plan, d("2026-11-27"), Some(nurse))
     );
 
@@ -3334,6 +3721,7 @@ contract_tests!(
     an_interview_completes_its_timeline_item_and_stays_in_its_municipality,
     a_flag_opens_one_plan_reviewed_a_week_later_and_is_cleared_once,
     a_plan_revision_keeps_its_history_and_refuses_a_stale_form,
+    several_plans_stay_open_each_for_its_person_with_the_meetings_that_decided_them,
     planning_a_newborn_visit_again_replans_the_open_one,
     recording_a_visit_completes_its_item_and_a_flagging_epds_opens_a_plan,
     an_epds_under_nine_raises_no_flag_but_any_thought_of_self_harm_does,

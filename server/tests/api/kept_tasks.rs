@@ -16,7 +16,8 @@ use domain::people::{Email, Kana, NewPassword, PersonName, Sex};
 use domain::schedule::Options;
 use domain::support::epds::Epds;
 use domain::support::interview::{HomeSupport, InterviewKind};
-use domain::support::risk::{FlagOrigin, PlanStatus, RiskCategory};
+use domain::support::plan::{PlanCategory, PlanPeriod, PlanStatus, PlanSubject};
+use domain::support::risk::{FlagOrigin, RiskCategory};
 use domain::support::task::{FamilyFacts, KeptTask, Scope, TASK_KINDS, Task, TaskKind, kept_family_tasks};
 use domain::support::visit::VisitKind;
 use domain::timeline::{Member, MemberRecord, family_timelines};
@@ -282,12 +283,9 @@ async fn town(store: &Store, code: &str, hash: &str, rng: &mut StdRng, clock: &m
 
     let review_on = clock.day(rng.gen_range(-5..10));
     let plan = PlanContents {
-        status: PlanStatus::Active,
         goals: "産後の休養を確保する",
         services: "",
-        responsible: Some(town.coordinators[1]),
-        institutions: "",
-        review_on,
+        ..plan(PlanStatus::Active, review_on, Some(town.coordinators[1]))
     };
     store
         .create_plan(m, f(7).id, town.nurse(), &plan, clock.tick())
@@ -622,10 +620,17 @@ async fn draw_change(store: &Store, town: &Town, family: Family, rng: &mut StdRn
     }
     possible.push(Change::Flag {
         on: ago(rng, 3),
-        opens_plan: !plans.iter().any(|p| p.status == PlanStatus::Active),
+        // A 要支援 flag opens the household's plan when it has none open.
+        opens_plan: !plans
+            .iter()
+            .any(|p| p.status == PlanStatus::Active && p.category == PlanCategory::ChildNeedingSupport),
     });
     let review_on = clock.day(rng.gen_range(-20..30));
-    possible.push(match plans.iter().find(|p| p.status == PlanStatus::Active) {
+    // Several plans can be open at once: the flag's, and the mother's that this change makes.
+    let mothers = plans
+        .iter()
+        .find(|p| p.status == PlanStatus::Active && p.category == PlanCategory::MaternalChildHealth);
+    possible.push(match mothers {
         Some(plan) => Change::RevisePlan {
             plan: plan.id,
             revision: plan.revision,
@@ -838,11 +843,20 @@ async fn apply(store: &Store, town: &Town, family: Family, change: &Change, cloc
 fn plan(status: PlanStatus, review_on: NaiveDate, responsible: Option<AccountId>) -> PlanContents<'static> {
     PlanContents {
         status,
+        subject: PlanSubject::Mother,
+        category: PlanCategory::MaternalChildHealth,
+        period: PlanPeriod {
+            from: review_on - chrono::Duration::days(30),
+            review_on,
+            until: review_on + chrono::Duration::days(150),
+        },
         goals: "育児の相談先をつくる",
         services: "産後ケア事業",
         responsible,
         institutions: "",
-        review_on,
+        shared: None,
+        sharing_note: "",
+        today: review_on,
     }
 }
 

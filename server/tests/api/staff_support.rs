@@ -13,7 +13,8 @@ use chrono::{Duration, NaiveDate, TimeZone};
 use domain::ids::{AccountId, FamilyId};
 use domain::input::Problem;
 use domain::support::interview::{ChecklistTopic, InterviewKind};
-use domain::support::risk::{FlagOrigin, PlanStatus, RiskCategory};
+use domain::support::plan::{PlanCategory, PlanStatus, PlanSubject};
+use domain::support::risk::{FlagOrigin, RiskCategory};
 use domain::support::task::TaskKind;
 use domain::support::visit::VisitKind;
 use serde_json::Value;
@@ -139,10 +140,16 @@ async fn a_notification_registers_the_family_and_a_risk_found_at_the_interview_o
     let plan = &view.plans[0];
     assert_eq!(plan.status, PlanStatus::Active);
     assert_eq!(
-        plan.review_on,
+        (plan.category, plan.subject),
+        (PlanCategory::SpecifiedPregnancy, PlanSubject::Mother),
+        "a 特定妊婦 flag opens the mother's plan"
+    );
+    assert_eq!(
+        plan.period.review_on,
         today + Duration::days(7),
         "first review a week after the interview"
     );
+    assert_eq!(plan.period.from, today);
     assert_eq!(plan.responsible, Some(nurse_id));
     assert_eq!(plan.revision, 1);
 
@@ -153,7 +160,7 @@ async fn a_notification_registers_the_family_and_a_risk_found_at_the_interview_o
         .iter()
         .find(|t| t.family == family && t.kind == TaskKind::PlanReview)
         .unwrap_or_else(|| panic!("a plan review task in {:?}", mine.tasks));
-    assert_eq!((review.due, review.assignee), (plan.review_on, Some(nurse_id)));
+    assert_eq!((review.due, review.assignee), (plan.period.review_on, Some(nurse_id)));
     let raw: Value = app
         .send(&nurse, "tasks", &Form::new().arg("scope", "mine"))
         .await
@@ -325,7 +332,12 @@ async fn a_visit_whose_epds_totals_nine_flags_the_mother_and_a_stale_plan_form_i
     assert_eq!(flag.reason, "EPDS 9");
     assert_eq!(view.plans.len(), 1);
     let plan = view.plans[0].clone();
-    assert_eq!((plan.revision, plan.review_on), (1, today + Duration::days(7)));
+    assert_eq!((plan.revision, plan.period.review_on), (1, today + Duration::days(7)));
+    assert_eq!(
+        (plan.category, plan.subject),
+        (PlanCategory::MaternalChildHealth, PlanSubject::Mother),
+        "an EPDS flag opens a plan for the mother's health"
+    );
 
     // Two coordinators open the plan at revision 1; the second to save is refused.
     let save = |revision: i64, goals: &str| {
@@ -338,7 +350,11 @@ async fn a_visit_whose_epds_totals_nine_flags_the_mother_and_a_stale_plan_form_i
             .input("services", "養育支援訪問 月2回")
             .input("responsible", nurse_id.0)
             .input("institutions", "")
+            .input("category", "maternal_child_health")
+            .input("subject", "mother")
+            .input("starts_on", today)
             .input("review_on", today + Duration::days(30))
+            .input("ends_on", today + Duration::days(180))
     };
     let r: Result<(), AppError> = app.send(&nurse, "save_plan", &save(1, "睡眠を確保する")).await;
     assert_eq!(r, Ok(()));
@@ -351,19 +367,23 @@ async fn a_visit_whose_epds_totals_nine_flags_the_mother_and_a_stale_plan_form_i
             "save_plan",
             &Form::new()
                 .input("family", family.0)
-                .input("review_on", today + Duration::days(30)),
+                .input("category", "maternal_child_health")
+                .input("subject", "mother")
+                .input("starts_on", today)
+                .input("review_on", today + Duration::days(30))
+                .input("ends_on", today + Duration::days(180)),
         )
         .await;
     assert_eq!(
         second_plan,
-        Err(AppError::Conflict(Conflict::PlanChanged)),
-        "one active plan per family"
+        Err(AppError::Conflict(Conflict::PlanExists)),
+        "one open plan per category and person"
     );
     let view = support(&app, &nurse, family).await;
     assert_eq!(view.plans.len(), 1);
     let saved = &view.plans[0];
     assert_eq!((saved.revision, saved.goals.as_str()), (2, "睡眠を確保する"));
-    assert_eq!(saved.review_on, today + Duration::days(30));
+    assert_eq!(saved.period.review_on, today + Duration::days(30));
     assert_eq!(saved.history.iter().map(|h| h.revision).collect::<Vec<_>>(), [2, 1]);
 
     // The flag is cleared with a reason, once.

@@ -2,6 +2,7 @@
 //! CSV. A month is counted by when a thing fell due: a notification by its date, a visit or a
 //! checkup by the last day of its window, an EPDS by the day it was taken.
 
+use super::plan::PlanCategory;
 use crate::family::GestationalAge;
 use crate::ids::SiteId;
 use chrono::{Datelike, NaiveDate};
@@ -201,6 +202,52 @@ pub struct Screening {
     pub flagged: bool,
 }
 
+/// A support plan as the figures count it: its category, and from when until when it was open.
+pub struct PlanOpen {
+    pub site: Option<SiteId>,
+    pub category: PlanCategory,
+    pub starts_on: NaiveDate,
+    /// None while it is open.
+    pub closed_on: Option<NaiveDate>,
+}
+
+impl PlanOpen {
+    /// Open on some day of the month.
+    fn open_in(&self, month: Month) -> bool {
+        self.starts_on <= month.last_day() && self.closed_on.is_none_or(|closed| closed >= month.first_day())
+    }
+}
+
+/// Support plans by category.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanCounts {
+    pub specified_pregnancy: u32,
+    pub child_needing_support: u32,
+    pub child_requiring_protection: u32,
+    pub maternal_child_health: u32,
+}
+
+impl PlanCounts {
+    pub fn of(&self, category: PlanCategory) -> u32 {
+        match category {
+            PlanCategory::SpecifiedPregnancy => self.specified_pregnancy,
+            PlanCategory::ChildNeedingSupport => self.child_needing_support,
+            PlanCategory::ChildRequiringProtection => self.child_requiring_protection,
+            PlanCategory::MaternalChildHealth => self.maternal_child_health,
+        }
+    }
+
+    fn add(&mut self, category: PlanCategory) {
+        let count = match category {
+            PlanCategory::SpecifiedPregnancy => &mut self.specified_pregnancy,
+            PlanCategory::ChildNeedingSupport => &mut self.child_needing_support,
+            PlanCategory::ChildRequiringProtection => &mut self.child_requiring_protection,
+            PlanCategory::MaternalChildHealth => &mut self.maternal_child_health,
+        };
+        *count += 1;
+    }
+}
+
 /// A numerator over a denominator; the rate is absent when nothing was due.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ratio {
@@ -243,6 +290,10 @@ pub struct MonthFigures {
     pub consultations_replied: Ratio,
     /// The median time from opening to the centre's first reply, in minutes.
     pub reply_median_minutes: Option<i64>,
+    /// サポートプラン open on some day of the month, by category.
+    pub plans_open: PlanCounts,
+    /// サポートプラン begun in the month, by category.
+    pub plans_started: PlanCounts,
 }
 
 impl MonthFigures {
@@ -260,6 +311,8 @@ impl MonthFigures {
             epds_flagged: Ratio::default(),
             consultations_replied: Ratio::default(),
             reply_median_minutes: None,
+            plans_open: PlanCounts::default(),
+            plans_started: PlanCounts::default(),
         }
     }
 
@@ -285,6 +338,7 @@ pub struct Facts {
     pub closed: Vec<Closed>,
     pub screenings: Vec<Screening>,
     pub consultations: Vec<Opened>,
+    pub plans: Vec<PlanOpen>,
 }
 
 /// Figures for each month, for the whole municipality and for each of `sites`, in that order
@@ -319,6 +373,16 @@ pub fn compute(facts: &Facts, months: &[Month], sites: &[SiteId], today: NaiveDa
         for i in rows_for(&table, Month::of(c.opened_on), c.site) {
             table[i].consultations_replied.add(c.first_reply_minutes.is_some());
             replies[i].extend(c.first_reply_minutes);
+        }
+    }
+    for p in &facts.plans {
+        for &month in months.iter().filter(|&&m| p.open_in(m)) {
+            for i in rows_for(&table, month, p.site) {
+                table[i].plans_open.add(p.category);
+                if Month::of(p.starts_on) == month {
+                    table[i].plans_started.add(p.category);
+                }
+            }
         }
     }
     for (row, mut minutes) in table.iter_mut().zip(replies) {
@@ -357,8 +421,12 @@ pub fn to_csv(figures: &[MonthFigures], site_name: impl Fn(Option<SiteId>) -> St
          checkup_18m_count,checkup_18m_eligible,checkup_18m_pct,\
          checkup_3y_count,checkup_3y_eligible,checkup_3y_pct,\
          epds_flagged_count,epds_screened,epds_flagged_pct,\
-         consultations,consultations_replied,reply_median_minutes\r\n",
+         consultations,consultations_replied,reply_median_minutes",
     );
+    for category in PlanCategory::ALL {
+        out.push_str(&format!(",plans_open_{0},plans_started_{0}", category.as_str()));
+    }
+    out.push_str("\r\n");
     let pct = |r: &Ratio| r.percent().map(|p| format!("{p:.1}")).unwrap_or_default();
     for f in figures {
         let cells = [
@@ -389,6 +457,13 @@ pub fn to_csv(figures: &[MonthFigures], site_name: impl Fn(Option<SiteId>) -> St
             f.reply_median_minutes.map(|m| m.to_string()).unwrap_or_default(),
         ];
         out.push_str(&cells.join(","));
+        for &category in PlanCategory::ALL {
+            out.push_str(&format!(
+                ",{},{}",
+                f.plans_open.of(category),
+                f.plans_started.of(category)
+            ));
+        }
         out.push_str("\r\n");
     }
     out
@@ -505,6 +580,7 @@ mod tests {
             closed: vec![],
             screenings: vec![],
             consultations: vec![],
+            plans: vec![],
         };
         let table = compute(&facts, &[Month::of(d("2026-11-01"))], &[A, B], d("2026-11-30"));
         let all = &table[0];
@@ -528,6 +604,7 @@ mod tests {
         let facts = Facts {
             notifications: vec![],
             consultations: vec![],
+            plans: vec![],
             closed: vec![
                 closed("2026-10-31", true),
                 closed("2026-10-05", false),
@@ -556,6 +633,7 @@ mod tests {
             closed: vec![],
             screenings: vec![s("2026-11-01", true), s("2026-11-02", false), s("2026-11-03", false)],
             consultations: vec![],
+            plans: vec![],
         };
         let table = compute(&facts, &[Month::of(d("2026-11-01"))], &[A, B], d("2026-11-24"));
         assert_eq!(table[0].epds_flagged.percent(), Some(33.3));
@@ -580,6 +658,7 @@ mod tests {
                 c("2026-11-03", Some(90)),
                 c("2026-11-04", None),
             ],
+            plans: vec![],
         };
         let table = compute(&facts, &[Month::of(d("2026-11-01"))], &[A, B], d("2026-11-24"));
         assert_eq!(table[0].consultations_replied, Ratio { count: 3, of: 4 });
@@ -595,6 +674,7 @@ mod tests {
             closed: vec![],
             screenings: vec![],
             consultations: vec![],
+            plans: vec![],
         };
         let table = compute(&facts, &[Month::of(d("2026-11-01"))], &[A], d("2026-11-24"));
         let csv = to_csv(&table, |s| match s {
@@ -606,7 +686,92 @@ mod tests {
         assert!(lines[0].starts_with("month,site,notifications"));
         assert!(lines[1].starts_with("2026-11,all,0,0,,"));
         assert!(lines[2].starts_with("2026-11,\"'=HYPERLINK(\"\"x\"\"), 北\",0"));
-        assert_eq!(lines[0].split(',').count(), 25);
-        assert_eq!(lines[1].split(',').count(), 25);
+        assert_eq!(lines[0].split(',').count(), 33);
+        assert_eq!(lines[1].split(',').count(), 33);
+        assert!(lines[0].ends_with(",plans_open_maternal_child_health,plans_started_maternal_child_health"));
+    }
+
+    #[test]
+    fn plans_count_by_category_in_every_month_they_are_open_and_once_where_they_begin() {
+        let plan = |site, category, from: &str, closed: Option<&str>| PlanOpen {
+            site,
+            category,
+            starts_on: d(from),
+            closed_on: closed.map(d),
+        };
+        let facts = Facts {
+            notifications: vec![],
+            closed: vec![],
+            screenings: vec![],
+            consultations: vec![],
+            plans: vec![
+                // Open from October, closed on the first of December: open in Oct, Nov and Dec.
+                plan(
+                    Some(A),
+                    PlanCategory::SpecifiedPregnancy,
+                    "2026-10-31",
+                    Some("2026-12-01"),
+                ),
+                // Closed on the last day of October: not open in November.
+                plan(
+                    Some(B),
+                    PlanCategory::SpecifiedPregnancy,
+                    "2026-09-15",
+                    Some("2026-10-31"),
+                ),
+                // Begun in November, still open.
+                plan(Some(B), PlanCategory::ChildRequiringProtection, "2026-11-30", None),
+                plan(None, PlanCategory::MaternalChildHealth, "2026-11-01", None),
+                // Begins in January: not yet open in December.
+                plan(Some(A), PlanCategory::ChildNeedingSupport, "2027-01-01", None),
+            ],
+        };
+        let months = Month::of(d("2026-12-01")).last(3);
+        let table = compute(&facts, &months, &[A, B], d("2026-12-07"));
+        let at = |month: &str, site: Option<SiteId>| {
+            table
+                .iter()
+                .find(|f| f.month.to_string() == month && f.site == site)
+                .unwrap()
+        };
+        let counts = |sp, cns, crp, mch| PlanCounts {
+            specified_pregnancy: sp,
+            child_needing_support: cns,
+            child_requiring_protection: crp,
+            maternal_child_health: mch,
+        };
+        assert_eq!(at("2026-10", None).plans_open, counts(2, 0, 0, 0));
+        assert_eq!(at("2026-10", None).plans_started, counts(1, 0, 0, 0));
+        assert_eq!(at("2026-10", Some(B)).plans_open, counts(1, 0, 0, 0));
+        assert_eq!(at("2026-10", Some(B)).plans_started, counts(0, 0, 0, 0));
+        assert_eq!(at("2026-11", None).plans_open, counts(1, 0, 1, 1));
+        assert_eq!(at("2026-11", None).plans_started, counts(0, 0, 1, 1));
+        assert_eq!(at("2026-11", Some(A)).plans_open, counts(1, 0, 0, 0));
+        assert_eq!(at("2026-11", Some(B)).plans_open, counts(0, 0, 1, 0));
+        assert_eq!(at("2026-12", None).plans_open, counts(1, 0, 1, 1));
+        assert_eq!(at("2026-12", None).plans_started, PlanCounts::default());
+        for category in PlanCategory::ALL {
+            assert_eq!(
+                counts(1, 2, 3, 4).of(*category),
+                match category {
+                    PlanCategory::SpecifiedPregnancy => 1,
+                    PlanCategory::ChildNeedingSupport => 2,
+                    PlanCategory::ChildRequiringProtection => 3,
+                    PlanCategory::MaternalChildHealth => 4,
+                }
+            );
+        }
+        let csv = to_csv(&table, |_| "x".into());
+        let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+        let row: Vec<&str> = csv
+            .lines()
+            .find(|l| l.starts_with("2026-11,x"))
+            .unwrap()
+            .split(',')
+            .collect();
+        let cell = |name: &str| row[header.iter().position(|h| *h == name).unwrap()];
+        assert_eq!(cell("plans_open_child_requiring_protection"), "1");
+        assert_eq!(cell("plans_started_maternal_child_health"), "1");
+        assert_eq!(cell("plans_open_specified_pregnancy"), "1");
     }
 }

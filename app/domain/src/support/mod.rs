@@ -6,6 +6,7 @@ pub mod epds;
 pub mod figures;
 pub mod interview;
 pub mod network;
+pub mod plan;
 pub mod risk;
 pub mod task;
 pub mod visit;

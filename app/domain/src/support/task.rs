@@ -225,7 +225,7 @@ fn member_of_visit(v: &HomeVisit) -> Option<Member> {
     }
 }
 
-/// A plan review as a task, once it is within [`super::risk::REVIEW_NOTICE_DAYS`].
+/// A plan review as a task, once it is within [`super::plan::REVIEW_NOTICE_DAYS`].
 pub fn plan_review_task(
     family: FamilyId,
     family_name: &str,
@@ -234,7 +234,7 @@ pub fn plan_review_task(
     responsible: Option<(AccountId, String)>,
     today: NaiveDate,
 ) -> Option<Task> {
-    if review_on > add_days(today, super::risk::REVIEW_NOTICE_DAYS) {
+    if review_on > add_days(today, super::plan::REVIEW_NOTICE_DAYS) {
         return None;
     }
     let (assignee, assignee_name) = responsible.map_or((None, None), |(a, n)| (Some(a), Some(n)));
@@ -289,7 +289,7 @@ impl KeptTask {
         self.shows_from.is_none_or(|from| from <= today) && self.hides_after.is_none_or(|until| today <= until)
     }
 
-    /// A plan review, on the list from [`super::risk::REVIEW_NOTICE_DAYS`] before it.
+    /// A plan review, on the list from [`super::plan::REVIEW_NOTICE_DAYS`] before it.
     pub fn plan_review(
         family: FamilyId,
         family_name: &str,
@@ -297,7 +297,7 @@ impl KeptTask {
         review_on: NaiveDate,
         responsible: Option<(AccountId, String)>,
     ) -> KeptTask {
-        let shows_from = add_days(review_on, -super::risk::REVIEW_NOTICE_DAYS);
+        let shows_from = add_days(review_on, -super::plan::REVIEW_NOTICE_DAYS);
         let task = plan_review_task(family, family_name, site, review_on, responsible, shows_from)
             .expect("a review is on the list from its notice day");
         KeptTask {

@@ -1,11 +1,13 @@
 //! `/staff/figures`: the centre's KPIs per month, for the whole municipality or one site, as bar
 //! charts (inline SVG, no script) and a table, with the CSV export.
 
+use super::labels;
 use crate::api::figures::{FiguresView, figures};
 use crate::i18n::{t, use_i18n};
 use crate::ui::format::signed_in;
 use domain::ids::SiteId;
 use domain::support::figures::{MonthFigures, Ratio};
+use domain::support::plan::PlanCategory;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -91,6 +93,20 @@ fn Dashboard(view: FiguresView, site: Option<SiteId>) -> impl IntoView {
             }
         })
         .collect_view();
+    let plan_rows = rows
+        .iter()
+        .rev()
+        .map(|f| {
+            view! {
+                <tr data-testid="plans-row">
+                    <th scope="row">{f.month.to_string()}</th>
+                    {PlanCategory::ALL.iter().map(|&c| view! {
+                        <td>{f.plans_open.of(c)} " (" {t!(i18n, figures.plans_new)} " " {f.plans_started.of(c)} ")"</td>
+                    }).collect_view()}
+                </tr>
+            }
+        })
+        .collect_view();
     let csv = match site {
         Some(s) => format!("/staff/figures.csv?site={}", s.0),
         None => "/staff/figures.csv".to_owned(),
@@ -119,6 +135,19 @@ fn Dashboard(view: FiguresView, site: Option<SiteId>) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>{table_rows}</tbody>
+            </table>
+        </div>
+        <h2 id="plans-figures">{t!(i18n, figures.plans_title)}</h2>
+        <p class="muted">{t!(i18n, figures.plans_intro)}</p>
+        <div class="table-wrap" tabindex="0">
+            <table class="figures" aria-labelledby="plans-figures">
+                <thead>
+                    <tr>
+                        <th scope="col">{t!(i18n, figures.month)}</th>
+                        {PlanCategory::ALL.iter().map(|&c| view! { <th scope="col">{labels::plan_category(i18n, c)}</th> }).collect_view()}
+                    </tr>
+                </thead>
+                <tbody>{plan_rows}</tbody>
             </table>
         </div>
     }

@@ -3,7 +3,8 @@
 use crate::i18n::{Locale, t};
 use domain::support::interview::{ChecklistTopic, HomeSupport, InterviewKind};
 use domain::support::network::{InstitutionKind, ReferralStatus};
-use domain::support::risk::{FlagOrigin, PlanStatus, RiskCategory};
+use domain::support::plan::{MeetingPurpose, PlanCategory, PlanStatus, SharingMethod};
+use domain::support::risk::{FlagOrigin, RiskCategory};
 use domain::support::visit::VisitKind;
 use leptos::prelude::*;
 
@@ -96,6 +97,31 @@ pub fn plan_status(i18n: I18n, s: PlanStatus) -> AnyView {
     match s {
         PlanStatus::Active => t!(i18n, labels.plan.active).into_any(),
         PlanStatus::Closed => t!(i18n, labels.plan.closed).into_any(),
+    }
+}
+
+pub fn plan_category(i18n: I18n, c: PlanCategory) -> AnyView {
+    match c {
+        PlanCategory::SpecifiedPregnancy => t!(i18n, labels.plan_category.specified_pregnancy).into_any(),
+        PlanCategory::ChildNeedingSupport => t!(i18n, labels.plan_category.child_needing_support).into_any(),
+        PlanCategory::ChildRequiringProtection => t!(i18n, labels.plan_category.child_requiring_protection).into_any(),
+        PlanCategory::MaternalChildHealth => t!(i18n, labels.plan_category.maternal_child_health).into_any(),
+    }
+}
+
+pub fn sharing(i18n: I18n, m: SharingMethod) -> AnyView {
+    match m {
+        SharingMethod::InPerson => t!(i18n, labels.sharing.in_person).into_any(),
+        SharingMethod::HomeVisit => t!(i18n, labels.sharing.home_visit).into_any(),
+        SharingMethod::Phone => t!(i18n, labels.sharing.phone).into_any(),
+        SharingMethod::Document => t!(i18n, labels.sharing.document).into_any(),
+    }
+}
+
+pub fn meeting_purpose(i18n: I18n, p: MeetingPurpose) -> AnyView {
+    match p {
+        MeetingPurpose::Decided => t!(i18n, labels.meeting.decided).into_any(),
+        MeetingPurpose::Reviewed => t!(i18n, labels.meeting.reviewed).into_any(),
     }
 }
 

@@ -4,7 +4,7 @@
 use super::labels;
 use crate::api::intake::RecordInterview;
 use crate::api::network::{Refer, UpdateReferral};
-use crate::api::plans::{ClearFlag, RaiseFlag, SavePlan};
+use crate::api::plans::{ClearFlag, PARTICIPANT_ROWS, RaiseFlag, RecordCaseMeeting, SavePlan};
 use crate::api::support::{Colleague, PregnancyClaims, RecordBenefitClaim, SupportView, family_support};
 use crate::api::visits::{PlanVisit, RecordVisit};
 use crate::error::AppError;
@@ -16,7 +16,10 @@ use domain::ids::PregnancyId;
 use domain::support::benefit::{BenefitClaim, ClaimState};
 use domain::support::interview::{ChecklistTopic, HomeSupport, Interview, InterviewKind};
 use domain::support::network::{Institution, ReferralStatus};
-use domain::support::risk::{PlanStatus, RiskCategory, SupportPlan};
+use domain::support::plan::{
+    MeetingPurpose, PlanCategory, PlanPeriod, PlanStatus, PlanSubject, SharingMethod, SupportPlan,
+};
+use domain::support::risk::RiskCategory;
 use domain::support::visit::{HomeVisit, VisitKind};
 use domain::timeline::Member;
 use leptos::prelude::*;
@@ -154,7 +157,7 @@ fn Sections(family_id: i64, view: SupportView, members: Vec<MemberChoice>) -> im
             </details>
         </section>
         <Consultations consultations />
-        <Plans family_id plans colleagues=colleagues.get_value() />
+        <Plans family_id plans colleagues=colleagues.get_value() members=members.clone() today />
         <Interviews family_id interviews members=members.clone() second_form_at claims today />
         <Visits family_id visits members colleagues=colleagues.get_value() today />
         <Referrals family_id referrals institutions />
@@ -162,9 +165,23 @@ fn Sections(family_id: i64, view: SupportView, members: Vec<MemberChoice>) -> im
 }
 
 #[component]
-fn Plans(family_id: i64, plans: Vec<SupportPlan>, colleagues: Vec<Colleague>) -> impl IntoView {
+fn Plans(
+    family_id: i64,
+    plans: Vec<SupportPlan>,
+    colleagues: Vec<Colleague>,
+    members: Vec<MemberChoice>,
+    today: chrono::NaiveDate,
+) -> impl IntoView {
     let i18n = use_i18n();
     let colleagues = StoredValue::new(colleagues);
+    let children: Vec<(PlanSubject, String)> = members
+        .iter()
+        .filter_map(|m| match m.member {
+            Member::Child(c) => Some((PlanSubject::Child(c), m.label.clone())),
+            Member::Pregnancy(_) => None,
+        })
+        .collect();
+    let children = StoredValue::new(children);
     let none = plans.is_empty();
     let has_active = plans.iter().any(|p| p.status == PlanStatus::Active);
     let items = plans
@@ -175,30 +192,82 @@ fn Plans(family_id: i64, plans: Vec<SupportPlan>, colleagues: Vec<Colleague>) ->
                 .iter()
                 .map(|h| {
                     let (n, name, at) = (h.revision, h.saved_by_name.clone(), h.saved_at);
+                    let (from, review, until) = (h.period.from, h.period.review_on, h.period.until);
                     view! {
                         <li>
                             {t!(i18n, support.revision, n = move || n, name = move || name.clone(), at = move || at.format("%Y-%m-%d %H:%M UTC").to_string())}
-                            " — " {labels::plan_status(i18n, h.status)} " · " {h.goals.clone()} " · " <DateText date=h.review_on />
+                            " — " {labels::plan_status(i18n, h.status)} " · " {labels::plan_category(i18n, h.category)}
+                            " · " {subject_name(i18n, h.subject, &children.get_value())}
+                            " · " <DateText date=from /> "〜" <DateText date=until />
+                            " · " {t!(i18n, support.review_on)} " " <DateText date=review />
+                            " · " {h.goals.clone()}
                         </li>
                     }
                 })
                 .collect_view();
+            let meetings = p.meetings.iter().map(|m| {
+                let participants = m
+                    .participants
+                    .iter()
+                    .map(|w| view! { <li>{w.role.clone()} {(!w.institution.is_empty()).then(|| format!("（{}）", w.institution))}</li> })
+                    .collect_view();
+                let name = m.recorded_by_name.clone();
+                view! {
+                    <li class="meeting" data-testid="case-meeting">
+                        <p>
+                            <strong><DateText date=m.held_on /> " " {labels::meeting_purpose(i18n, m.purpose)}</strong>
+                            <span class="muted">" " {t!(i18n, support.recorded, name = move || name.clone())}</span>
+                        </p>
+                        <p class="muted">{t!(i18n, support.participants)}</p>
+                        <ul class="participants">{participants}</ul>
+                        <p class="text">{m.decisions.clone()}</p>
+                    </li>
+                }
+            }).collect_view();
+            let no_meetings = p.meetings.is_empty();
+            let shared = match p.shared {
+                Some(s) => view! {
+                    <DateText date=s.on /> " " {labels::sharing(i18n, s.how)}
+                }.into_any(),
+                None => t!(i18n, support.not_shared).into_any(),
+            };
+            let closed_on = p.closed_on;
             view! {
                 <article class="plan" data-testid="support-plan">
+                    <h3>
+                        <span class="badge">{labels::plan_category(i18n, p.category)}</span>
+                        " " {subject_name(i18n, p.subject, &children.get_value())}
+                    </h3>
                     <p>
                         <strong>{labels::plan_status(i18n, p.status)}</strong>
-                        " · " {t!(i18n, support.review_on)} ": " <DateText date=p.review_on />
+                        {closed_on.map(|on| view! { " (" {t!(i18n, support.closed_on, date = move || crate::ui::format::date(i18n.get_locale(), on))} ")" })}
                         " · " {t!(i18n, support.responsible)} ": "
                         {p.responsible_name.clone().map(|n| n.into_any()).unwrap_or_else(|| t!(i18n, support.nobody).into_any())}
                     </p>
                     <dl>
+                        <dt>{t!(i18n, support.period)}</dt>
+                        <dd data-testid="plan-period"><DateText date=p.period.from /> "〜" <DateText date=p.period.until /></dd>
+                        <dt>{t!(i18n, support.review_on)}</dt>
+                        <dd data-testid="plan-review"><DateText date=p.period.review_on /></dd>
                         <dt>{t!(i18n, support.goals)}</dt><dd class="text">{p.goals.clone()}</dd>
                         <dt>{t!(i18n, support.services)}</dt><dd class="text">{p.services.clone()}</dd>
                         <dt>{t!(i18n, support.institutions)}</dt><dd class="text">{p.institutions.clone()}</dd>
+                        <dt>{t!(i18n, support.sharing_title)}</dt>
+                        <dd data-testid="plan-shared">{shared}</dd>
+                        {(!p.sharing_note.is_empty()).then(|| view! {
+                            <dt>{t!(i18n, support.sharing_note)}</dt><dd class="text">{p.sharing_note.clone()}</dd>
+                        })}
                     </dl>
+                    <h4>{t!(i18n, support.meetings_title)}</h4>
+                    {no_meetings.then(|| view! { <p class="muted">{t!(i18n, support.no_meetings)}</p> })}
+                    <ul class="meetings">{meetings}</ul>
+                    <details>
+                        <summary>{t!(i18n, support.record_meeting)}</summary>
+                        <MeetingForm family_id plan=p.id today />
+                    </details>
                     <details>
                         <summary>{t!(i18n, support.edit_plan)}</summary>
-                        <PlanForm family_id plan=Some(p.clone()) colleagues=colleagues.get_value() />
+                        <PlanForm family_id plan=Some(p.clone()) colleagues=colleagues.get_value() children=children.get_value() today />
                     </details>
                     <details>
                         <summary>{t!(i18n, support.history)}</summary>
@@ -213,36 +282,116 @@ fn Plans(family_id: i64, plans: Vec<SupportPlan>, colleagues: Vec<Colleague>) ->
             <h2 id="plans-title">{t!(i18n, support.plans_title)}</h2>
             {none.then(|| view! { <p>{t!(i18n, support.no_plans)}</p> })}
             {items}
-            {(!has_active).then(|| view! {
-                <details>
-                    <summary>{t!(i18n, support.new_plan)}</summary>
-                    <PlanForm family_id plan=None colleagues=colleagues.get_value() />
-                </details>
-            })}
+            <datalist id="participant-roles">
+                {PARTICIPANT_ROLES.iter().map(|r| view! { <option value=*r></option> }).collect_view()}
+            </datalist>
+            <details>
+                <summary data-testid="new-plan">
+                    {if has_active { t!(i18n, support.another_plan).into_any() } else { t!(i18n, support.new_plan).into_any() }}
+                </summary>
+                <PlanForm family_id plan=None colleagues=colleagues.get_value() children=children.get_value() today />
+            </details>
         </section>
     }
 }
 
+/// Roles a case meeting's participants often have, offered as the form's suggestions.
+const PARTICIPANT_ROLES: [&str; 10] = [
+    "保健師",
+    "助産師",
+    "利用者支援専門員",
+    "こども家庭支援員",
+    "児童福祉司",
+    "医師",
+    "保育士",
+    "学校教員",
+    "主任児童委員",
+    "家庭相談員",
+];
+
+/// Whom a plan is for, in words: the mother, a child by name, or the household.
+fn subject_name(
+    i18n: leptos_i18n::I18nContext<crate::i18n::Locale>,
+    subject: PlanSubject,
+    children: &[(PlanSubject, String)],
+) -> AnyView {
+    match subject {
+        PlanSubject::Mother => t!(i18n, support.mother).into_any(),
+        PlanSubject::Household => t!(i18n, support.household).into_any(),
+        PlanSubject::Child(_) => children
+            .iter()
+            .find(|(s, _)| *s == subject)
+            .map(|(_, name)| name.clone())
+            .unwrap_or_default()
+            .into_any(),
+    }
+}
+
 #[component]
-fn PlanForm(family_id: i64, plan: Option<SupportPlan>, colleagues: Vec<Colleague>) -> impl IntoView {
+fn PlanForm(
+    family_id: i64,
+    plan: Option<SupportPlan>,
+    colleagues: Vec<Colleague>,
+    children: Vec<(PlanSubject, String)>,
+    today: chrono::NaiveDate,
+) -> impl IntoView {
     let i18n = use_i18n();
     let key = plan.as_ref().map_or("new".to_owned(), |p| p.id.to_string());
     let id = move |what: &str| format!("plan-{what}-{key}");
     let responsible = plan.as_ref().and_then(|p| p.responsible).map(|a| a.0);
     let status = plan.as_ref().map_or(PlanStatus::Active, |p| p.status);
+    let category = plan.as_ref().map(|p| p.category);
+    let subject = plan.as_ref().map(|p| p.subject);
+    // A new plan runs six months from today, reviewed after three, until the coordinator says otherwise.
+    let period = plan.as_ref().map_or_else(
+        || PlanPeriod {
+            from: today,
+            review_on: today.checked_add_months(chrono::Months::new(3)).unwrap_or(today),
+            until: today.checked_add_months(chrono::Months::new(6)).unwrap_or(today),
+        },
+        |p| p.period,
+    );
+    let iso = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    let shared = plan.as_ref().and_then(|p| p.shared);
+    let subjects = [(PlanSubject::Mother, t!(i18n, support.mother).into_any())]
+        .into_iter()
+        .chain(children.into_iter().map(|(s, name)| (s, name.into_any())))
+        .chain([(PlanSubject::Household, t!(i18n, support.household).into_any())])
+        .map(|(s, label)| view! { <option value=s.form_value() selected=Some(s) == subject>{label}</option> })
+        .collect_view();
     view! {
-        <Form action=SavePlan::url() class="form compact">
+        <Form action=SavePlan::url() class="form compact" testid=format!("plan-form-{}", plan.as_ref().map_or("new".to_owned(), |p| p.id.to_string()))>
             <input type="hidden" name="input[family]" value=family_id />
             {plan.as_ref().map(|p| view! {
                 <input type="hidden" name="input[plan]" value=p.id />
                 <input type="hidden" name="input[revision]" value=p.revision />
             })}
+            <label for=id("category")>{t!(i18n, support.category)}</label>
+            <select id=id("category") name="input[category]" required>
+                {PlanCategory::ALL.iter().map(|&c| view! {
+                    <option value=c.as_str() selected=Some(c) == category>{labels::plan_category(i18n, c)}</option>
+                }).collect_view()}
+            </select>
+            <label for=id("subject")>{t!(i18n, support.subject)}</label>
+            <select id=id("subject") name="input[subject]" required>{subjects}</select>
             <label for=id("status")>{t!(i18n, support.status)}</label>
             <select id=id("status") name="input[status]">
                 {PlanStatus::ALL.iter().map(|&s| view! {
                     <option value=s.as_str() selected=s == status>{labels::plan_status(i18n, s)}</option>
                 }).collect_view()}
             </select>
+            <div class="row">
+                <div>
+                    <label for=id("from")>{t!(i18n, support.starts_on)}</label>
+                    <input id=id("from") name="input[starts_on]" type="date" required value=iso(period.from) />
+                </div>
+                <div>
+                    <label for=id("until")>{t!(i18n, support.ends_on)}</label>
+                    <input id=id("until") name="input[ends_on]" type="date" required value=iso(period.until) />
+                </div>
+            </div>
+            <label for=id("review")>{t!(i18n, support.review_on)}</label>
+            <input id=id("review") name="input[review_on]" type="date" required value=iso(period.review_on) />
             <label for=id("goals")>{t!(i18n, support.goals)}</label>
             <textarea id=id("goals") name="input[goals]" maxlength="4000">{plan.as_ref().map(|p| p.goals.clone())}</textarea>
             <label for=id("services")>{t!(i18n, support.services)}</label>
@@ -256,9 +405,76 @@ fn PlanForm(family_id: i64, plan: Option<SupportPlan>, colleagues: Vec<Colleague
             </select>
             <label for=id("institutions")>{t!(i18n, support.institutions)}</label>
             <textarea id=id("institutions") name="input[institutions]" maxlength="4000">{plan.as_ref().map(|p| p.institutions.clone())}</textarea>
-            <label for=id("review")>{t!(i18n, support.review_on)}</label>
-            <input id=id("review") name="input[review_on]" type="date" required
-                value=plan.as_ref().map(|p| p.review_on.format("%Y-%m-%d").to_string()) />
+            <fieldset>
+                <legend>{t!(i18n, support.sharing_title)}</legend>
+                <div class="row">
+                    <div>
+                        <label for=id("shared-on")>{t!(i18n, support.shared_on)}</label>
+                        <input id=id("shared-on") name="input[shared_on]" type="date" max=iso(today)
+                            value=shared.map(|s| iso(s.on)) />
+                    </div>
+                    <div>
+                        <label for=id("shared-how")>{t!(i18n, support.shared_how)}</label>
+                        <select id=id("shared-how") name="input[shared_how]">
+                            <option value="">{t!(i18n, support.not_yet)}</option>
+                            {SharingMethod::ALL.iter().map(|&m| view! {
+                                <option value=m.as_str() selected=shared.map(|s| s.how) == Some(m)>{labels::sharing(i18n, m)}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                </div>
+                <label for=id("sharing-note")>{t!(i18n, support.sharing_note)}</label>
+                <textarea id=id("sharing-note") name="input[sharing_note]" maxlength="4000">{plan.as_ref().map(|p| p.sharing_note.clone())}</textarea>
+            </fieldset>
+            <button type="submit" class="primary">{t!(i18n, support.save)}</button>
+        </Form>
+    }
+}
+
+/// 合同ケース会議: when, what it did with the plan, who took part, what was decided.
+#[component]
+fn MeetingForm(family_id: i64, plan: i64, today: chrono::NaiveDate) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = move |what: &str| format!("meeting-{what}-{plan}");
+    let rows = (0..PARTICIPANT_ROWS)
+        .map(|i| {
+            let n = i + 1;
+            view! {
+                <div class="row participant">
+                    <div>
+                        <label for=id(&format!("role-{i}"))>{t!(i18n, support.participant_role, n = move || n)}</label>
+                        <input id=id(&format!("role-{i}")) name=format!("input[participants][{i}][role]") maxlength="100"
+                            list="participant-roles" required=i == 0 />
+                    </div>
+                    <div>
+                        <label for=id(&format!("institution-{i}"))>{t!(i18n, support.participant_institution, n = move || n)}</label>
+                        <input id=id(&format!("institution-{i}")) name=format!("input[participants][{i}][institution]") maxlength="100" />
+                    </div>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <Form action=RecordCaseMeeting::url() class="form compact" testid=format!("meeting-form-{plan}")>
+            <input type="hidden" name="input[family]" value=family_id />
+            <input type="hidden" name="input[plan]" value=plan />
+            <label for=id("held-on")>{t!(i18n, support.held_on)}</label>
+            <input id=id("held-on") name="input[held_on]" type="date" required max=today.format("%Y-%m-%d").to_string()
+                value=today.format("%Y-%m-%d").to_string() />
+            <label for=id("purpose")>{t!(i18n, support.purpose)}</label>
+            <select id=id("purpose") name="input[purpose]">
+                {MeetingPurpose::ALL.iter().map(|&p| view! {
+                    <option value=p.as_str()>{labels::meeting_purpose(i18n, p)}</option>
+                }).collect_view()}
+            </select>
+            <fieldset>
+                <legend>{t!(i18n, support.participants)}</legend>
+                {rows}
+            </fieldset>
+            <label for=id("decisions")>{t!(i18n, support.decisions)}</label>
+            <textarea id=id("decisions") name="input[decisions]" required maxlength="4000"></textarea>
+            <label for=id("next-review")>{t!(i18n, support.next_review_on)}</label>
+            <input id=id("next-review") name="input[next_review_on]" type="date" />
             <button type="submit" class="primary">{t!(i18n, support.save)}</button>
         </Form>
     }
