@@ -341,6 +341,19 @@ impl Form {
         self.arg(&format!("input[{field}]"), value)
     }
 
+    /// The form with `input[field]` set to `value` in place of what it held.
+    pub fn replace_input(mut self, field: &str, value: impl ToString) -> Self {
+        let key = format!("input[{field}]");
+        self.0.retain(|(k, _)| *k != key);
+        self.arg(&key, value)
+    }
+
+    /// The form with the field `key` set to `value` in place of what it held.
+    pub fn replace_arg(mut self, key: &str, value: impl ToString) -> Self {
+        self.0.retain(|(k, _)| k != key);
+        self.arg(key, value)
+    }
+
     /// A list field of the `input` struct, one `input[field][]=…` per value, in order.
     pub fn input_list<V: ToString>(self, field: &str, values: impl IntoIterator<Item = V>) -> Self {
         let key = format!("input[{field}][]");

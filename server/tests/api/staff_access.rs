@@ -137,7 +137,26 @@ async fn a_coordinator_uses_every_function(
             .input("revision", plan.revision)
             .input("goals", "産後の孤立を防ぐ")
             .input("responsible", "")
-            .input("review_on", tokyo_day(14)),
+            .input("category", "child_needing_support")
+            .input("subject", "household")
+            .input("starts_on", today)
+            .input("review_on", tokyo_day(14))
+            .input("ends_on", tokyo_day(180))
+            .input("shared_on", today)
+            .input("shared_how", "in_person"),
+    )
+    .await;
+    ok(
+        "record_case_meeting",
+        Form::new()
+            .input("family", family)
+            .input("plan", plan.id)
+            .input("held_on", today)
+            .input("purpose", "decided")
+            .arg("input[participants][0][role]", "保健師")
+            .arg("input[participants][0][institution]", "こども家庭センター")
+            .input("decisions", "月1回訪問する")
+            .input("next_review_on", tokyo_day(30)),
     )
     .await;
     ok(
@@ -189,7 +208,7 @@ async fn strangers_and_parents_are_refused_every_staff_support_function_that_coo
     let w = world(&app.store).await;
     let nurse = app.log_in(&w.a.coordinator).await;
     let calls = a_coordinator_uses_every_function(&app, &w, &nurse).await;
-    assert_eq!(calls.len(), 15, "every function but the audit log");
+    assert_eq!(calls.len(), 16, "every function but the audit log");
 
     let before = stored_town(&app, &w.a).await;
     let parent = app.log_in(&w.a.parent).await;
@@ -313,7 +332,31 @@ async fn a_coordinator_of_another_municipality_finds_none_of_its_records_and_cha
             .input("plan", plan_a.id)
             .input("revision", plan_a.revision)
             .input("goals", "上書き")
+            .input("category", "child_needing_support")
+            .input("subject", "household")
+            .input("starts_on", today)
             .input("review_on", tokyo_day(3))
+            .input("ends_on", tokyo_day(90))
+    };
+    let new_plan = |family: i64| {
+        Form::new()
+            .input("family", family)
+            .input("category", "child_requiring_protection")
+            .input("subject", "household")
+            .input("starts_on", today)
+            .input("review_on", tokyo_day(3))
+            .input("ends_on", tokyo_day(90))
+    };
+    let meeting = |family: i64| {
+        Form::new()
+            .input("family", family)
+            .input("plan", plan_a.id)
+            .input("held_on", today)
+            .input("purpose", "reviewed")
+            .arg("input[participants][0][role]", "保健師")
+            .arg("input[participants][0][institution]", "")
+            .input("decisions", "他市の記録")
+            .input("next_review_on", tokyo_day(5))
     };
     let attempts: Vec<(&str, &str, Form)> = vec![
         (
@@ -362,19 +405,14 @@ async fn a_coordinator_of_another_municipality_finds_none_of_its_records_and_cha
         ),
         ("save_plan", "A's plan", plan(family_a)),
         ("save_plan", "A's plan in B's family", plan(family_b)),
-        (
-            "save_plan",
-            "a new plan for A's family",
-            Form::new().input("family", family_a).input("review_on", tokyo_day(3)),
-        ),
+        ("save_plan", "a new plan for A's family", new_plan(family_a)),
         (
             "save_plan",
             "A's coordinator responsible for B's plan",
-            Form::new()
-                .input("family", family_b)
-                .input("responsible", coordinator_a.0)
-                .input("review_on", tokyo_day(3)),
+            new_plan(family_b).input("responsible", coordinator_a.0),
         ),
+        ("record_case_meeting", "A's plan", meeting(family_a)),
+        ("record_case_meeting", "A's plan in B's family", meeting(family_b)),
         (
             "plan_visit",
             "A's family",

@@ -400,6 +400,277 @@ async fn a_visit_whose_epds_totals_nine_flags_the_mother_and_a_stale_plan_form_i
     assert_eq!(view.flags[0].clear_reason.as_deref(), Some("再検査で7点"));
 }
 
+async fn a_coordinator_writes_plans_for_a_child_and_the_mother_and_records_the_case_meeting_that_reviewed_one(
+    app: TestApp,
+) {
+    let w = world(&app.store).await;
+    let (m, family) = (w.a.municipality, w.a.family);
+    let nurse = app.log_in(&w.a.coordinator).await;
+    let today = tasks(&app, &nurse, "mine").await.today;
+    let name = domain::people::PersonName::parse("n", "鈴木 葵").unwrap();
+    let kana = domain::people::Kana::parse("k", "スズキ アオイ").unwrap();
+    let aoi = app
+        .store
+        .add_child(
+            m,
+            family,
+            &store::families::NewChild {
+                pregnancy: None,
+                name: &name,
+                name_kana: &kana,
+                birth_date: today - Duration::days(400),
+                sex: domain::people::Sex::Female,
+            },
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    let plan = |category: &str, subject: &str| {
+        Form::new()
+            .input("family", family.0)
+            .input("category", category)
+            .input("subject", subject)
+            .input("starts_on", today)
+            .input("review_on", today + Duration::days(10))
+            .input("ends_on", today + Duration::days(180))
+            .input("goals", "保育所の利用につなぐ")
+            .input("services", "養育支援訪問 月2回")
+            .input("institutions", "中央児童相談所")
+    };
+    let childs = format!("child:{}", aoi.0);
+
+    // Refusals name the field, in the user's words, and write nothing.
+    let refused = |form: Form| {
+        let (app, nurse) = (&app, &nurse);
+        async move { invalid_field(app.send::<()>(nurse, "save_plan", &form).await) }
+    };
+    assert_eq!(
+        refused(plan("specified_pregnancy", &childs)).await,
+        ("subject".into(), Problem::NotForCategory),
+        "a 特定妊婦 plan is the mother's"
+    );
+    assert_eq!(
+        refused(plan("child_needing_support", "mother")).await,
+        ("subject".into(), Problem::NotForCategory)
+    );
+    assert_eq!(
+        refused(plan("child_needing_support", &childs).replace_input("review_on", today + Duration::days(181))).await,
+        ("review_on".into(), Problem::DateOutOfRange),
+        "the review falls within the period"
+    );
+    assert_eq!(
+        refused(plan("child_needing_support", &childs).replace_input("ends_on", today - Duration::days(1))).await,
+        ("ends_on".into(), Problem::DateOutOfRange)
+    );
+    assert_eq!(
+        refused(plan("child_needing_support", &childs).input("shared_on", today)).await,
+        ("shared_how".into(), Problem::Required),
+        "a sharing date needs its way"
+    );
+    assert_eq!(
+        refused(
+            plan("child_needing_support", &childs)
+                .input("shared_on", today + Duration::days(1))
+                .input("shared_how", "document")
+        )
+        .await,
+        ("shared_on".into(), Problem::DateOutOfRange)
+    );
+    assert_eq!(
+        refused(plan("household_support", "household")).await,
+        ("category".into(), Problem::Malformed)
+    );
+    let someone_elses: Result<(), AppError> = app
+        .send(
+            &nurse,
+            "save_plan",
+            &plan("child_needing_support", "household").replace_input("family", w.b.family.0),
+        )
+        .await;
+    assert_eq!(someone_elses, Err(AppError::NotFound), "another municipality's family");
+    assert!(support(&app, &nurse, family).await.plans.is_empty());
+
+    // Two plans for two people stay open side by side.
+    let r: Result<(), AppError> = app
+        .send(
+            &nurse,
+            "save_plan",
+            &plan("child_needing_support", &childs)
+                .input("shared_on", today)
+                .input("shared_how", "document")
+                .input("sharing_note", "母は同意。父には来週説明する"),
+        )
+        .await;
+    assert_eq!(r, Ok(()));
+    let r: Result<(), AppError> = app
+        .send(
+            &nurse,
+            "save_plan",
+            &plan("maternal_child_health", "mother").replace_input("review_on", today + Duration::days(20)),
+        )
+        .await;
+    assert_eq!(r, Ok(()));
+    let again: Result<(), AppError> = app
+        .send(&nurse, "save_plan", &plan("child_needing_support", &childs))
+        .await;
+    assert_eq!(again, Err(AppError::Conflict(Conflict::PlanExists)));
+    let view = support(&app, &nurse, family).await;
+    assert_eq!(
+        view.plans
+            .iter()
+            .map(|p| (p.category, p.subject, p.period.review_on))
+            .collect::<Vec<_>>(),
+        [
+            (
+                PlanCategory::MaternalChildHealth,
+                PlanSubject::Mother,
+                today + Duration::days(20)
+            ),
+            (
+                PlanCategory::ChildNeedingSupport,
+                PlanSubject::Child(aoi),
+                today + Duration::days(10)
+            ),
+        ]
+    );
+    let childs_plan = view.plans[1].clone();
+    assert_eq!(
+        (
+            childs_plan.shared.map(|s| (s.on, s.how)),
+            childs_plan.sharing_note.as_str()
+        ),
+        (
+            Some((today, domain::support::plan::SharingMethod::Document)),
+            "母は同意。父には来週説明する"
+        )
+    );
+    let reviews = |list: &TaskList| {
+        let mut due: Vec<_> = list
+            .tasks
+            .iter()
+            .filter(|t| t.family == family && t.kind == TaskKind::PlanReview)
+            .map(|t| t.due)
+            .collect();
+        due.sort();
+        due
+    };
+    assert_eq!(
+        reviews(&tasks(&app, &nurse, "all").await),
+        [today + Duration::days(10)],
+        "a review shows two weeks ahead; the mother's is further off"
+    );
+
+    // The 合同ケース会議 that reviewed the child's plan moves its review.
+    let meeting = |held_on: NaiveDate| {
+        Form::new()
+            .input("family", family.0)
+            .input("plan", childs_plan.id)
+            .input("held_on", held_on)
+            .input("purpose", "reviewed")
+            .arg("input[participants][0][role]", "保健師")
+            .arg("input[participants][0][institution]", "こども家庭センター")
+            .arg("input[participants][1][role]", "")
+            .arg("input[participants][1][institution]", "")
+            .arg("input[participants][2][role]", "児童福祉司")
+            .arg("input[participants][2][institution]", "中央児童相談所")
+            .input("decisions", "訪問を月1回に減らす")
+            .input("next_review_on", today + Duration::days(60))
+    };
+    let refused_meeting = |form: Form| {
+        let (app, nurse) = (&app, &nurse);
+        async move { invalid_field(app.send::<()>(nurse, "record_case_meeting", &form).await) }
+    };
+    assert_eq!(
+        refused_meeting(meeting(today + Duration::days(1))).await,
+        ("held_on".into(), Problem::DateOutOfRange),
+        "a meeting is recorded once held"
+    );
+    assert_eq!(
+        refused_meeting(
+            meeting(today)
+                .replace_arg("input[participants][0][role]", "")
+                .replace_arg("input[participants][2][role]", "")
+        )
+        .await,
+        ("participants".into(), Problem::Required),
+        "a participant row without its role"
+    );
+    assert_eq!(
+        refused_meeting(meeting(today).replace_input("next_review_on", today + Duration::days(181))).await,
+        ("next_review_on".into(), Problem::DateOutOfRange),
+        "the next review stays within the plan's period"
+    );
+    assert_eq!(
+        refused_meeting(meeting(today).replace_input("decisions", " ")).await,
+        ("decisions".into(), Problem::Required)
+    );
+    let foreign: Result<(), AppError> = app
+        .send(
+            &nurse,
+            "record_case_meeting",
+            &meeting(today).replace_input("family", w.a.neighbour.0),
+        )
+        .await;
+    assert_eq!(foreign, Err(AppError::NotFound), "the plan of another family");
+    let r: Result<(), AppError> = app
+        .send(&nurse, "record_case_meeting", &meeting(today - Duration::days(1)))
+        .await;
+    assert_eq!(r, Ok(()));
+
+    let view = support(&app, &nurse, family).await;
+    let reviewed = view.plans.iter().find(|p| p.id == childs_plan.id).unwrap();
+    assert_eq!(reviewed.meetings.len(), 1);
+    let held = &reviewed.meetings[0];
+    assert_eq!(
+        (held.held_on, held.purpose, held.decisions.as_str()),
+        (
+            today - Duration::days(1),
+            domain::support::plan::MeetingPurpose::Reviewed,
+            "訪問を月1回に減らす"
+        )
+    );
+    assert_eq!(
+        held.participants
+            .iter()
+            .map(|p| (p.role.as_str(), p.institution.as_str()))
+            .collect::<Vec<_>>(),
+        [("保健師", "こども家庭センター"), ("児童福祉司", "中央児童相談所")],
+        "the blank row is left out"
+    );
+    assert_eq!(
+        (reviewed.period.review_on, reviewed.revision, reviewed.history.len()),
+        (today + Duration::days(60), 2, 2)
+    );
+    assert!(
+        reviews(&tasks(&app, &nurse, "all").await).is_empty(),
+        "the reviewed plan leaves the list until its next review comes near"
+    );
+
+    // Every save and meeting is in the audit log under the family.
+    let subject = format!("family:{}", family.0);
+    let actions: Vec<String> = app
+        .store
+        .audit_of_subject(m, &subject)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(actions.iter().filter(|a| *a == "save_plan").count(), 2, "{actions:?}");
+    assert_eq!(
+        actions.iter().filter(|a| *a == "record_case_meeting").count(),
+        1,
+        "{actions:?}"
+    );
+
+    // The figures count this month's plans by category, begun and open.
+    let figures: FiguresView = app.send(&nurse, "figures", &Form::new()).await.unwrap();
+    let this_month = figures.figures.iter().rev().find(|f| f.site.is_none()).unwrap();
+    assert_eq!(this_month.plans_started.child_needing_support, 1);
+    assert_eq!(this_month.plans_started.maternal_child_health, 1);
+    assert_eq!(this_month.plans_open.of(PlanCategory::ChildRequiringProtection), 0);
+}
+
 async fn an_admin_reads_in_the_audit_log_who_opened_a_familys_support_record(app: TestApp) {
     let w = world(&app.store).await;
     let nurse = app.log_in(&w.a.coordinator).await;
@@ -693,6 +964,7 @@ fn date(text: &str) -> NaiveDate {
 on_both!(
     a_notification_registers_the_family_and_a_risk_found_at_the_interview_opens_a_plan_to_review_in_a_week,
     a_visit_whose_epds_totals_nine_flags_the_mother_and_a_stale_plan_form_is_refused,
+    a_coordinator_writes_plans_for_a_child_and_the_mother_and_records_the_case_meeting_that_reviewed_one,
     an_admin_reads_in_the_audit_log_who_opened_a_familys_support_record,
     figures_cover_twelve_months_for_the_town_and_each_site_and_staff_can_export_them,
     staff_record_the_benefit_claims_a_pregnancy_can_make_within_their_periods,
