@@ -245,3 +245,65 @@ test('a coordinator narrows the caseload by stage, category and late items, page
   await rows.first().getByTestId('row-tasks').locator('summary').click();
   await page.screenshot({ path: 'test-results/caseload-filtered-360.png', fullPage: true });
 });
+
+test('a coordinator writes a サポートプラン for the mother, records the 合同ケース会議 that decided it, and reads both back', async ({ page }) => {
+  await logIn(page, COORDINATOR);
+  await expect(page).toHaveURL(/\/staff$/);
+  const name = `計画${Date.now() % 100000}`;
+  const familyPage = await registerFamily(page, name, 'けいかく');
+
+  const form = page.getByTestId('plan-form-new');
+  await page.getByTestId('new-plan').click();
+  // A category the subject does not fit is refused in Japanese, and what was typed stays.
+  await form.locator('[name="input[category]"]').selectOption('child_needing_support');
+  await form.locator('[name="input[subject]"]').selectOption('mother');
+  await form.locator('[name="input[goals]"]').fill('出産までに相談先をつくる');
+  await form.getByRole('button', { name: '保存する' }).click();
+  await expect(form.getByTestId('error')).toContainText('対象は、この区分では選べません');
+  await expect(form.locator('[name="input[goals]"]')).toHaveValue('出産までに相談先をつくる');
+  await expect(page.getByTestId('support-plan')).toHaveCount(0);
+
+  await form.locator('[name="input[category]"]').selectOption('specified_pregnancy');
+  await form.locator('[name="input[starts_on]"]').fill(isoDate(0));
+  await form.locator('[name="input[review_on]"]').fill(isoDate(30));
+  await form.locator('[name="input[ends_on]"]').fill(isoDate(180));
+  await form.locator('[name="input[services]"]').fill('月1回の家庭訪問');
+  await form.locator('[name="input[shared_on]"]').fill(isoDate(0));
+  await form.locator('[name="input[shared_how]"]').selectOption('in_person');
+  await form.locator('[name="input[sharing_note]"]').fill('本人は訪問を希望');
+  await form.getByRole('button', { name: '保存する' }).click();
+
+  const plan = page.getByTestId('support-plan');
+  await expect(plan).toHaveCount(1);
+  await expect(plan).toContainText('特定妊婦');
+  await expect(plan).toContainText('母（妊産婦）');
+  await expect(plan.getByTestId('plan-shared')).toContainText('面談で説明');
+  await expect(plan).toContainText('本人は訪問を希望');
+  await hydrated(page);
+
+  // The meeting that decided it, with who took part.
+  await plan.getByText('会議を記録する').click();
+  const meeting = plan.locator('[data-testid^="meeting-form-"]');
+  await meeting.locator('[name="input[purpose]"]').selectOption('decided');
+  await meeting.locator('[name="input[participants][0][role]"]').fill('保健師');
+  await meeting.locator('[name="input[participants][0][institution]"]').fill('こども家庭センター');
+  await meeting.locator('[name="input[participants][1][role]"]').fill('児童福祉司');
+  await meeting.locator('[name="input[participants][1][institution]"]').fill('よりそい児童相談所');
+  await meeting.locator('[name="input[decisions]"]').fill('特定妊婦として支援し、8か月で見直す');
+  await meeting.locator('[name="input[next_review_on]"]').fill(isoDate(60));
+  await meeting.getByRole('button', { name: '保存する' }).click();
+
+  const held = page.getByTestId('case-meeting');
+  await expect(held).toHaveCount(1);
+  await expect(held).toContainText('策定');
+  await expect(held).toContainText('児童福祉司（よりそい児童相談所）');
+  await expect(held).toContainText('特定妊婦として支援し、8か月で見直す');
+
+  // Read back from the server on a fresh load: the meeting moved the review.
+  await page.goto(familyPage);
+  await expect(page.getByTestId('case-meeting')).toContainText('保健師（こども家庭センター）');
+  const [y, m, d] = isoDate(60).split('-').map(Number);
+  await expect(page.getByTestId('plan-review')).toContainText(`${y}年${m}月${d}日`);
+  await page.getByTestId('support-plan').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/support-plan-360.png', fullPage: true });
+});

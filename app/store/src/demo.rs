@@ -5,7 +5,7 @@ use crate::families::{NewChild, NewFamily, NewPregnancy};
 use crate::interviews::NewInterview;
 use crate::invitations::NewGuardian;
 use crate::network::NewInstitution;
-use crate::plans::NewFlag;
+use crate::plans::{NewFlag, NewMeeting, PlanContents};
 use crate::visits::{PlannedVisit, VisitReport};
 use crate::{Error, Store};
 use chrono::{DateTime, Days, NaiveDate, Utc};
@@ -17,6 +17,9 @@ use domain::support::benefit::{BenefitClaim, PROGRAMME_STARTS_ON, ReceivedClaim}
 use domain::support::epds::Epds;
 use domain::support::interview::{ChecklistTopic, HomeSupport, InterviewKind};
 use domain::support::network::{InstitutionKind, ReferralStatus};
+use domain::support::plan::{
+    MeetingPurpose, Participant, PlanCategory, PlanStatus, PlanSubject, Sharing, SharingMethod,
+};
 use domain::support::risk::{FlagOrigin, RiskCategory};
 use domain::support::visit::VisitKind;
 use domain::timeline::Member;
@@ -224,6 +227,9 @@ impl Store {
             };
             self.add_interview(f.municipality, f.family, f.nurse, &interview, f.now)
                 .await?;
+            if f.index == 7 {
+                self.seed_demo_plan(&f).await?;
+            }
             // 支援給付: the first claim is received at the notification, for pregnancies under the
             // programme (from 2025-04), except in every third family, which has yet to claim it.
             if f.notified_on >= PROGRAMME_STARTS_ON && f.index % 3 != 2 {
@@ -280,6 +286,66 @@ impl Store {
             )
             .await?;
         }
+        Ok(())
+    }
+
+    /// The 特定妊婦 plan the interview opened, written out and shared with the mother, with the
+    /// 合同ケース会議 that decided it.
+    async fn seed_demo_plan(&self, f: &DemoFamily<'_>) -> Result<(), Error> {
+        let plans = self.support_plans(f.municipality, f.family).await?;
+        let Some(plan) = plans.first() else {
+            return Ok(());
+        };
+        let decided_on = days_after(f.notified_on, 6);
+        let contents = PlanContents {
+            status: PlanStatus::Active,
+            subject: PlanSubject::Mother,
+            category: PlanCategory::SpecifiedPregnancy,
+            period: plan.period,
+            goals: "出産までに相談できる人と場所をつくる。経済的な不安を減らす。",
+            services: "保健師の家庭訪問（月1回）、両親学級の案内、生活支援課への同行",
+            responsible: Some(f.nurse),
+            institutions: "よりそい市立病院（産科）、生活支援課",
+            shared: Some(Sharing {
+                on: decided_on.min(f.now.date_naive()),
+                how: SharingMethod::InPerson,
+            }),
+            sharing_note: "本人は訪問を希望。パートナーには本人から伝える。",
+            today: decided_on,
+        };
+        self.revise_plan(
+            f.municipality,
+            f.family,
+            plan.id,
+            plan.revision,
+            f.nurse,
+            &contents,
+            f.now,
+        )
+        .await?;
+        let who = [
+            Participant {
+                role: "保健師".into(),
+                institution: "よりそい市こども家庭センター".into(),
+            },
+            Participant {
+                role: "利用者支援専門員".into(),
+                institution: "よりそい市こども家庭センター".into(),
+            },
+            Participant {
+                role: "助産師".into(),
+                institution: "よりそい市立病院".into(),
+            },
+        ];
+        let meeting = NewMeeting {
+            held_on: decided_on.min(f.now.date_naive()),
+            purpose: MeetingPurpose::Decided,
+            participants: &who,
+            decisions: "特定妊婦として支援する。月1回訪問し、妊娠8か月の面談で見直す。",
+            next_review_on: None,
+        };
+        self.record_meeting(f.municipality, f.family, plan.id, f.nurse, &meeting, f.now)
+            .await?;
         Ok(())
     }
 
