@@ -39,8 +39,9 @@ pub struct Pregnancy {
     pub id: PregnancyId,
     /// 出産予定日
     pub due_date: NaiveDate,
-    /// 妊娠届出日
-    pub notified_on: NaiveDate,
+    /// 妊娠届出日; none for a pregnancy that ended (a miscarriage or stillbirth after the
+    /// heartbeat's confirmation) before a notification was made, recorded for its 支援給付.
+    pub notified_on: Option<NaiveDate>,
     /// 心拍確認日, when on file: it opens the first 支援給付 claim (else the notification stands in).
     pub heartbeat_on: Option<NaiveDate>,
     pub fetuses: u8,
@@ -279,7 +280,7 @@ mod tests {
         Pregnancy {
             id: PregnancyId(1),
             due_date: d(due),
-            notified_on: d("2026-05-01"),
+            notified_on: Some(d("2026-05-01")),
             heartbeat_on: None,
             fetuses: 1,
             outcome,

@@ -170,7 +170,7 @@ mod tests {
         Pregnancy {
             id: PregnancyId(id),
             due_date: d(due),
-            notified_on: d("2026-01-10"),
+            notified_on: Some(d("2026-01-10")),
             heartbeat_on: None,
             fetuses: 1,
             outcome,

@@ -24,7 +24,13 @@ pub struct NotificationForm {
     pub lmp: String,
     #[serde(default)]
     pub fetuses: String,
+    /// 妊娠届出日; may be left empty for a pregnancy that ended before a notification was made.
+    #[serde(default)]
     pub notified_on: String,
+    /// The day a pregnancy ended in a miscarriage or stillbirth before its notification: recorded
+    /// so that both 支援給付 claims stay open (the heartbeat's date is then needed).
+    #[serde(default)]
+    pub lost_on: String,
     /// 心拍確認日, when known: it opens the first 支援給付 claim.
     #[serde(default)]
     pub heartbeat_on: String,
@@ -62,20 +68,25 @@ pub struct InterviewForm {
 /// The longest free text a form field takes (findings, worries, goals …).
 pub const MAX_NOTE: usize = 4000;
 
-/// Registers a pregnancy notification; returns the family's id (new or existing).
+/// Registers a pregnancy notification, or a pregnancy that ended before one (a miscarriage or
+/// stillbirth after the heartbeat's confirmation); returns the family's id (new or existing).
 #[server(endpoint = "register_pregnancy")]
 pub async fn register_pregnancy(input: NotificationForm) -> Result<i64, AppError> {
     use super::context::{audit, now, require_staff, today_for, use_store};
     use domain::ids::{FamilyId, SiteId};
-    use domain::input::{Invalid, Problem, date, optional_date};
+    use domain::input::{Invalid, Problem, optional_date};
     use domain::people::{Kana, PersonName};
     use domain::schedule::dates::add_days;
     use store::families::{NewFamily, NewPregnancy};
 
     let viewer = require_staff().await?;
     let today = today_for(&viewer).await?;
-    let notified_on = date("notified_on", &input.notified_on)?;
-    if notified_on > today {
+    let notified_on = optional_date("notified_on", &input.notified_on)?;
+    let lost_on = optional_date("lost_on", &input.lost_on)?;
+    if notified_on.is_none() && lost_on.is_none() {
+        return Err(Invalid::new("notified_on", Problem::Required).into());
+    }
+    if notified_on.is_some_and(|on| on > today) {
         return Err(Invalid::new("notified_on", Problem::DateOutOfRange).into());
     }
     let due_date = match (
@@ -88,13 +99,25 @@ pub async fn register_pregnancy(input: NotificationForm) -> Result<i64, AppError
     };
     // A notification comes during the pregnancy: the due date lies between the notification and
     // 44 weeks after it.
-    if due_date < notified_on || due_date > add_days(notified_on, 44 * 7) {
+    if notified_on.is_some_and(|on| due_date < on || due_date > add_days(on, 44 * 7)) {
         return Err(Invalid::new("due_date", Problem::DateOutOfRange).into());
     }
     // The heartbeat is confirmed before the notification, and during the pregnancy.
     let heartbeat_on = optional_date("heartbeat_on", &input.heartbeat_on)?;
-    if heartbeat_on.is_some_and(|on| on > notified_on || on < add_days(due_date, -280)) {
+    if heartbeat_on.is_some_and(|on| notified_on.is_some_and(|n| on > n) || on < add_days(due_date, -280)) {
         return Err(Invalid::new("heartbeat_on", Problem::DateOutOfRange).into());
+    }
+    if let Some(lost_on) = lost_on {
+        // A loss recorded here ended the pregnancy before its due date, after the heartbeat (and
+        // the notification, when there was one); without a notification, the heartbeat's date
+        // opens the first claim, so it is needed.
+        let Some(heartbeat_on) = heartbeat_on else {
+            return Err(Invalid::new("heartbeat_on", Problem::Required).into());
+        };
+        if lost_on > today || lost_on >= due_date || lost_on < heartbeat_on || notified_on.is_some_and(|n| lost_on < n)
+        {
+            return Err(Invalid::new("lost_on", Problem::DateOutOfRange).into());
+        }
     }
     let fetuses: u8 = match input.fetuses.trim() {
         "" => 1,
@@ -121,13 +144,19 @@ pub async fn register_pregnancy(input: NotificationForm) -> Result<i64, AppError
     let pregnancy = NewPregnancy {
         due_date,
         notified_on,
+        lost_on,
         heartbeat_on,
         fetuses,
     };
     store
         .add_pregnancy(viewer.municipality, family, &pregnancy, now())
         .await?;
-    audit(&viewer, "register_pregnancy", &format!("family:{}", family.0)).await?;
+    let action = if lost_on.is_some() {
+        "register_ended_pregnancy"
+    } else {
+        "register_pregnancy"
+    };
+    audit(&viewer, action, &format!("family:{}", family.0)).await?;
     // The page to go to next: the family's record.
     leptos_axum::redirect(&format!("/staff/families/{}", family.0));
     Ok(family.0)

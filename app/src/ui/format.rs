@@ -114,6 +114,7 @@ fn field_label(locale: Locale, field: &str) -> String {
         "received_on" => td_string!(locale, errors.field.received_on).to_string(),
         "heartbeat_on" => td_string!(locale, errors.field.heartbeat_on).to_string(),
         "claim" => td_string!(locale, errors.field.claim).to_string(),
+        "lost_on" => td_string!(locale, errors.field.lost_on).to_string(),
         "subject" => td_string!(locale, errors.field.subject).to_string(),
         "starts_on" => td_string!(locale, errors.field.starts_on).to_string(),
         "ends_on" => td_string!(locale, errors.field.ends_on).to_string(),

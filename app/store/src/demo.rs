@@ -432,7 +432,8 @@ impl Store {
                             family,
                             &NewPregnancy {
                                 due_date,
-                                notified_on,
+                                notified_on: Some(notified_on),
+                                lost_on: None,
                                 // The heartbeat is confirmed a week or two before the notification.
                                 heartbeat_on: Some(days_before(notified_on, 5 + n % 10)),
                                 fetuses: 1,
@@ -457,7 +458,8 @@ impl Store {
                             family,
                             &NewPregnancy {
                                 due_date: days_after(birth_date, n % 10),
-                                notified_on,
+                                notified_on: Some(notified_on),
+                                lost_on: None,
                                 // The heartbeat is confirmed a week or two before the notification.
                                 heartbeat_on: Some(days_before(notified_on, 5 + n % 10)),
                                 fetuses: 1,

@@ -16,7 +16,10 @@ pub struct NewFamily<'a> {
 
 pub struct NewPregnancy {
     pub due_date: NaiveDate,
-    pub notified_on: NaiveDate,
+    /// 妊娠届出日; none for a pregnancy recorded after it ended without one (`lost_on` is then set).
+    pub notified_on: Option<NaiveDate>,
+    /// The day a pregnancy recorded after the fact ended in a miscarriage or stillbirth.
+    pub lost_on: Option<NaiveDate>,
     /// 心拍確認日, if known.
     pub heartbeat_on: Option<NaiveDate>,
     pub fetuses: u8,
@@ -36,6 +39,7 @@ pub(crate) struct PregnancyRow {
     family_id: i64,
     due_date: String,
     notified_on: String,
+    without_notification: i32,
     heartbeat_on: Option<String>,
     fetuses: i64,
     outcome: String,
@@ -49,7 +53,10 @@ impl PregnancyRow {
             Pregnancy {
                 id: PregnancyId(self.id),
                 due_date: time::parse_date(&self.due_date)?,
-                notified_on: time::parse_date(&self.notified_on)?,
+                notified_on: match self.without_notification {
+                    0 => Some(time::parse_date(&self.notified_on)?),
+                    _ => None,
+                },
                 heartbeat_on: time::parse_opt_date(self.heartbeat_on.as_deref())?,
                 fetuses: u8::try_from(self.fetuses).map_err(|_| Error::Corrupt("fetuses".into()))?,
                 outcome: PregnancyOutcome::parse(&self.outcome)
@@ -97,7 +104,7 @@ impl ChildRow {
 type FamilyHeadRow = (i64, i64, Option<i64>, Option<String>, String, String);
 
 pub(crate) const PREGNANCY_COLUMNS: &str =
-    "id, family_id, due_date, notified_on, heartbeat_on, fetuses, outcome, ended_on";
+    "id, family_id, due_date, notified_on, without_notification, heartbeat_on, fetuses, outcome, ended_on";
 pub(crate) const CHILD_COLUMNS: &str = "id, family_id, pregnancy_id, name, name_kana, birth_date, sex, product_options";
 
 impl Store {
@@ -153,18 +160,26 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<PregnancyId, Error> {
         self.require_family(municipality, family).await?;
+        // The row keeps a day in notified_on: the notification's, or the loss's when there was none.
+        let on = pregnancy
+            .notified_on
+            .or(pregnancy.lost_on)
+            .ok_or_else(|| Error::Corrupt("a new pregnancy needs its notification or its loss".into()))?;
         let mut tx = self.begin_write().await?;
         let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO pregnancies (municipality_id, family_id, due_date, notified_on, fetuses, created_at, heartbeat_on) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            "INSERT INTO pregnancies (municipality_id, family_id, due_date, notified_on, fetuses, created_at, heartbeat_on, \
+             without_notification, outcome, ended_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(municipality.0)
         .bind(family.0)
         .bind(time::date(pregnancy.due_date))
-        .bind(time::date(pregnancy.notified_on))
+        .bind(time::date(on))
         .bind(i32::from(pregnancy.fetuses))
         .bind(time::instant(now))
         .bind(pregnancy.heartbeat_on.map(time::date))
+        .bind(i32::from(pregnancy.notified_on.is_none()))
+        .bind(if pregnancy.lost_on.is_some() { "lost" } else { "ongoing" })
+        .bind(pregnancy.lost_on.map(time::date))
         .fetch_one(&mut *tx)
         .await?;
         crate::tasks::mark_stale(&mut tx, family).await?;

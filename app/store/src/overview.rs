@@ -336,7 +336,7 @@ impl Store {
              CASE WHEN EXISTS (SELECT 1 FROM interviews i WHERE i.pregnancy_id = p.id AND i.kind = 'notification') \
              THEN 1 ELSE 0 END \
              FROM pregnancies p JOIN families f ON f.id = p.family_id WHERE p.municipality_id = $1 \
-             AND p.notified_on BETWEEN $2 AND $3",
+             AND p.notified_on BETWEEN $2 AND $3 AND p.without_notification = 0",
         )
         .bind(municipality.0)
         .bind(time::date(from))

@@ -126,7 +126,8 @@ async fn pregnancy(store: &Store, m: MunicipalityId, f: FamilyId, notified_on: &
             f,
             &NewPregnancy {
                 due_date: d(due_date),
-                notified_on: d(notified_on),
+                notified_on: Some(d(notified_on)),
+                lost_on: None,
                 heartbeat_on: None,
                 fetuses: 1,
             },
@@ -210,7 +211,8 @@ async fn a_family_record_holds_its_pregnancies_and_children(store: support::Db) 
             f,
             &NewPregnancy {
                 due_date: d("2026-06-01"),
-                notified_on: d("2025-11-20"),
+                notified_on: Some(d("2025-11-20")),
+                lost_on: None,
                 heartbeat_on: None,
                 fetuses: 1,
             },
@@ -224,7 +226,8 @@ async fn a_family_record_holds_its_pregnancies_and_children(store: support::Db) 
             f,
             &NewPregnancy {
                 due_date: d("2027-05-10"),
-                notified_on: d("2026-10-01"),
+                notified_on: Some(d("2026-10-01")),
+                lost_on: None,
                 heartbeat_on: None,
                 fetuses: 2,
             },
@@ -272,7 +275,8 @@ async fn a_family_of_another_municipality_is_not_found(store: support::Db) {
     assert!(store.family_record(b, f).await.is_ok());
     let p = NewPregnancy {
         due_date: d("2027-01-01"),
-        notified_on: d("2026-06-01"),
+        notified_on: Some(d("2026-06-01")),
+        lost_on: None,
         heartbeat_on: None,
         fetuses: 1,
     };
@@ -300,7 +304,8 @@ async fn the_caseload_lists_only_the_municipality_and_searches_names_and_kana(st
             sato,
             &NewPregnancy {
                 due_date: d("2027-03-01"),
-                notified_on: d("2026-09-01"),
+                notified_on: Some(d("2026-09-01")),
+                lost_on: None,
                 heartbeat_on: None,
                 fetuses: 1,
             },
@@ -3591,7 +3596,8 @@ async fn benefit_claims_are_recorded_once_per_claim_corrected_in_place_and_stay_
             f,
             &NewPregnancy {
                 due_date: d("2027-03-01"),
-                notified_on: d("2026-08-01"),
+                notified_on: Some(d("2026-08-01")),
+                lost_on: None,
                 heartbeat_on: Some(d("2026-07-20")),
                 fetuses: 2,
             },

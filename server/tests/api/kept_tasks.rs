@@ -236,7 +236,8 @@ async fn town(store: &Store, code: &str, hash: &str, rng: &mut StdRng, clock: &m
                 family.id,
                 &NewPregnancy {
                     due_date: born + Duration::days(5),
-                    notified_on: born - Duration::days(220),
+                    notified_on: Some(born - Duration::days(220)),
+                    lost_on: None,
                     heartbeat_on: None,
                     fetuses: 1,
                 },
@@ -351,7 +352,8 @@ async fn pregnancy(store: &Store, m: MunicipalityId, family: FamilyId, due: Naiv
             family,
             &NewPregnancy {
                 due_date: due,
-                notified_on: notified_on(due, clock.today),
+                notified_on: Some(notified_on(due, clock.today)),
+                lost_on: None,
                 heartbeat_on: None,
                 fetuses: 1,
             },
@@ -552,7 +554,7 @@ async fn draw_change(store: &Store, town: &Town, family: Family, rng: &mut StdRn
     if let Some(p) = near_term.choose(rng) {
         let until = today.min(p.due_date + Duration::days(7));
         let from = (p.due_date.min(today) - Duration::days(14))
-            .max(p.notified_on)
+            .max(p.notified_on.unwrap_or(NaiveDate::MIN))
             .min(until);
         let days = (until - from).num_days();
         possible.push(Change::Birth {
@@ -569,7 +571,7 @@ async fn draw_change(store: &Store, town: &Town, family: Family, rng: &mut StdRn
     if let Some(p) = ongoing.choose(rng).filter(|_| rng.gen_bool(0.5)) {
         possible.push(Change::Loss {
             pregnancy: p.id,
-            on: ago(rng, 5).max(p.notified_on),
+            on: ago(rng, 5).max(p.notified_on.unwrap_or(NaiveDate::MIN)),
         });
     }
     if let Some(c) = children.choose(rng) {
@@ -696,7 +698,8 @@ async fn apply(store: &Store, town: &Town, family: Family, change: &Change, cloc
         Change::Pregnancy { due } => {
             let new = NewPregnancy {
                 due_date: due,
-                notified_on: notified_on(due, clock.today),
+                notified_on: Some(notified_on(due, clock.today)),
+                lost_on: None,
                 heartbeat_on: None,
                 fetuses: 1,
             };
@@ -1146,7 +1149,8 @@ async fn a_refresh_never_overwrites_a_newer_change(app: TestApp) {
             other.id,
             &NewPregnancy {
                 due_date: clock.day(100),
-                notified_on: clock.day(-80),
+                notified_on: Some(clock.day(-80)),
+                lost_on: None,
                 heartbeat_on: None,
                 fetuses: 2,
             },

@@ -95,7 +95,7 @@ async fn a_notification_registers_the_family_and_a_risk_found_at_the_interview_o
     assert_eq!((record.site, record.pregnancies.len()), (None, 1));
     let pregnancy = &record.pregnancies[0];
     assert_eq!(pregnancy.due_date, lmp + Duration::days(280), "due = LMP + 280 days");
-    assert_eq!(pregnancy.notified_on, today);
+    assert_eq!(pregnancy.notified_on, Some(today));
 
     let interview = |reason: &str| {
         Form::new()
@@ -825,6 +825,107 @@ async fn figures_cover_twelve_months_for_the_town_and_each_site_and_staff_can_ex
 /// 妊婦のための支援給付 over HTTP: the family page shows each claim's period; staff record a claim
 /// received within it (not before it opens, not after today); a parent and another municipality's
 /// staff cannot; the claim leaves the task list it would have made near its deadline.
+async fn a_loss_before_any_notification_is_recorded_with_its_heartbeat_and_both_claims_stay_open(app: TestApp) {
+    use domain::family::PregnancyOutcome;
+    use domain::support::benefit::ClaimState;
+    let w = world(&app.store).await;
+    let nurse = app.log_in(&w.a.coordinator).await;
+    let today = support(&app, &nurse, w.a.family).await.today;
+    let (heartbeat, lost) = (today - Duration::days(60), today - Duration::days(20));
+    let ended = |notified: Option<NaiveDate>, heartbeat: Option<NaiveDate>, lost: Option<NaiveDate>| {
+        let show = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        Form::new()
+            .input("family", w.a.neighbour.0)
+            .input("due_date", today + Duration::days(150))
+            .input("notified_on", show(notified))
+            .input("heartbeat_on", show(heartbeat))
+            .input("lost_on", show(lost))
+    };
+    let notifications = async || {
+        let figures: FiguresView = app.send(&nurse, "figures", &Form::new()).await.unwrap();
+        figures
+            .figures
+            .iter()
+            .filter(|f| f.site.is_none())
+            .map(|f| f.notifications)
+            .sum::<u32>()
+    };
+    let before = notifications().await;
+
+    for (form, refused, why) in [
+        (
+            ended(None, Some(heartbeat), None),
+            ("notified_on", Problem::Required),
+            "neither a notification nor a loss",
+        ),
+        (
+            ended(None, None, Some(lost)),
+            ("heartbeat_on", Problem::Required),
+            "the heartbeat opens the first claim",
+        ),
+        (
+            ended(None, Some(heartbeat), Some(today + Duration::days(1))),
+            ("lost_on", Problem::DateOutOfRange),
+            "a loss in the future",
+        ),
+        (
+            ended(None, Some(lost), Some(heartbeat)),
+            ("lost_on", Problem::DateOutOfRange),
+            "a loss before the heartbeat",
+        ),
+    ] {
+        let r = app.send::<i64>(&nurse, "register_pregnancy", &form).await;
+        assert_eq!(invalid_field(r), (refused.0.to_owned(), refused.1), "{why}");
+    }
+    let record = app.store.family_record(w.a.municipality, w.a.neighbour).await.unwrap();
+    assert_eq!(record.pregnancies.len(), 1, "refused forms stored nothing");
+
+    let r = app
+        .send::<i64>(&nurse, "register_pregnancy", &ended(None, Some(heartbeat), Some(lost)))
+        .await;
+    assert_eq!(r, Ok(w.a.neighbour.0));
+    let record = app.store.family_record(w.a.municipality, w.a.neighbour).await.unwrap();
+    let p = record
+        .pregnancies
+        .iter()
+        .find(|p| p.notified_on.is_none())
+        .expect("the pregnancy recorded without a notification");
+    assert_eq!(
+        (p.outcome, p.ended_on, p.heartbeat_on),
+        (PregnancyOutcome::Lost, Some(lost), Some(heartbeat))
+    );
+
+    // Both claims stay open: the first from the heartbeat, the second from the loss.
+    let view = support(&app, &nurse, w.a.neighbour).await;
+    let claims = view.claims.iter().find(|c| c.pregnancy == p.id).expect("its claims");
+    let [first, second] = claims.windows;
+    assert_eq!((first.from, second.from), (heartbeat, lost));
+    assert_eq!(
+        (first.state(today), second.state(today)),
+        (ClaimState::Claimable, ClaimState::Claimable)
+    );
+    let r = app
+        .send::<()>(
+            &nurse,
+            "record_benefit_claim",
+            &Form::new()
+                .arg("family", w.a.neighbour.0)
+                .arg("pregnancy", p.id.0)
+                .arg("claim", "second")
+                .arg("received_on", today),
+        )
+        .await;
+    assert_eq!(r, Ok(()), "the second claim is received after the loss");
+
+    assert_eq!(notifications().await, before, "no notification was counted");
+    let log = app
+        .store
+        .audit_of_subject(w.a.municipality, &format!("family:{}", w.a.neighbour.0))
+        .await
+        .unwrap();
+    assert!(log.iter().any(|e| e.action == "register_ended_pregnancy"), "{log:?}");
+}
+
 async fn staff_record_the_benefit_claims_a_pregnancy_can_make_within_their_periods(app: TestApp) {
     use domain::support::benefit::{BenefitClaim, ClaimState};
     let w = world(&app.store).await;
@@ -968,4 +1069,5 @@ on_both!(
     an_admin_reads_in_the_audit_log_who_opened_a_familys_support_record,
     figures_cover_twelve_months_for_the_town_and_each_site_and_staff_can_export_them,
     staff_record_the_benefit_claims_a_pregnancy_can_make_within_their_periods,
+    a_loss_before_any_notification_is_recorded_with_its_heartbeat_and_both_claims_stay_open,
 );

@@ -112,7 +112,7 @@ pub fn two_years_from(from: NaiveDate) -> NaiveDate {
 /// The two claims of a pregnancy under the programme (none for one recognised before it began),
 /// with what the centre has received of them.
 pub fn pregnancy_claims(pregnancy: &Pregnancy, received: &[ReceivedClaim]) -> Option<[ClaimWindow; 2]> {
-    if pregnancy.heartbeat_on.unwrap_or(pregnancy.notified_on) < PROGRAMME_STARTS_ON {
+    if first_claim_opens(pregnancy)? < PROGRAMME_STARTS_ON {
         return None;
     }
     let of_pregnancy: Vec<(BenefitClaim, NaiveDate)> = received
@@ -120,13 +120,19 @@ pub fn pregnancy_claims(pregnancy: &Pregnancy, received: &[ReceivedClaim]) -> Op
         .filter(|r| r.pregnancy == pregnancy.id)
         .map(|r| (r.claim, r.received_on))
         .collect();
-    Some(claim_windows(pregnancy, &of_pregnancy))
+    claim_windows(pregnancy, &of_pregnancy)
+}
+
+/// The day the first claim opens: the heartbeat's confirmation, or the notification where that
+/// is not on file. None only for a pregnancy with neither, which the register refuses.
+pub fn first_claim_opens(pregnancy: &Pregnancy) -> Option<NaiveDate> {
+    pregnancy.heartbeat_on.or(pregnancy.notified_on)
 }
 
 /// The two claims of a pregnancy, with what the centre has received (`received`: claim and day).
-pub fn claim_windows(pregnancy: &Pregnancy, received: &[(BenefitClaim, NaiveDate)]) -> [ClaimWindow; 2] {
+pub fn claim_windows(pregnancy: &Pregnancy, received: &[(BenefitClaim, NaiveDate)]) -> Option<[ClaimWindow; 2]> {
     let received_on = |claim| received.iter().filter(|(c, _)| *c == claim).map(|(_, on)| *on).min();
-    let first = pregnancy.heartbeat_on.unwrap_or(pregnancy.notified_on);
+    let first = first_claim_opens(pregnancy)?;
     let mut second = add_days(pregnancy.due_date, -SECOND_CLAIM_BEFORE_DUE_DAYS);
     if pregnancy.outcome != PregnancyOutcome::Ongoing
         && let Some(ended) = pregnancy.ended_on
@@ -135,7 +141,7 @@ pub fn claim_windows(pregnancy: &Pregnancy, received: &[(BenefitClaim, NaiveDate
     }
     // Never before the first: the second claim follows the first's 認定.
     let second = second.max(first);
-    [
+    Some([
         ClaimWindow {
             claim: BenefitClaim::First,
             from: first,
@@ -148,7 +154,7 @@ pub fn claim_windows(pregnancy: &Pregnancy, received: &[(BenefitClaim, NaiveDate
             until: two_years_from(second),
             received_on: received_on(BenefitClaim::Second),
         },
-    ]
+    ])
 }
 
 #[cfg(test)]
@@ -163,7 +169,7 @@ mod tests {
         Pregnancy {
             id: PregnancyId(1),
             due_date: date(due),
-            notified_on: date(notified),
+            notified_on: Some(date(notified)),
             heartbeat_on: None,
             fetuses: 1,
             outcome,
@@ -175,29 +181,47 @@ mod tests {
     fn the_first_claim_runs_two_years_from_the_heartbeat_and_the_second_from_32_weeks() {
         let mut p = pregnancy("2026-09-01", "2026-02-10", PregnancyOutcome::Ongoing, None);
         p.heartbeat_on = Some(date("2026-01-28"));
-        let [first, second] = claim_windows(&p, &[]);
+        let [first, second] = claim_windows(&p, &[]).unwrap();
         assert_eq!((first.from, first.until), (date("2026-01-28"), date("2028-01-28")));
         // 32w0d = the due date − 56 days.
         assert_eq!((second.from, second.until), (date("2026-07-07"), date("2028-07-07")));
         // Without the heartbeat's date on file, the notification stands in.
         p.heartbeat_on = None;
-        let [first, _] = claim_windows(&p, &[]);
+        let [first, _] = claim_windows(&p, &[]).unwrap();
         assert_eq!(first.from, date("2026-02-10"));
+    }
+
+    #[test]
+    fn a_loss_before_any_notification_leaves_both_claims_open_from_the_heartbeat_and_the_loss() {
+        let mut lost = pregnancy("2026-09-01", "2026-02-10", PregnancyOutcome::Lost, Some("2026-03-20"));
+        lost.notified_on = None;
+        assert_eq!(
+            claim_windows(&lost, &[]),
+            None,
+            "neither a heartbeat nor a notification"
+        );
+        assert_eq!(pregnancy_claims(&lost, &[]), None);
+        lost.heartbeat_on = Some(date("2026-01-20"));
+        let [first, second] = pregnancy_claims(&lost, &[]).expect("a pregnancy under the programme");
+        assert_eq!((first.from, first.until), (date("2026-01-20"), date("2028-01-20")));
+        assert_eq!((second.from, second.until), (date("2026-03-20"), date("2028-03-20")));
+        assert_eq!(first.state(date("2026-04-01")), ClaimState::Claimable);
+        assert_eq!(second.state(date("2026-04-01")), ClaimState::Claimable);
     }
 
     #[test]
     fn after_a_loss_the_second_claim_opens_on_the_day_of_the_loss() {
         let lost = pregnancy("2026-09-01", "2026-02-10", PregnancyOutcome::Lost, Some("2026-03-20"));
-        let [first, second] = claim_windows(&lost, &[]);
+        let [first, second] = claim_windows(&lost, &[]).unwrap();
         assert_eq!(first.state(date("2026-03-21")), ClaimState::Claimable);
         assert_eq!((second.from, second.until), (date("2026-03-20"), date("2028-03-20")));
         assert_eq!(second.state(date("2026-03-21")), ClaimState::Claimable);
         // A loss after 32w0d: the second claim was open already.
         let late = pregnancy("2026-09-01", "2026-02-10", PregnancyOutcome::Lost, Some("2026-08-01"));
-        assert_eq!(claim_windows(&late, &[])[1].from, date("2026-07-07"));
+        assert_eq!(claim_windows(&late, &[]).unwrap()[1].from, date("2026-07-07"));
         // An early birth opens it too.
         let early = pregnancy("2026-09-01", "2026-02-10", PregnancyOutcome::Born, Some("2026-06-20"));
-        assert_eq!(claim_windows(&early, &[])[1].from, date("2026-06-20"));
+        assert_eq!(claim_windows(&early, &[]).unwrap()[1].from, date("2026-06-20"));
     }
 
     #[test]
@@ -231,7 +255,7 @@ mod tests {
     #[test]
     fn states_follow_the_day_and_the_receipt() {
         let p = pregnancy("2026-09-01", "2026-02-10", PregnancyOutcome::Ongoing, None);
-        let [first, second] = claim_windows(&p, &[]);
+        let [first, second] = claim_windows(&p, &[]).unwrap();
         assert_eq!(second.state(date("2026-07-06")), ClaimState::NotYet);
         assert_eq!(second.state(date("2026-07-07")), ClaimState::Claimable);
         assert_eq!(first.notice_from(), date("2027-12-12"));
@@ -239,7 +263,7 @@ mod tests {
         assert_eq!(first.state(date("2027-12-12")), ClaimState::NearDeadline);
         assert_eq!(first.state(date("2028-02-10")), ClaimState::NearDeadline);
         assert_eq!(first.state(date("2028-02-11")), ClaimState::Lapsed);
-        let [first, _] = claim_windows(&p, &[(BenefitClaim::First, date("2026-02-10"))]);
+        let [first, _] = claim_windows(&p, &[(BenefitClaim::First, date("2026-02-10"))]).unwrap();
         assert_eq!(first.state(date("2028-03-01")), ClaimState::Received);
         assert_eq!(first.received_on, Some(date("2026-02-10")));
     }

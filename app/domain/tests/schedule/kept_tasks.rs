@@ -102,7 +102,7 @@ fn family(h: &History, written: NaiveDate) -> FamilyRecord {
         pregnancies: vec![Pregnancy {
             id: PREGNANCY,
             due_date: due,
-            notified_on: day(began + 60),
+            notified_on: Some(day(began + 60)),
             heartbeat_on: h.heartbeat.map(|before| day(began + 60 - before)),
             fetuses: 1,
             outcome,
@@ -182,7 +182,9 @@ fn visits(family: &FamilyRecord, h: &History, written: NaiveDate) -> Vec<HomeVis
 }
 
 fn claims(family: &FamilyRecord, h: &History, written: NaiveDate) -> Vec<ReceivedClaim> {
-    let notified = family.pregnancies[0].notified_on;
+    let notified = family.pregnancies[0]
+        .notified_on
+        .expect("every pregnancy here was notified");
     let mut received: Vec<ReceivedClaim> = Vec::new();
     for (second, after) in &h.claims {
         let claim = if *second {

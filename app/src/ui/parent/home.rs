@@ -48,12 +48,14 @@ fn Family(
                 <li class="member" data-testid="pregnancy">
                     <h2 class="member-name"><StageText stage /></h2>
                     <p>{t!(i18n, home.due_date)} ": " <DateText date=p.due_date /></p>
-                    <details class="member-details">
-                        <summary data-testid="details-toggle">{t!(i18n, home.details_show)}</summary>
-                        <p data-testid="details">
-                            {t!(i18n, home.details, date = move || crate::ui::format::date(i18n.get_locale(), notified_on))}
-                        </p>
-                    </details>
+                    {notified_on.map(|notified_on| view! {
+                        <details class="member-details">
+                            <summary data-testid="details-toggle">{t!(i18n, home.details_show)}</summary>
+                            <p data-testid="details">
+                                {t!(i18n, home.details, date = move || crate::ui::format::date(i18n.get_locale(), notified_on))}
+                            </p>
+                        </details>
+                    })}
                 </li>
             }
         })

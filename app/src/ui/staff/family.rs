@@ -74,7 +74,10 @@ fn Record(view: FamilyView, timeline: TimelineData, support: SupportData) -> imp
             view! {
                 <tr>
                     <td><DateText date=p.due_date /> {ending}</td>
-                    <td><DateText date=p.notified_on /></td>
+                    <td>{match p.notified_on {
+                        Some(on) => view! { <DateText date=on /> }.into_any(),
+                        None => view! { <span data-testid="no-notification">{t!(i18n, family.no_notification)}</span> }.into_any(),
+                    }}</td>
                     <td>{p.fetuses}</td>
                     <td>{outcome}</td>
                 </tr>

@@ -75,8 +75,14 @@ fn PregnancyFields() -> impl IntoView {
         <label for="fetuses">{t!(i18n, register.fetuses)}</label>
         <input id="fetuses" name="input[fetuses]" type="number" min="1" max="8" value="1" />
         <label for="notified-on">{t!(i18n, register.notified_on)}</label>
-        <input id="notified-on" name="input[notified_on]" type="date" required data-testid="notified-on" />
+        <input id="notified-on" name="input[notified_on]" type="date" data-testid="notified-on" />
         <label for="heartbeat-on">{t!(i18n, register.heartbeat_on)}</label>
         <input id="heartbeat-on" name="input[heartbeat_on]" type="date" data-testid="heartbeat-on" />
+        <details class="ending">
+            <summary data-testid="ended-before-notification">{t!(i18n, register.ended_before_title)}</summary>
+            <p class="muted" id="lost-on-hint">{t!(i18n, register.ended_before_hint)}</p>
+            <label for="lost-on">{t!(i18n, register.lost_on)}</label>
+            <input id="lost-on" name="input[lost_on]" type="date" aria-describedby="lost-on-hint" data-testid="lost-on" />
+        </details>
     }
 }
