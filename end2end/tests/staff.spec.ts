@@ -259,7 +259,7 @@ test('a coordinator writes a サポートプラン for the mother, records the �
   await form.locator('[name="input[subject]"]').selectOption('mother');
   await form.locator('[name="input[goals]"]').fill('出産までに相談先をつくる');
   await form.getByRole('button', { name: '保存する' }).click();
-  await expect(form.getByTestId('error')).toContainText('対象は、この区分では選べません');
+  await expect(page.getByTestId('error')).toContainText('対象は、この区分では選べません');
   await expect(form.locator('[name="input[goals]"]')).toHaveValue('出産までに相談先をつくる');
   await expect(page.getByTestId('support-plan')).toHaveCount(0);
 
