@@ -43,6 +43,15 @@ test('without JavaScript a parent signs in, is told why a form was refused, and 
   await expect(recorded.getByTestId('record')).toBeVisible();
   await recorded.getByTestId('undo').click();
   await expect(page.getByTestId('next-up').locator(`[data-key="${key}"]`).first().getByTestId('record')).toHaveCount(0);
+
+  // A calendar address made without the client is shown on the page the browser returns to, once.
+  await page.getByTestId('calendar-create').click();
+  await expect(page).toHaveURL(/\/home\??$/);
+  await expect(page.getByTestId('calendar-link')).toContainText('/calendar/');
+  await expect(page.getByTestId('calendar-active')).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId('calendar-active')).toBeVisible();
+  await expect(page.getByTestId('calendar-link')).toHaveCount(0);
   await context.close();
 });
 

@@ -66,6 +66,34 @@ async fn session() -> Result<Session, AppError> {
     })
 }
 
+/// Whether the request is the browser's own form post — the page's client had not started yet, or
+/// runs without it: the browser asks for HTML, where the client asks for the function's JSON.
+pub async fn posted_without_client() -> bool {
+    leptos_axum::extract::<axum::http::HeaderMap>()
+        .await
+        .ok()
+        .and_then(|headers| {
+            headers
+                .get(axum::http::header::ACCEPT)
+                .and_then(|accept| accept.to_str().ok())
+                .map(|accept| accept.contains("text/html"))
+        })
+        .unwrap_or(false)
+}
+
+/// Something shown once when it is made (a new calendar address, an invitation code), when the
+/// form that made it was posted without the client: the server function answers with a redirect
+/// back to the page, which [`take_shown_once`] lets show it, once. Kept in the server-side session
+/// only — never in the address, where history and logs would keep it.
+pub async fn show_on_next_page<T: serde::Serialize>(key: &str, value: &T) -> Result<(), AppError> {
+    session().await?.insert(key, value).await.map_err(session_error)
+}
+
+/// What [`show_on_next_page`] kept under `key`, removed as it is read.
+pub async fn take_shown_once<T: serde::de::DeserializeOwned>(key: &str) -> Result<Option<T>, AppError> {
+    session().await?.remove(key).await.map_err(session_error)
+}
+
 /// The client's network address, for throttling and the audit log.
 pub async fn client_address() -> Option<String> {
     leptos_axum::extract::<ConnectInfo<SocketAddr>>()

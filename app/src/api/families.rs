@@ -11,6 +11,14 @@ use serde::{Deserialize, Serialize};
 pub struct FamilyView {
     pub record: FamilyRecord,
     pub today: NaiveDate,
+    /// An invitation just issued by a form posted without the client, to show once.
+    pub invitation_issued: Option<InvitationView>,
+}
+
+/// The session key of an invitation issued without the client, per family (see `show_on_next_page`).
+#[cfg(feature = "ssr")]
+fn invitation_issued_key(family: i64) -> String {
+    format!("shown_once.invitation.{family}")
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,6 +42,7 @@ pub async fn my_family() -> Result<FamilyView, AppError> {
     Ok(FamilyView {
         record,
         today: today_for(&viewer).await?,
+        invitation_issued: None,
     })
 }
 
@@ -53,9 +62,15 @@ pub async fn family(id: i64) -> Result<FamilyView, AppError> {
     if viewer.is_staff() {
         super::context::audit(&viewer, "read", &format!("family:{}", id.0)).await?;
     }
+    let invitation_issued = if viewer.is_staff() {
+        super::context::take_shown_once(&invitation_issued_key(id.0)).await?
+    } else {
+        None
+    };
     Ok(FamilyView {
         record,
         today: today_for(&viewer).await?,
+        invitation_issued,
     })
 }
 
@@ -162,12 +177,16 @@ pub async fn issue_invitation(family: i64) -> Result<InvitationView, AppError> {
         .render::<qrcode::render::svg::Color>()
         .min_dimensions(200, 200)
         .build();
-    Ok(InvitationView {
+    let invitation = InvitationView {
         code: issued.code.to_string(),
         link,
         qr_svg,
         expires_on: issued.expires_at.with_timezone(&municipality.time_zone).date_naive(),
-    })
+    };
+    if super::context::posted_without_client().await {
+        super::context::show_on_next_page(&invitation_issued_key(family), &invitation).await?;
+    }
+    Ok(invitation)
 }
 
 /// Staff record a birth: the child joins the family and the pregnancy's timeline continues as the child's.

@@ -31,7 +31,13 @@ pub struct FamilyTimelineView {
     /// Where items happen, by series, when the municipality's schedule says.
     pub places: Vec<(String, String)>,
     pub calendar_active: bool,
+    /// A calendar address just made by a form posted without the client, to show once.
+    pub calendar_made: Option<String>,
 }
+
+/// The session key of a calendar address made without the client (see `show_on_next_page`).
+#[cfg(feature = "ssr")]
+const CALENDAR_MADE: &str = "shown_once.calendar";
 
 /// `pregnancy:12` / `child:7`, as carried in forms.
 pub fn member_param(member: Member) -> String {
@@ -212,6 +218,10 @@ pub async fn family_timeline(family: i64) -> Result<FamilyTimelineView, AppError
         timelines: loaded.timelines,
         records,
         calendar_active: store.has_calendar_feed(family).await?,
+        calendar_made: match viewer.family {
+            Some(own) if own == family => super::context::take_shown_once(CALENDAR_MADE).await?,
+            _ => None,
+        },
     })
 }
 
@@ -317,10 +327,11 @@ pub async fn calendar_link() -> Result<String, AppError> {
         .store
         .renew_calendar_feed(viewer.municipality, family, &token, now())
         .await?;
-    Ok(format!(
-        "{}/calendar/{token}.ics",
-        context.public_url.trim_end_matches('/')
-    ))
+    let url = format!("{}/calendar/{token}.ics", context.public_url.trim_end_matches('/'));
+    if super::context::posted_without_client().await {
+        super::context::show_on_next_page(CALENDAR_MADE, &url).await?;
+    }
+    Ok(url)
 }
 
 #[server(endpoint = "calendar_revoke")]

@@ -65,6 +65,7 @@ fn Timelines(data: FamilyTimelineView, staff: bool) -> impl IntoView {
         records,
         places,
         calendar_active,
+        calendar_made,
     } = data;
     let sections = timelines
         .into_iter()
@@ -80,9 +81,7 @@ fn Timelines(data: FamilyTimelineView, staff: bool) -> impl IntoView {
         .collect_view();
     view! {
         {sections}
-        <Show when=move || !staff>
-            <Calendar active=calendar_active />
-        </Show>
+        {(!staff).then(|| view! { <Calendar active=calendar_active made=calendar_made /> })}
     }
 }
 
@@ -371,13 +370,13 @@ fn ItemRow(
 /// The family's private calendar feed: create, replace, turn off (an island: the address is shown
 /// once, when it is made).
 #[component]
-fn Calendar(active: bool) -> impl IntoView {
+fn Calendar(active: bool, made: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="card">
             <h2>{t!(i18n, timeline.calendar)}</h2>
             <p class="muted">{t!(i18n, timeline.calendar_intro)}</p>
-            <CalendarFeed lang=i18n.get_locale_untracked().to_string() active />
+            <CalendarFeed lang=i18n.get_locale_untracked().to_string() active made />
         </section>
     }
 }

@@ -133,6 +133,87 @@ async fn a_form_posted_without_the_client_is_still_sent_back_to_its_page(app: Te
     );
 }
 
+/// A calendar address or an invitation code is shown once, when it is made. Made by a form the
+/// browser posted itself (before the page's client started, or without it), it is shown on the
+/// page the redirect returns to — once, and to that browser only.
+async fn what_a_form_posted_without_the_client_made_is_shown_once_on_the_page_it_returns_to(app: TestApp) {
+    let w = world(&app.store).await;
+    let post = |client: &reqwest::Client, endpoint: &str, referer: String, form: Vec<(&'static str, String)>| {
+        client
+            .post(format!("{}/api/{endpoint}", app.address))
+            .header("Accept", "text/html,application/xhtml+xml")
+            .header("Referer", referer)
+            .form(&form)
+            .send()
+    };
+    let page = |client: &reqwest::Client, path: String| {
+        let url = format!("{}{path}", app.address);
+        let client = client.clone();
+        async move { client.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+
+    let parent = app.log_in(&w.a.parent).await;
+    let home = format!("{}/home", app.address);
+    let response = post(&parent, "calendar_link", home.clone(), vec![]).await.unwrap();
+    assert_eq!(response.status(), 302);
+    assert!(response.headers()["location"].to_str().unwrap().starts_with(&home));
+    let shown = page(&parent, "/home".into()).await;
+    let link = shown
+        .split("data-testid=\"calendar-link\"")
+        .nth(1)
+        .and_then(|rest| rest.split('>').nth(1))
+        .and_then(|rest| rest.split('<').next())
+        .expect("the new address on the page");
+    assert!(link.contains("/calendar/") && link.ends_with(".ics"), "{link}");
+    let feed = parent.get(link).send().await.unwrap();
+    assert_eq!(feed.status(), 200, "the address shown is the one that works");
+    assert!(
+        !page(&parent, "/home".into())
+            .await
+            .contains("data-testid=\"calendar-link\""),
+        "shown once"
+    );
+
+    let nurse = app.log_in(&w.a.coordinator).await;
+    let family_page = format!("/staff/families/{}", w.a.family.0);
+    let response = post(
+        &nurse,
+        "issue_invitation",
+        format!("{}{family_page}", app.address),
+        vec![("family", w.a.family.0.to_string())],
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), 302);
+    let neighbours = page(&nurse, format!("/staff/families/{}", w.a.neighbour.0)).await;
+    assert!(
+        !neighbours.contains("data-testid=\"invitation-code\""),
+        "another family's page does not show it"
+    );
+    let a_colleague = app.log_in(&w.a.admin).await;
+    assert!(
+        !page(&a_colleague, family_page.clone())
+            .await
+            .contains("data-testid=\"invitation-code\""),
+        "nor does another browser"
+    );
+    let shown = page(&nurse, family_page.clone()).await;
+    let code = shown
+        .split("data-testid=\"invitation-code\"")
+        .nth(1)
+        .and_then(|rest| rest.split('>').nth(1))
+        .and_then(|rest| rest.split('<').next())
+        .expect("the new code on the page");
+    assert_eq!(code.len(), "87E1-CF4P-296M".len(), "{code}");
+    assert!(shown.contains("data-testid=\"invitation-qr\""));
+    assert!(
+        !page(&nurse, family_page)
+            .await
+            .contains("data-testid=\"invitation-code\""),
+        "shown once"
+    );
+}
+
 async fn pages_answer_with_the_status_of_what_they_show(app: TestApp) {
     let w = world(&app.store).await;
     let nurse = app.log_in(&w.a.coordinator).await;
@@ -159,5 +240,6 @@ on_both!(
     each_refusal_answers_with_the_status_of_its_cause,
     only_a_fault_answers_500,
     a_form_posted_without_the_client_is_still_sent_back_to_its_page,
+    what_a_form_posted_without_the_client_made_is_shown_once_on_the_page_it_returns_to,
     pages_answer_with_the_status_of_what_they_show,
 );

@@ -8,7 +8,7 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 #[island]
-pub fn CalendarFeed(lang: String, active: bool) -> impl IntoView {
+pub fn CalendarFeed(lang: String, active: bool, made: Option<String>) -> impl IntoView {
     let locale = super::locale(&lang);
     let link = ServerAction::<CalendarLink>::new();
     let revoke = ServerAction::<CalendarRevoke>::new();
@@ -17,8 +17,11 @@ pub fn CalendarFeed(lang: String, active: bool) -> impl IntoView {
         let created = link.value().get().is_some_and(|r| r.is_ok());
         created || (active && !revoked)
     };
+    // Made by the form posted before the client started (or without it): the server kept it for
+    // this page, once.
+    let made = made.map(Ok);
     let shown = move || {
-        link.value().get().map(|r| match r {
+        link.value().get().or_else(|| made.clone()).map(|r| match r {
             Ok(url) => {
                 let webcal = url.replacen("http", "webcal", 1).replacen("webcals", "webcal", 1);
                 view! { <p><a href=webcal data-testid="calendar-link">{url.clone()}</a></p> }.into_any()

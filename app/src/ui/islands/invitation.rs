@@ -1,18 +1,21 @@
 //! Issuing a parent's invitation on the family page: the code, link and QR code are shown once,
 //! when they are made.
 
-use crate::api::families::IssueInvitation;
+use crate::api::families::{InvitationView, IssueInvitation};
 use crate::i18n::td_string;
 use crate::ui::format::{date, error_text};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 #[island]
-pub fn InvitationIssuer(lang: String, family: i64) -> impl IntoView {
+pub fn InvitationIssuer(lang: String, family: i64, issued: Option<InvitationView>) -> impl IntoView {
     let locale = super::locale(&lang);
     let issue = ServerAction::<IssueInvitation>::new();
+    // Issued by the form posted before the client started (or without it): the server kept it
+    // for this page, once.
+    let issued = issued.map(Ok);
     let outcome = move || {
-        issue.value().get().map(|result| match result {
+        issue.value().get().or_else(|| issued.clone()).map(|result| match result {
             Ok(invitation) => {
                 let expires = date(locale, invitation.expires_on);
                 view! {

@@ -35,7 +35,7 @@ fn Family(
     consultations: Resource<Result<Vec<Consultation>, AppError>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let FamilyView { record, today } = view;
+    let FamilyView { record, today, .. } = view;
     let empty = record.pregnancies.is_empty() && record.children.is_empty();
     let pregnancies = record
         .pregnancies

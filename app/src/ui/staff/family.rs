@@ -2,7 +2,7 @@
 
 use super::register::AddPregnancy;
 use super::support::{SupportData, SupportRecord, member_choices};
-use crate::api::families::{FamilyView, RecordBirth, RecordLoss, family};
+use crate::api::families::{FamilyView, InvitationView, RecordBirth, RecordLoss, family};
 use crate::i18n::{t, use_i18n};
 use crate::ui::format::{DateText, StageText, signed_in};
 use crate::ui::islands::form::Form;
@@ -43,7 +43,11 @@ pub fn FamilyPage() -> impl IntoView {
 #[component]
 fn Record(view: FamilyView, timeline: TimelineData, support: SupportData) -> impl IntoView {
     let i18n = use_i18n();
-    let FamilyView { record, today } = view;
+    let FamilyView {
+        record,
+        today,
+        invitation_issued,
+    } = view;
     let family_id = record.id.0;
     let locale = i18n.get_locale_untracked();
     let members = member_choices(&record, |due| {
@@ -118,7 +122,7 @@ fn Record(view: FamilyView, timeline: TimelineData, support: SupportData) -> imp
                 <p>{t!(i18n, family.no_guardians)}</p>
             </Show>
             <ul data-testid="guardians">{guardians}</ul>
-            <Invite family_id />
+            <Invite family_id issued=invitation_issued.clone() />
         </section>
         <FamilyTimeline data=timeline staff=true />
         <SupportRecord data=support family_id members />
@@ -158,11 +162,11 @@ fn Record(view: FamilyView, timeline: TimelineData, support: SupportData) -> imp
 }
 
 #[component]
-fn Invite(family_id: i64) -> impl IntoView {
+fn Invite(family_id: i64, issued: Option<InvitationView>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <p class="muted">{t!(i18n, family.invite_intro)}</p>
-        <InvitationIssuer lang=i18n.get_locale_untracked().to_string() family=family_id />
+        <InvitationIssuer lang=i18n.get_locale_untracked().to_string() family=family_id issued />
     }
 }
 
