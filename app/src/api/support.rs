@@ -33,6 +33,8 @@ pub struct SupportView {
     /// 妊婦のための支援給付: each pregnancy's two claims under the programme.
     pub claims: Vec<PregnancyClaims>,
     pub today: chrono::NaiveDate,
+    /// The municipality's offset from UTC now, for showing when things were saved in its time.
+    pub utc_offset_seconds: i32,
 }
 
 /// A pregnancy's two 支援給付 claims: from when, until when, and when the centre received them.
@@ -76,6 +78,15 @@ pub async fn family_support(family: i64) -> Result<SupportView, AppError> {
         colleagues: colleagues(&store, m).await?,
         second_form_at: second_form_at(&store, m).await?,
         today: today_for(&viewer).await?,
+        utc_offset_seconds: {
+            use chrono::Offset;
+            let tz = store.municipality(m).await?.time_zone;
+            super::context::now()
+                .with_timezone(&tz)
+                .offset()
+                .fix()
+                .local_minus_utc()
+        },
     };
     audit(&viewer, "read_support", &format!("family:{}", family.0)).await?;
     Ok(view)

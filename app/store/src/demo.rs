@@ -342,7 +342,8 @@ impl Store {
             purpose: MeetingPurpose::Decided,
             participants: &who,
             decisions: "特定妊婦として支援する。月1回訪問し、妊娠8か月の面談で見直す。",
-            next_review_on: None,
+            // Reviewed next within the week (or at the end of the plan, when that comes first).
+            next_review_on: Some(days_after(f.now.date_naive(), 7).min(plan.period.until).max(decided_on)),
         };
         self.record_meeting(f.municipality, f.family, plan.id, f.nurse, &meeting, f.now)
             .await?;

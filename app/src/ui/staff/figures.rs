@@ -101,7 +101,11 @@ fn Dashboard(view: FiguresView, site: Option<SiteId>) -> impl IntoView {
                 <tr data-testid="plans-row">
                     <th scope="row">{f.month.to_string()}</th>
                     {PlanCategory::ALL.iter().map(|&c| view! {
-                        <td>{f.plans_open.of(c)} " (" {t!(i18n, figures.plans_new)} " " {f.plans_started.of(c)} ")"</td>
+                        <td>
+                            {f.plans_open.of(c)}
+                            <br />
+                            <small class="muted nowrap">{t!(i18n, figures.plans_new)} " " {f.plans_started.of(c)}</small>
+                        </td>
                     }).collect_view()}
                 </tr>
             }

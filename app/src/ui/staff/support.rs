@@ -99,7 +99,9 @@ fn Sections(family_id: i64, view: SupportView, members: Vec<MemberChoice>) -> im
         second_form_at,
         claims,
         today,
+        utc_offset_seconds,
     } = view;
+    let offset = chrono::FixedOffset::east_opt(utc_offset_seconds).unwrap_or(chrono::Offset::fix(&chrono::Utc));
     let i18n = use_i18n();
     let colleagues = StoredValue::new(colleagues);
     let flag_items = flags
@@ -157,7 +159,7 @@ fn Sections(family_id: i64, view: SupportView, members: Vec<MemberChoice>) -> im
             </details>
         </section>
         <Consultations consultations />
-        <Plans family_id plans colleagues=colleagues.get_value() members=members.clone() today />
+        <Plans family_id plans colleagues=colleagues.get_value() members=members.clone() today offset />
         <Interviews family_id interviews members=members.clone() second_form_at claims today />
         <Visits family_id visits members colleagues=colleagues.get_value() today />
         <Referrals family_id referrals institutions />
@@ -171,6 +173,8 @@ fn Plans(
     colleagues: Vec<Colleague>,
     members: Vec<MemberChoice>,
     today: chrono::NaiveDate,
+    /// The municipality's offset from UTC, for the times plans were saved.
+    offset: chrono::FixedOffset,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let colleagues = StoredValue::new(colleagues);
@@ -195,7 +199,7 @@ fn Plans(
                     let (from, review, until) = (h.period.from, h.period.review_on, h.period.until);
                     view! {
                         <li>
-                            {t!(i18n, support.revision, n = move || n, name = move || name.clone(), at = move || at.format("%Y-%m-%d %H:%M UTC").to_string())}
+                            {t!(i18n, support.revision, n = move || n, name = move || name.clone(), at = move || at.with_timezone(&offset).format("%Y-%m-%d %H:%M").to_string())}
                             " — " {labels::plan_status(i18n, h.status)} " · " {labels::plan_category(i18n, h.category)}
                             " · " {subject_name(i18n, h.subject, &children.get_value())}
                             " · " <DateText date=from /> "〜" <DateText date=until />
