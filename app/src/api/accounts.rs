@@ -35,9 +35,10 @@ pub struct Directory {
 
 #[server(endpoint = "staff_directory")]
 pub async fn staff_directory() -> Result<Directory, AppError> {
-    use super::context::{require_admin, use_store};
+    use super::context::{audit, require_admin, use_store};
     let admin = require_admin().await?;
     let store = use_store()?;
+    audit(&admin, "read_staff", "staff").await?;
     let staff = store
         .staff_members(admin.municipality)
         .await?

@@ -276,7 +276,7 @@ pub async fn cancel_booking(consultation: i64) -> Result<(), AppError> {
 /// The coordinators' inbox.
 #[server(endpoint = "consultation_inbox")]
 pub async fn consultation_inbox() -> Result<Inbox, AppError> {
-    use super::context::{now, require_staff, use_store};
+    use super::context::{audit, now, require_staff, use_store};
     use chrono::TimeZone;
     use store::consultations::Which;
     let viewer = require_staff().await?;
@@ -304,6 +304,8 @@ pub async fn consultation_inbox() -> Result<Inbox, AppError> {
         .collect();
     // Oldest first: by when the wait began, to the instant (minutes alone would tie).
     waiting.sort_by_key(|w| (w.consultation.waiting_since(), w.consultation.id));
+    // A list of many families' threads: audited like the caseload, without naming each family.
+    audit(&viewer, "read_inbox", "inbox").await?;
     let booked_today = all
         .iter()
         .filter(|c| c.booking.as_ref().is_some_and(|b| b.starts_at.date() == today))
@@ -353,9 +355,11 @@ pub async fn close_consultation(consultation: i64, outcome: String, note: String
 #[server(endpoint = "staff_slots")]
 pub async fn staff_slots() -> Result<SlotsView, AppError> {
     use super::accounts::SiteView;
-    use super::context::{now, require_staff, use_store};
+    use super::context::{audit, now, require_staff, use_store};
     let viewer = require_staff().await?;
     let store = use_store()?;
+    // Booked slots name the families that booked them.
+    audit(&viewer, "read_slots", "slots").await?;
     Ok(SlotsView {
         slots: store.slots(viewer.municipality, now(), false).await?,
         sites: store
@@ -374,7 +378,7 @@ pub async fn staff_slots() -> Result<SlotsView, AppError> {
 /// Publishes one slot, or the same time each week for several weeks. Returns how many.
 #[server(endpoint = "publish_slots")]
 pub async fn publish_slots(input: SlotForm) -> Result<usize, AppError> {
-    use super::context::{now, require_staff, today_for, use_store};
+    use super::context::{audit, now, require_staff, today_for, use_store};
     use domain::consultation::{ContactMode, slot_minutes, weekly};
     use domain::ids::{AccountId, SiteId};
     use domain::input::{Invalid, Problem, date};
@@ -405,6 +409,7 @@ pub async fn publish_slots(input: SlotForm) -> Result<usize, AppError> {
     let published = use_store()?
         .publish_slots(viewer.municipality, viewer.account, &slots, now())
         .await?;
+    audit(&viewer, "publish_slots", &format!("site:{}", input.site)).await?;
     // The slot list again, saying how many were published.
     leptos_axum::redirect(&format!("/staff/slots?published={published}"));
     Ok(published)
@@ -412,8 +417,9 @@ pub async fn publish_slots(input: SlotForm) -> Result<usize, AppError> {
 
 #[server(endpoint = "withdraw_slot")]
 pub async fn withdraw_slot(slot: i64) -> Result<(), AppError> {
-    use super::context::{now, require_staff, use_store};
+    use super::context::{audit, now, require_staff, use_store};
     let viewer = require_staff().await?;
     use_store()?.withdraw_slot(viewer.municipality, slot, now()).await?;
+    audit(&viewer, "withdraw_slot", &format!("slot:{slot}")).await?;
     Ok(())
 }

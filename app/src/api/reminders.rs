@@ -334,9 +334,11 @@ pub struct FailedView {
 
 #[server(endpoint = "failed_reminders")]
 pub async fn failed_reminders() -> Result<Vec<FailedView>, AppError> {
-    use super::context::{require_admin, use_store};
+    use super::context::{audit, require_admin, use_store};
     let viewer = require_admin().await?;
     let store = use_store()?;
+    // The list names families whose reminders failed.
+    audit(&viewer, "read_failed_reminders", "failed_reminders").await?;
     let tz = store.municipality(viewer.municipality).await?.time_zone;
     Ok(store
         .failed_reminders(viewer.municipality)

@@ -402,6 +402,45 @@ async fn every_staff_read_of_a_consultation_is_in_the_audit_log_under_the_reader
         .await
         .unwrap();
     assert!(by_nurse.lines.iter().any(|l| l.action == "read_consultation"));
+
+    // Lists of many families' consultations, slots, failed reminders and staff are read under the
+    // reader too, and so are the slots published and withdrawn.
+    let under = async |subject: &str, action: &str| {
+        app.store
+            .audit_of_subject(m, subject)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == action)
+            .map(|e| e.actor)
+            .collect::<Vec<_>>()
+    };
+    let admin_id = app.staff_id(m, &w.a.admin).await;
+    assert!(under("inbox", "read_inbox").await.is_empty());
+    inbox(&app, &nurse).await;
+    assert_eq!(under("inbox", "read_inbox").await, [nurse_id]);
+    let slots_read = under("slots", "read_slots").await.len();
+    staff_slots(&app, &nurse).await;
+    assert_eq!(under("slots", "read_slots").await.len(), slots_read + 1);
+    assert_eq!(
+        under(&format!("site:{}", site.0), "publish_slots").await,
+        [nurse_id],
+        "the slot published above"
+    );
+    let later = tokyo_day(3);
+    publish(&app, &nurse, &slots(site, later, "15:00", "30", "1"))
+        .await
+        .unwrap();
+    let [free] = slot_ids(&app, &nurse, &[at(later, 15, 0)]).await.try_into().unwrap();
+    let _: () = app
+        .send(&nurse, "withdraw_slot", &Form::new().arg("slot", free))
+        .await
+        .unwrap();
+    assert_eq!(under(&format!("slot:{free}"), "withdraw_slot").await, [nurse_id]);
+    let _: Value = app.send(&admin, "failed_reminders", &Form::new()).await.unwrap();
+    assert_eq!(under("failed_reminders", "read_failed_reminders").await, [admin_id]);
+    let _: Value = app.send(&admin, "staff_directory", &Form::new()).await.unwrap();
+    assert_eq!(under("staff", "read_staff").await, [admin_id]);
 }
 
 async fn a_parent_opens_a_consultation_and_a_retried_message_is_stored_once_while_odd_input_is_refused(app: TestApp) {
