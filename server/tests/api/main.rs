@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod audit_coverage;
 mod auth;
 mod consultations;
 mod figures;
