@@ -43,6 +43,19 @@ pub struct MemberTimeline {
     pub timeline: Timeline,
 }
 
+impl MemberTimeline {
+    /// Whom this timeline's items belong to for good: the pregnancy a born child's timeline
+    /// continues, else the member. An item keeps this identity across the birth (a calendar
+    /// event's UID does not change when the pregnancy becomes a child).
+    pub fn lasting_member(&self) -> Member {
+        self.sources
+            .iter()
+            .copied()
+            .find(|m| matches!(m, Member::Pregnancy(_)))
+            .unwrap_or(self.member)
+    }
+}
+
 /// Plans every timeline of a family. Records whose key the schedule does not know are left out of
 /// planning (they stay on file and on screen); the engine flags records that break the rules.
 pub fn family_timelines(

@@ -72,7 +72,12 @@ async fn build(store: &Store, token: &str) -> Result<Option<String>, ()> {
             }
             calendar.push(
                 event
-                    .uid(&format!("{}-{}-{}@yorisoi", family.0, whose_id(&tl.member), item.key))
+                    .uid(&format!(
+                        "{}-{}-{}@yorisoi",
+                        family.0,
+                        whose_id(&tl.lasting_member()),
+                        item.key
+                    ))
                     .summary(&format!("{summary}（{whose}）"))
                     .starts(item.recommended_from)
                     .ends(end)

@@ -1,6 +1,6 @@
 //! The timeline over HTTP: parents report, staff confirm, both can undo; the calendar feed.
 
-use crate::helpers::{TestApp, client, world};
+use crate::helpers::{TestApp, client, tokyo_day, world};
 use crate::on_both;
 use app::api::families::FamilyView;
 use app::api::timeline::FamilyTimelineView;
@@ -114,6 +114,57 @@ async fn records_outside_ones_family_or_with_bad_input_are_refused(app: TestApp)
     assert_eq!(r, Err(AppError::NotFound), "another municipality's family");
     let r: Result<FamilyTimelineView, AppError> = app.call_json(&client(), "timeline", &[("family", "0")]).await;
     assert_eq!(r, Err(AppError::NotSignedIn));
+}
+
+/// The UIDs of a calendar feed's events.
+fn uids(feed: &str) -> Vec<String> {
+    feed.lines()
+        .filter_map(|l| l.strip_prefix("UID:"))
+        .map(|u| u.trim().to_owned())
+        .collect()
+}
+
+async fn a_calendar_event_keeps_its_uid_when_the_pregnancy_becomes_a_child(app: TestApp) {
+    let w = world(&app.store).await;
+    let (m, family) = (w.a.municipality, w.a.family);
+    let pregnancy = app.store.family_record(m, family).await.unwrap().pregnancies[0].id;
+    let parent = app.log_in(&w.a.parent).await;
+    let link: String = app.call_json(&parent, "calendar_link", &[]).await.unwrap();
+    let url = format!("{}{}", app.address, &link[link.find("/calendar/").unwrap()..]);
+    let feed = async || reqwest::get(&url).await.unwrap().text().await.unwrap();
+    let before = uids(&feed().await);
+    assert!(!before.is_empty());
+
+    let nurse = app.log_in(&w.a.coordinator).await;
+    let born = tokyo_day(0).to_string();
+    let pregnancy_id = pregnancy.0.to_string();
+    let family_id = family.0.to_string();
+    let r: Result<(), AppError> = app
+        .call_json(
+            &nurse,
+            "record_birth",
+            &[
+                ("family", family_id.as_str()),
+                ("pregnancy", pregnancy_id.as_str()),
+                ("name", "鈴木 葵"),
+                ("name_kana", "スズキ アオイ"),
+                ("birth_date", born.as_str()),
+                ("sex", "female"),
+            ],
+        )
+        .await;
+    assert_eq!(r, Ok(()));
+    let after = uids(&feed().await);
+    let kept: Vec<_> = after.iter().filter(|u| before.contains(u)).collect();
+    assert!(
+        !kept.is_empty(),
+        "items planned before the birth are the same events after it: {before:?} / {after:?}"
+    );
+    let as_pregnancy = format!("{}-p{}-", family.0, pregnancy.0);
+    assert!(
+        after.iter().all(|u| u.starts_with(&as_pregnancy)),
+        "the child's timeline continues the pregnancy's events: {after:?}"
+    );
 }
 
 async fn the_calendar_feed_serves_upcoming_items_until_revoked(app: TestApp) {
@@ -323,5 +374,6 @@ on_both!(
     a_parent_reports_a_checkup_staff_confirm_it_and_it_can_be_undone,
     records_outside_ones_family_or_with_bad_input_are_refused,
     the_calendar_feed_serves_upcoming_items_until_revoked,
+    a_calendar_event_keeps_its_uid_when_the_pregnancy_becomes_a_child,
     staff_record_a_visit_and_it_counts_as_confirmed,
 );
