@@ -145,6 +145,8 @@ pub struct Consultation {
     pub assigned_to: Option<AccountId>,
     pub assigned_name: Option<String>,
     pub opened_at: DateTime<Utc>,
+    /// The day it was opened, in the municipality's time (never the UTC date).
+    pub opened_on: chrono::NaiveDate,
     pub closed: Option<Outcome>,
     pub closing_note: String,
     pub booking: Option<Booking>,
@@ -257,6 +259,7 @@ mod tests {
             assigned_to: None,
             assigned_name: None,
             opened_at: at("2026-11-20T00:00:00Z"),
+            opened_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
             closed: None,
             closing_note: String::new(),
             booking: None,

@@ -226,6 +226,7 @@ impl Store {
                     assigned_to: r.assigned_to.map(AccountId),
                     assigned_name: r.assigned_name,
                     opened_at: time::parse_instant(&r.opened_at)?,
+                    opened_on: time::parse_instant(&r.opened_at)?.with_timezone(&tz).date_naive(),
                     closed: r
                         .outcome
                         .as_deref()

@@ -2673,6 +2673,36 @@ fn assert_conflict<T: std::fmt::Debug>(result: Result<T, store::Error>, name: &s
     );
 }
 
+async fn a_consultation_opened_after_midnight_in_the_municipality_is_dated_that_day_not_the_utc_one(
+    store: support::Db,
+) {
+    let m = municipality(&store, "100001").await;
+    let f = family(&store, m, "山田", "ヤマダ").await;
+    let parent = guardian(&store, m, f, 1, "hanako@example.jp", "山田 花子").await;
+    // 01:30 in Tokyo on the 25th is still the 24th in UTC.
+    let at = Utc.with_ymd_and_hms(2026, 11, 24, 16, 30, 0).unwrap();
+    let id = store
+        .open_consultation(
+            m,
+            f,
+            parent,
+            &NewConsultation {
+                member: None,
+                topic: Topic::Feeding,
+                mode: ContactMode::Phone,
+                urgency: Urgency::Whenever,
+                preferred_times: "",
+                message: &text("夜中に熱が出ました"),
+                client_key: &key("midnight-key-0001"),
+            },
+            at,
+        )
+        .await
+        .unwrap();
+    let opened = store.consultation(m, id).await.unwrap();
+    assert_eq!((opened.opened_at, opened.opened_on), (at, d("2026-11-25")));
+}
+
 async fn a_consultation_opens_with_its_first_message_and_stays_in_its_family_and_municipality(store: support::Db) {
     let m = municipality(&store, "100001").await;
     let other = municipality(&store, "100002").await;
@@ -3737,6 +3767,7 @@ contract_tests!(
     the_figures_count_notification_interviews_and_screenings_of_the_municipality_only,
     an_actors_audit_trail_names_them_and_stays_in_their_municipality,
     a_consultation_opens_with_its_first_message_and_stays_in_its_family_and_municipality,
+    a_consultation_opened_after_midnight_in_the_municipality_is_dated_that_day_not_the_utc_one,
     a_retried_message_is_stored_once_and_a_staff_reply_is_news_until_the_parent_reads_it,
     a_consultation_is_assigned_only_to_staff_of_its_municipality,
     slots_are_published_in_local_time_at_the_municipalitys_own_sites,

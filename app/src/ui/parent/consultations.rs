@@ -32,7 +32,7 @@ pub fn ConsultationsPage() -> impl IntoView {
                         .into_iter()
                         .map(|c| {
                             let unread = c.unread_by_guardian();
-                            let opened = c.opened_at.date_naive();
+                            let opened = c.opened_on;
                             view! {
                                 <li class="consultation" data-testid="consultation">
                                     <a href=format!("/consultations/{}", c.id)>{topic(i18n, c.topic)}</a>

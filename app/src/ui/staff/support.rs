@@ -858,7 +858,7 @@ fn Consultations(consultations: Vec<domain::consultation::Consultation>) -> impl
     let rows = consultations
         .into_iter()
         .map(|c| {
-            let opened = c.opened_at.date_naive();
+            let opened = c.opened_on;
             view! {
                 <li data-testid="family-consultation">
                     <a href=format!("/staff/consultations/{}", c.id)>{crate::ui::consultation::topic(i18n, c.topic)}</a>
