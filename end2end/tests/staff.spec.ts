@@ -99,7 +99,7 @@ test('an admin reads who opened a family in the audit log, and the figures expor
   await logIn(admin, ADMIN);
   await expect(admin).toHaveURL(/\/staff$/);
   await admin.goto(`/staff/audit?family=${number}`);
-  await expect(admin.getByTestId('audit-line').filter({ hasText: '保健 さくら' }).first()).toContainText('read');
+  await expect(admin.getByTestId('audit-line').filter({ hasText: '保健 さくら' }).first()).toContainText('閲覧');
 
   await staff.goto('/staff/figures');
   await expect(staff.getByTestId('chart-notification_interview')).toBeVisible();

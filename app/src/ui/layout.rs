@@ -14,7 +14,7 @@ pub fn Header() -> impl IntoView {
         <a class="skip-link" href="#main">{t!(i18n, app.skip)}</a>
         <header class="site-header">
             <a class="brand" href="/">{t!(i18n, app.name)}</a>
-            <nav aria-label="main">
+            <nav aria-label=move || crate::i18n::td_string!(i18n.get_locale(), nav.main_label).to_string()>
                 <Suspense>
                     {move || Suspend::new(async move {
                         me.await.ok().flatten().map(|me| {

@@ -161,10 +161,19 @@ fn MemberSection(
         .invalid_records
         .iter()
         .map(|r| {
-            let (key, on) = (r.key.to_string(), r.done_on);
+            let locale = i18n.get_locale_untracked();
+            let mut what = series_name(locale, r.key.series().as_str());
+            if !r.key.is_one_off() {
+                what.push(' ');
+                what.push_str(&td_string!(locale, timeline.dose, n = r.key.dose()).to_string());
+            }
+            let on = r.done_on;
+            let why = record_problem(locale, &r.reason);
             view! {
-                <li class="invalid" data-testid="invalid-record">
-                    {t!(i18n, timeline.invalid, key = move || key.clone(), date = move || date(i18n.get_locale(), on))}
+                <li class="invalid" data-testid="invalid-record" data-key=r.key.to_string()>
+                    {t!(i18n, timeline.invalid, key = move || what.clone(), date = move || date(i18n.get_locale(), on))}
+                    <br />
+                    <span class="muted" data-testid="invalid-reason">{why}</span>
                 </li>
             }
         })
@@ -192,6 +201,39 @@ fn MemberSection(
         </section>
     }
     .into_any()
+}
+
+/// Why a record does not count, in words.
+fn record_problem(locale: Locale, problem: &domain::schedule::RecordProblem) -> String {
+    use domain::schedule::RecordProblem as P;
+    let day = |d: chrono::NaiveDate| date(locale, d);
+    match problem {
+        P::AfterToday { .. } => td_string!(locale, timeline.why_after_today).to_string(),
+        P::NotInTimeline => td_string!(locale, timeline.why_not_in_timeline).to_string(),
+        P::NotBornYet => td_string!(locale, timeline.why_not_born_yet).to_string(),
+        P::NotNeeded => td_string!(locale, timeline.why_not_needed).to_string(),
+        P::Duplicate { counted_on } => td_string!(locale, timeline.why_duplicate, date = day(*counted_on)).to_string(),
+        P::NoEarlierDose => td_string!(locale, timeline.why_no_earlier_dose).to_string(),
+        P::BeforeEarliest { earliest } => {
+            td_string!(locale, timeline.why_before_earliest, date = day(*earliest)).to_string()
+        }
+        P::AfterLatest { latest } => td_string!(locale, timeline.why_after_latest, date = day(*latest)).to_string(),
+        P::AfterPregnancyEnded { ended_on } => {
+            td_string!(locale, timeline.why_after_pregnancy, date = day(*ended_on)).to_string()
+        }
+        P::TooSoonAfterLiveVaccine {
+            other,
+            given_on,
+            valid_from,
+        } => td_string!(
+            locale,
+            timeline.why_too_soon_after_live,
+            vaccine = series_name(locale, other.series().as_str()),
+            given = day(*given_on),
+            from = day(*valid_from)
+        )
+        .to_string(),
+    }
 }
 
 /// The name of a series in a language, for screens and for the calendar feed.
@@ -381,6 +423,17 @@ fn Calendar(active: bool, made: Option<String>) -> impl IntoView {
     }
 }
 
+/// A vaccine product's name in the reader's language (its code for one the app does not know).
+fn product_name(i18n: I18nContext, code: &str) -> AnyView {
+    match code {
+        "monovalent" => t!(i18n, timeline.product_monovalent).into_any(),
+        "pentavalent" => t!(i18n, timeline.product_pentavalent).into_any(),
+        "pcv20" => t!(i18n, timeline.product_pcv20).into_any(),
+        "pcv15" => t!(i18n, timeline.product_pcv15).into_any(),
+        other => other.to_owned().into_any(),
+    }
+}
+
 /// Which vaccine products a child gets; the choice changes the doses shown.
 #[component]
 fn Products(family: i64, child: i64, options: Options) -> impl IntoView {
@@ -390,7 +443,7 @@ fn Products(family: i64, child: i64, options: Options) -> impl IntoView {
         let choices = option
             .products()
             .iter()
-            .map(|p| view! { <option value=*p selected=*p == current>{*p}</option> })
+            .map(|p| view! { <option value=*p selected=*p == current>{product_name(i18n, p)}</option> })
             .collect_view();
         let id = format!("product-{child}-{}", option.name());
         view! {

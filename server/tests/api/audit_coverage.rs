@@ -394,6 +394,30 @@ async fn every_staff_call_that_reads_or_changes_a_family_is_audited_and_every_fu
     )
     .await;
 
+    // Every action written shows in words on the audit page, in both languages.
+    let mut actions: Vec<String> = Vec::new();
+    for actor in [nurse_id, admin_id] {
+        actions.extend(
+            app.store
+                .audit_of_actor(m, actor)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|e| e.action),
+        );
+    }
+    actions.sort();
+    actions.dedup();
+    for action in &actions {
+        for locale in [app::i18n::Locale::ja, app::i18n::Locale::en] {
+            assert_ne!(
+                app::ui::staff::audit::action_label(locale, action),
+                *action,
+                "the audit action {action} has no words in {locale:?}"
+            );
+        }
+    }
+
     // Every registered server function is in exactly one of the four groups.
     let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, _)| path.trim_start_matches("/api/").to_owned())

@@ -50,4 +50,42 @@ async fn a_family_page_and_a_parent_home_read_each_record_once(app: TestApp) {
     }
 }
 
-on_both!(a_family_page_and_a_parent_home_read_each_record_once);
+/// A record that does not count says, in words, which item it is and why (never the raw key).
+async fn a_record_that_does_not_count_says_which_item_and_why_in_words(app: TestApp) {
+    let w = world(&app.store).await;
+    let (m, family) = (w.a.municipality, w.a.family);
+    let pregnancy = app.store.family_record(m, family).await.unwrap().pregnancies[0].id;
+    let nurse = app.staff_id(m, &w.a.coordinator).await;
+    // The world's pregnancy is due 2027-05-01: a checkup in June 2026 is before it began.
+    app.store
+        .add_record(
+            m,
+            family,
+            domain::timeline::Member::Pregnancy(pregnancy),
+            "prenatal-checkup-1",
+            chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
+            store::timeline::Source::Staff,
+            nurse,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    let parent = app.log_in(&w.a.parent).await;
+    let home = page(&parent, format!("{}/home", app.address)).await;
+    let line = home
+        .split(r#"data-testid="invalid-record""#)
+        .nth(1)
+        .expect("the record that does not count")
+        .split("</li>")
+        .next()
+        .unwrap();
+    assert!(line.contains("妊婦健康診査"), "the item by name: {line}");
+    assert!(line.contains("1回目"), "and its number: {line}");
+    assert!(line.contains("受けられる期間"), "why, in words: {line}");
+    assert!(!line.contains(">prenatal-checkup-1"), "not the raw key: {line}");
+}
+
+on_both!(
+    a_family_page_and_a_parent_home_read_each_record_once,
+    a_record_that_does_not_count_says_which_item_and_why_in_words,
+);

@@ -43,7 +43,7 @@ fn Log(view: AuditView, chosen: bool, family: Option<i64>, staff: Option<i64>) -
                 <tr data-testid="audit-line">
                     <td>{l.at}</td>
                     <td>{l.actor_name}</td>
-                    <td><code>{l.action}</code></td>
+                    <td data-action=l.action.clone()>{action_label(i18n.get_locale_untracked(), &l.action)}</td>
                     <td>{l.subject}</td>
                     <td>{l.address}</td>
                 </tr>
@@ -83,5 +83,56 @@ fn Log(view: AuditView, chosen: bool, family: Option<i64>, staff: Option<i64>) -
                 </div>
             }.into_any()
         }}
+    }
+}
+
+/// What an audit entry's action code means, in the reader's language; an unknown code as it is.
+pub fn action_label(locale: crate::i18n::Locale, code: &str) -> String {
+    use crate::i18n::td_string;
+    match code {
+        "add_institution" => td_string!(locale, audit_action.add_institution).to_string(),
+        "assign_consultation" => td_string!(locale, audit_action.assign_consultation).to_string(),
+        "book_consultation" => td_string!(locale, audit_action.book_consultation).to_string(),
+        "cancel_consultation_booking" => td_string!(locale, audit_action.cancel_consultation_booking).to_string(),
+        "clear_flag" => td_string!(locale, audit_action.clear_flag).to_string(),
+        "close_consultation" => td_string!(locale, audit_action.close_consultation).to_string(),
+        "confirm_record" => td_string!(locale, audit_action.confirm_record).to_string(),
+        "create_staff" => td_string!(locale, audit_action.create_staff).to_string(),
+        "issue_invitation" => td_string!(locale, audit_action.issue_invitation).to_string(),
+        "plan_visit" => td_string!(locale, audit_action.plan_visit).to_string(),
+        "publish_slots" => td_string!(locale, audit_action.publish_slots).to_string(),
+        "raise_flag" => td_string!(locale, audit_action.raise_flag).to_string(),
+        "read" => td_string!(locale, audit_action.read).to_string(),
+        "read_audit" => td_string!(locale, audit_action.read_audit).to_string(),
+        "read_caseload" => td_string!(locale, audit_action.read_caseload).to_string(),
+        "read_consultation" => td_string!(locale, audit_action.read_consultation).to_string(),
+        "read_failed_reminders" => td_string!(locale, audit_action.read_failed_reminders).to_string(),
+        "read_figures" => td_string!(locale, audit_action.read_figures).to_string(),
+        "read_inbox" => td_string!(locale, audit_action.read_inbox).to_string(),
+        "read_slots" => td_string!(locale, audit_action.read_slots).to_string(),
+        "read_staff" => td_string!(locale, audit_action.read_staff).to_string(),
+        "read_support" => td_string!(locale, audit_action.read_support).to_string(),
+        "read_tasks" => td_string!(locale, audit_action.read_tasks).to_string(),
+        "read_timeline" => td_string!(locale, audit_action.read_timeline).to_string(),
+        "record" => td_string!(locale, audit_action.record).to_string(),
+        "record_benefit_claim" => td_string!(locale, audit_action.record_benefit_claim).to_string(),
+        "record_birth" => td_string!(locale, audit_action.record_birth).to_string(),
+        "record_case_meeting" => td_string!(locale, audit_action.record_case_meeting).to_string(),
+        "record_done" => td_string!(locale, audit_action.record_done).to_string(),
+        "record_interview" => td_string!(locale, audit_action.record_interview).to_string(),
+        "record_interview_and_flag" => td_string!(locale, audit_action.record_interview_and_flag).to_string(),
+        "record_loss" => td_string!(locale, audit_action.record_loss).to_string(),
+        "record_visit" => td_string!(locale, audit_action.record_visit).to_string(),
+        "record_visit_and_flag" => td_string!(locale, audit_action.record_visit_and_flag).to_string(),
+        "refer" => td_string!(locale, audit_action.refer).to_string(),
+        "register_ended_pregnancy" => td_string!(locale, audit_action.register_ended_pregnancy).to_string(),
+        "register_pregnancy" => td_string!(locale, audit_action.register_pregnancy).to_string(),
+        "reply_consultation" => td_string!(locale, audit_action.reply_consultation).to_string(),
+        "save_plan" => td_string!(locale, audit_action.save_plan).to_string(),
+        "set_product" => td_string!(locale, audit_action.set_product).to_string(),
+        "undo_record" => td_string!(locale, audit_action.undo_record).to_string(),
+        "update_referral" => td_string!(locale, audit_action.update_referral).to_string(),
+        "withdraw_slot" => td_string!(locale, audit_action.withdraw_slot).to_string(),
+        other => other.to_owned(),
     }
 }

@@ -229,7 +229,7 @@ fn Results(page: Page, filter: CaseloadFilter) -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
         </div>
-        <nav class="pager" aria-label="pages">
+        <nav class="pager" aria-label=move || crate::i18n::td_string!(i18n.get_locale(), nav.pages_label).to_string()>
             <Show when=move || has_prev>
                 <a href=prev.clone() rel="prev">{t!(i18n, caseload.prev)}</a>
             </Show>

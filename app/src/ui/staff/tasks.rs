@@ -113,7 +113,7 @@ fn Tasks(list: TaskList, scope: String) -> impl IntoView {
         {(total == 0).then(|| view! { <p>{t!(i18n, tasks.none)}</p> })}
         <ul class="tasks">{rows}</ul>
         {(page_count > 1).then(|| view! {
-            <nav class="pager" aria-label="pages" data-testid="task-pager">
+            <nav class="pager" aria-label=move || crate::i18n::td_string!(i18n.get_locale(), nav.pages_label).to_string() data-testid="task-pager">
                 {(page > 1).then(|| view! { <a href=prev rel="prev">{t!(i18n, caseload.prev)}</a> })}
                 <span>{t!(i18n, caseload.page, page = move || page, count = move || page_count)}</span>
                 {(page < page_count).then(|| view! { <a href=next rel="next">{t!(i18n, caseload.next)}</a> })}
