@@ -27,6 +27,9 @@ pub enum Problem {
     /// that its category does not admit).
     #[error("not for this category")]
     NotForCategory,
+    /// An admin's own account, which they cannot disable.
+    #[error("one's own account")]
+    OwnAccount,
 }
 
 /// A refused input: which field and why.

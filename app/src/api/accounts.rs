@@ -7,11 +7,15 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffMemberView {
+    pub id: i64,
     pub display_name: String,
     pub email: String,
     pub role: Role,
     pub profession: Profession,
     pub site_name: Option<String>,
+    pub disabled: bool,
+    /// The admin's own account, which they cannot disable.
+    pub me: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,6 +48,9 @@ pub async fn staff_directory() -> Result<Directory, AppError> {
         .await?
         .into_iter()
         .map(|s| StaffMemberView {
+            id: s.account.0,
+            me: s.account == admin.account,
+            disabled: s.disabled,
             display_name: s.display_name,
             email: s.email,
             role: s.role,
@@ -61,6 +68,24 @@ pub async fn staff_directory() -> Result<Directory, AppError> {
         })
         .collect();
     Ok(Directory { staff, sites })
+}
+
+/// An admin disables a staff account of their municipality (no sign-in, and access ends at once)
+/// or enables it again. Their own account they cannot disable.
+#[server(endpoint = "set_staff_disabled")]
+pub async fn set_staff_disabled(account: i64, disabled: bool) -> Result<(), AppError> {
+    use super::context::{audit, now, require_admin, use_store};
+    use domain::input::{Invalid, Problem};
+    let admin = require_admin().await?;
+    if disabled && account == admin.account.0 {
+        return Err(Invalid::new("account", Problem::OwnAccount).into());
+    }
+    use_store()?
+        .set_staff_disabled(admin.municipality, domain::ids::AccountId(account), disabled, now())
+        .await?;
+    let action = if disabled { "disable_staff" } else { "enable_staff" };
+    audit(&admin, action, &format!("account:{account}")).await?;
+    Ok(())
 }
 
 /// An admin adds a coordinator or another admin to their own municipality.

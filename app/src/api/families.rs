@@ -122,6 +122,7 @@ pub async fn caseload(query: String) -> Result<CaseloadView, AppError> {
         .staff_members(viewer.municipality)
         .await?
         .into_iter()
+        .filter(|s| !s.disabled)
         .map(|s| super::accounts::StaffChoice {
             id: s.account.0,
             name: s.display_name,

@@ -101,6 +101,7 @@ pub(crate) async fn colleagues(
         .staff_members(municipality)
         .await?
         .into_iter()
+        .filter(|s| !s.disabled)
         .map(|s| Colleague {
             id: s.account.0,
             name: s.display_name,

@@ -115,6 +115,7 @@ fn field_label(locale: Locale, field: &str) -> String {
         "heartbeat_on" => td_string!(locale, errors.field.heartbeat_on).to_string(),
         "claim" => td_string!(locale, errors.field.claim).to_string(),
         "lost_on" => td_string!(locale, errors.field.lost_on).to_string(),
+        "account" => td_string!(locale, errors.field.account).to_string(),
         "subject" => td_string!(locale, errors.field.subject).to_string(),
         "starts_on" => td_string!(locale, errors.field.starts_on).to_string(),
         "ends_on" => td_string!(locale, errors.field.ends_on).to_string(),
@@ -140,6 +141,7 @@ fn problem_text(locale: Locale, problem: Problem) -> String {
         Problem::DateOutOfRange => td_string!(locale, errors.problem.date_out_of_range).to_string(),
         Problem::OnlyToFinishSeries => td_string!(locale, errors.problem.only_to_finish_series).to_string(),
         Problem::NotForCategory => td_string!(locale, errors.problem.not_for_category).to_string(),
+        Problem::OwnAccount => td_string!(locale, errors.problem.own_account).to_string(),
     }
 }
 

@@ -49,6 +49,8 @@ pub struct StaffMember {
     pub role: Role,
     pub site_name: Option<String>,
     pub profession: Profession,
+    /// Disabled by an admin: cannot sign in, and loses access at once.
+    pub disabled: bool,
 }
 
 /// Why a sign-in was refused. Wrong e-mail and wrong password are deliberately the same answer.
@@ -108,8 +110,10 @@ impl Store {
     }
 
     pub async fn staff_members(&self, municipality: MunicipalityId) -> Result<Vec<StaffMember>, Error> {
-        let rows: Vec<(i64, String, String, String, Option<String>, String)> = sqlx::query_as(
-            "SELECT a.id, a.email, a.display_name, a.role, s.name, m.profession \
+        type Row = (i64, String, String, String, Option<String>, String, i32);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT a.id, a.email, a.display_name, a.role, s.name, m.profession, \
+             CASE WHEN a.disabled_at IS NULL THEN 0 ELSE 1 END \
              FROM accounts a JOIN staff_members m ON m.account_id = a.id LEFT JOIN sites s ON s.id = m.site_id \
              WHERE a.municipality_id = $1 ORDER BY a.display_name, a.id",
         )
@@ -117,7 +121,7 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         rows.into_iter()
-            .map(|(id, email, display_name, role, site_name, profession)| {
+            .map(|(id, email, display_name, role, site_name, profession, disabled)| {
                 Ok(StaffMember {
                     account: AccountId(id),
                     email,
@@ -127,9 +131,36 @@ impl Store {
                     profession: profession
                         .parse()
                         .map_err(|_| Error::Corrupt(format!("profession {profession:?}")))?,
+                    disabled: disabled != 0,
                 })
             })
             .collect()
+    }
+
+    /// Disables a staff account of the municipality (it can no longer sign in, and its sessions
+    /// lose access at once, since each request reads the account again), or enables it again.
+    /// Another municipality's account, or a parent's, is not found.
+    pub async fn set_staff_disabled(
+        &self,
+        municipality: MunicipalityId,
+        account: AccountId,
+        disabled: bool,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), Error> {
+        let updated = sqlx::query(
+            "UPDATE accounts SET disabled_at = CASE WHEN $1 = 1 THEN COALESCE(disabled_at, $2) ELSE NULL END \
+             WHERE id = $3 AND municipality_id = $4 AND role IN ('coordinator', 'admin')",
+        )
+        .bind(i32::from(disabled))
+        .bind(crate::time::instant(now))
+        .bind(account.0)
+        .bind(municipality.0)
+        .execute(self.pool())
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Err(Error::NotFound);
+        }
+        Ok(())
     }
 
     /// The signed-in person behind a session, or `None` if the account is gone or disabled.

@@ -394,6 +394,22 @@ async fn every_staff_call_that_reads_or_changes_a_family_is_audited_and_every_fu
     )
     .await;
 
+    // An admin disables a coordinator's account and enables it again.
+    call(
+        &admin,
+        admin_id,
+        "set_staff_disabled",
+        Form::new().arg("account", nurse_id.0).arg("disabled", true),
+    )
+    .await;
+    call(
+        &admin,
+        admin_id,
+        "set_staff_disabled",
+        Form::new().arg("account", nurse_id.0).arg("disabled", false),
+    )
+    .await;
+
     // Every action written shows in words on the audit page, in both languages.
     let mut actions: Vec<String> = Vec::new();
     for actor in [nurse_id, admin_id] {

@@ -5,6 +5,8 @@ use crate::on_both;
 use app::api::auth::SignedIn;
 use app::error::{AppError, Conflict};
 use domain::account::Role;
+use domain::ids::AccountId;
+use domain::input::Problem;
 use domain::invitation::InvitationCode;
 
 async fn the_health_check_answers(app: TestApp) {
@@ -153,7 +155,65 @@ async fn bad_sign_up_input_is_refused_field_by_field(app: TestApp) {
     assert_eq!(unknown, Err(AppError::Conflict(Conflict::InvitationUnknown)));
 }
 
+async fn an_admin_disables_a_coordinator_who_loses_access_at_once_and_enables_them_again(app: TestApp) {
+    let w = world(&app.store).await;
+    let m = w.a.municipality;
+    let admin = app.log_in(&w.a.admin).await;
+    let nurse = app.log_in(&w.a.coordinator).await;
+    let nurse_id = app.staff_id(m, &w.a.coordinator).await;
+    let admin_id = app.staff_id(m, &w.a.admin).await;
+    let disable = |account: AccountId, disabled: bool| {
+        vec![
+            ("account".to_owned(), account.0.to_string()),
+            ("disabled".to_owned(), disabled.to_string()),
+        ]
+    };
+    let send = async |who: &reqwest::Client, form: Vec<(String, String)>| -> Result<(), AppError> {
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        app.call_json(who, "set_staff_disabled", &pairs).await
+    };
+
+    // Only an admin, only their municipality's staff, never themselves.
+    assert_eq!(send(&nurse, disable(admin_id, true)).await, Err(AppError::Forbidden));
+    let foreign_admin = app.log_in(&w.b.admin).await;
+    assert_eq!(
+        send(&foreign_admin, disable(nurse_id, true)).await,
+        Err(AppError::NotFound)
+    );
+    match send(&admin, disable(admin_id, true)).await {
+        Err(AppError::Invalid(i)) => assert_eq!((i.field.as_str(), i.problem), ("account", Problem::OwnAccount)),
+        other => panic!("disabling oneself: {other:?}"),
+    }
+
+    assert_eq!(send(&admin, disable(nurse_id, true)).await, Ok(()));
+    // The coordinator's open session loses access at once, and they cannot sign in again.
+    let r: Result<serde_json::Value, AppError> = app.call_json(&nurse, "tasks", &[("scope", "mine")]).await;
+    assert_eq!(r, Err(AppError::NotSignedIn));
+    let again = client();
+    let login = app
+        .call(
+            &again,
+            "login",
+            &[("email", w.a.coordinator.as_str()), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(login.status(), 401);
+    let listed = app.store.staff_members(m).await.unwrap();
+    assert!(listed.iter().any(|s| s.account == nurse_id && s.disabled));
+    let log = app.store.audit_of_actor(m, admin_id).await.unwrap();
+    assert!(
+        log.iter()
+            .any(|e| e.action == "disable_staff" && e.subject == format!("account:{}", nurse_id.0))
+    );
+
+    assert_eq!(send(&admin, disable(nurse_id, false)).await, Ok(()));
+    let back = app.log_in(&w.a.coordinator).await;
+    let r: Result<serde_json::Value, AppError> = app.call_json(&back, "tasks", &[("scope", "mine")]).await;
+    assert!(r.is_ok(), "{r:?}");
+}
+
 on_both!(
+    an_admin_disables_a_coordinator_who_loses_access_at_once_and_enables_them_again,
     the_health_check_answers,
     every_response_carries_the_security_headers,
     a_login_sets_a_protected_session_cookie_and_logout_ends_it,

@@ -1,6 +1,6 @@
 //! `/staff/accounts`: an admin lists the municipality's staff and adds new accounts.
 
-use crate::api::accounts::{CreateStaff, Directory as StaffDirectory, staff_directory};
+use crate::api::accounts::{CreateStaff, Directory as StaffDirectory, SetStaffDisabled, staff_directory};
 use crate::i18n::{Locale, t, use_i18n};
 
 type I18nContext = leptos_i18n::I18nContext<Locale>;
@@ -50,13 +50,29 @@ fn Directory(directory: StaffDirectory) -> impl IntoView {
         .staff
         .into_iter()
         .map(|s| {
+            let (id, disabled) = (s.id, s.disabled);
+            let toggle = (!s.me).then(|| {
+                view! {
+                    <Form action=SetStaffDisabled::url() class="inline">
+                        <input type="hidden" name="account" value=id />
+                        <input type="hidden" name="disabled" value=(!disabled).to_string() />
+                        <button type="submit" class="link-button" data-testid="staff-toggle">
+                            {if disabled { t!(i18n, accounts.enable).into_any() } else { t!(i18n, accounts.disable).into_any() }}
+                        </button>
+                    </Form>
+                }
+            });
             view! {
-                <tr data-testid="staff-row">
+                <tr data-testid="staff-row" data-disabled=disabled.to_string()>
                     <td>{s.display_name}</td>
                     <td>{s.email}</td>
                     <td>{role_name(i18n, s.role)}</td>
                     <td>{profession_name(i18n, s.profession)}</td>
                     <td class="optional">{s.site_name}</td>
+                    <td>
+                        {if disabled { t!(i18n, accounts.disabled).into_any() } else { t!(i18n, accounts.active).into_any() }}
+                        " " {toggle}
+                    </td>
                 </tr>
             }
         })
@@ -89,6 +105,7 @@ fn Directory(directory: StaffDirectory) -> impl IntoView {
                             <th scope="col">{t!(i18n, accounts.role)}</th>
                             <th scope="col">{t!(i18n, accounts.profession)}</th>
                             <th scope="col" class="optional">{t!(i18n, accounts.site)}</th>
+                            <th scope="col">{t!(i18n, accounts.status)}</th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>

@@ -98,6 +98,8 @@ pub fn action_label(locale: crate::i18n::Locale, code: &str) -> String {
         "close_consultation" => td_string!(locale, audit_action.close_consultation).to_string(),
         "confirm_record" => td_string!(locale, audit_action.confirm_record).to_string(),
         "create_staff" => td_string!(locale, audit_action.create_staff).to_string(),
+        "disable_staff" => td_string!(locale, audit_action.disable_staff).to_string(),
+        "enable_staff" => td_string!(locale, audit_action.enable_staff).to_string(),
         "issue_invitation" => td_string!(locale, audit_action.issue_invitation).to_string(),
         "plan_visit" => td_string!(locale, audit_action.plan_visit).to_string(),
         "publish_slots" => td_string!(locale, audit_action.publish_slots).to_string(),
