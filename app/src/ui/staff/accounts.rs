@@ -97,7 +97,7 @@ fn Directory(directory: StaffDirectory) -> impl IntoView {
         <section class="card">
             <h2>{t!(i18n, accounts.list)}</h2>
             <div class="table-wrap" tabindex="0">
-                <table>
+                <table class="staff-list">
                     <thead>
                         <tr>
                             <th scope="col">{t!(i18n, accounts.display_name)}</th>
