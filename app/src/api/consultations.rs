@@ -207,11 +207,7 @@ pub async fn consultation_thread(id: i64) -> Result<ThreadView, AppError> {
     } else {
         vec![]
     };
-    let utc_offset_seconds = {
-        use chrono::Offset;
-        let tz = store.municipality(viewer.municipality).await?.time_zone;
-        now().with_timezone(&tz).offset().fix().local_minus_utc()
-    };
+    let utc_offset_seconds = super::context::utc_offset_for(&viewer).await?;
     Ok(ThreadView {
         consultation,
         open_slots,

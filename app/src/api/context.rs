@@ -91,7 +91,13 @@ pub async fn show_on_next_page<T: serde::Serialize>(key: &str, value: &T) -> Res
 
 /// What [`show_on_next_page`] kept under `key`, removed as it is read.
 pub async fn take_shown_once<T: serde::de::DeserializeOwned>(key: &str) -> Result<Option<T>, AppError> {
-    session().await?.remove(key).await.map_err(session_error)
+    let session = session().await?;
+    // Removing marks the session changed (a write to the session store and a new cookie), so it
+    // is only done when there is something to remove: pages that ask on every view stay reads.
+    if session.get_value(key).await.map_err(session_error)?.is_none() {
+        return Ok(None);
+    }
+    session.remove(key).await.map_err(session_error)
 }
 
 /// The client's network address, for throttling and the audit log.
@@ -186,6 +192,18 @@ pub async fn require_admin() -> Result<Viewer, AppError> {
 
 /// Today in the viewer's municipality (dates on records are the municipality's calendar dates).
 pub async fn today_for(viewer: &Viewer) -> Result<NaiveDate, AppError> {
+    Ok(municipality_of(viewer).await?.today(now()))
+}
+
+/// The viewer's municipality's offset from UTC now, for showing stored instants in its time.
+pub async fn utc_offset_for(viewer: &Viewer) -> Result<i32, AppError> {
+    use chrono::Offset;
+    let tz = municipality_of(viewer).await?.time_zone;
+    Ok(now().with_timezone(&tz).offset().fix().local_minus_utc())
+}
+
+/// The viewer's municipality, read once per request (see [`RequestMemo`]).
+async fn municipality_of(viewer: &Viewer) -> Result<store::municipalities::Municipality, AppError> {
     let memo = memo();
     let known = memo
         .as_ref()
@@ -201,5 +219,5 @@ pub async fn today_for(viewer: &Viewer) -> Result<NaiveDate, AppError> {
             municipality
         }
     };
-    Ok(municipality.today(now()))
+    Ok(municipality)
 }

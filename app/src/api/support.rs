@@ -78,15 +78,7 @@ pub async fn family_support(family: i64) -> Result<SupportView, AppError> {
         colleagues: colleagues(&store, m).await?,
         second_form_at: second_form_at(&store, m).await?,
         today: today_for(&viewer).await?,
-        utc_offset_seconds: {
-            use chrono::Offset;
-            let tz = store.municipality(m).await?.time_zone;
-            super::context::now()
-                .with_timezone(&tz)
-                .offset()
-                .fix()
-                .local_minus_utc()
-        },
+        utc_offset_seconds: super::context::utc_offset_for(&viewer).await?,
     };
     audit(&viewer, "read_support", &format!("family:{}", family.0)).await?;
     Ok(view)
