@@ -67,9 +67,9 @@ type FlagRow = (
 const PLAN_COLUMNS: &str = "status, subject, subject_child_id, category, starts_on, review_on, ends_on, goals, \
     services, responsible_id, institutions, shared_on, shared_how, sharing_note";
 
+/// The columns of [`PLAN_COLUMNS`] as stored, for a plan and for each of its revisions alike.
 #[derive(sqlx::FromRow)]
-struct PlanRow {
-    id: i64,
+struct VersionRow {
     status: String,
     subject: String,
     subject_child_id: Option<i64>,
@@ -80,11 +80,62 @@ struct PlanRow {
     goals: String,
     services: String,
     responsible_id: Option<i64>,
-    responsible_name: Option<String>,
     institutions: String,
     shared_on: Option<String>,
     shared_how: Option<String>,
     sharing_note: String,
+}
+
+/// A [`VersionRow`] parsed; `what` and `id` name the row in an error about stored data.
+struct Version {
+    status: PlanStatus,
+    subject: PlanSubject,
+    category: PlanCategory,
+    period: PlanPeriod,
+    goals: String,
+    services: String,
+    responsible: Option<AccountId>,
+    institutions: String,
+    shared: Option<Sharing>,
+    sharing_note: String,
+}
+
+impl VersionRow {
+    fn parse(self, what: &str, id: i64) -> Result<Version, Error> {
+        let corrupt = |field: &str| Error::Corrupt(format!("{what} {id}: {field}"));
+        let shared = match (self.shared_on, self.shared_how) {
+            (Some(on), Some(how)) => Some(Sharing {
+                on: time::parse_date(&on)?,
+                how: SharingMethod::parse(&how).ok_or_else(|| corrupt("shared_how"))?,
+            }),
+            _ => None,
+        };
+        Ok(Version {
+            status: PlanStatus::parse(&self.status).ok_or_else(|| corrupt("status"))?,
+            subject: PlanSubject::from_stored(&self.subject, self.subject_child_id.map(ChildId))
+                .ok_or_else(|| corrupt("subject"))?,
+            category: PlanCategory::parse(&self.category).ok_or_else(|| corrupt("category"))?,
+            period: PlanPeriod {
+                from: time::parse_date(&self.starts_on)?,
+                review_on: time::parse_date(&self.review_on)?,
+                until: time::parse_date(&self.ends_on)?,
+            },
+            goals: self.goals,
+            services: self.services,
+            responsible: self.responsible_id.map(AccountId),
+            institutions: self.institutions,
+            shared,
+            sharing_note: self.sharing_note,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct PlanRow {
+    id: i64,
+    #[sqlx(flatten)]
+    version: VersionRow,
+    responsible_name: Option<String>,
     closed_on: Option<String>,
     revision: i64,
 }
@@ -93,19 +144,8 @@ struct PlanRow {
 struct RevisionRow {
     plan_id: i64,
     revision: i64,
-    status: String,
-    subject: String,
-    subject_child_id: Option<i64>,
-    category: String,
-    starts_on: String,
-    review_on: String,
-    ends_on: String,
-    goals: String,
-    services: String,
-    institutions: String,
-    shared_on: Option<String>,
-    shared_how: Option<String>,
-    sharing_note: String,
+    #[sqlx(flatten)]
+    version: VersionRow,
     saved_by_name: String,
     saved_at: String,
 }
@@ -425,64 +465,38 @@ impl Store {
         }
         let mut history_of: HashMap<i64, Vec<PlanRevision>> = HashMap::new();
         for r in revisions {
-            let parts = Parts {
-                what: "plan revision",
-                id: r.plan_id,
-                status: &r.status,
-                subject: &r.subject,
-                subject_child_id: r.subject_child_id,
-                category: &r.category,
-                starts_on: &r.starts_on,
-                review_on: &r.review_on,
-                ends_on: &r.ends_on,
-                shared_on: r.shared_on.as_deref(),
-                shared_how: r.shared_how.as_deref(),
-            }
-            .parse()?;
+            let v = r.version.parse("plan revision", r.plan_id)?;
             history_of.entry(r.plan_id).or_default().push(PlanRevision {
                 revision: r.revision,
-                status: parts.status,
-                subject: parts.subject,
-                category: parts.category,
-                period: parts.period,
-                goals: r.goals,
-                services: r.services,
-                institutions: r.institutions,
-                shared: parts.shared,
-                sharing_note: r.sharing_note,
+                status: v.status,
+                subject: v.subject,
+                category: v.category,
+                period: v.period,
+                goals: v.goals,
+                services: v.services,
+                institutions: v.institutions,
+                shared: v.shared,
+                sharing_note: v.sharing_note,
                 saved_by_name: r.saved_by_name,
                 saved_at: time::parse_instant(&r.saved_at)?,
             });
         }
         rows.into_iter()
             .map(|r| {
-                let parts = Parts {
-                    what: "plan",
-                    id: r.id,
-                    status: &r.status,
-                    subject: &r.subject,
-                    subject_child_id: r.subject_child_id,
-                    category: &r.category,
-                    starts_on: &r.starts_on,
-                    review_on: &r.review_on,
-                    ends_on: &r.ends_on,
-                    shared_on: r.shared_on.as_deref(),
-                    shared_how: r.shared_how.as_deref(),
-                }
-                .parse()?;
+                let v = r.version.parse("plan", r.id)?;
                 Ok(SupportPlan {
                     id: r.id,
-                    status: parts.status,
-                    subject: parts.subject,
-                    category: parts.category,
-                    period: parts.period,
-                    goals: r.goals,
-                    services: r.services,
-                    responsible: r.responsible_id.map(AccountId),
+                    status: v.status,
+                    subject: v.subject,
+                    category: v.category,
+                    period: v.period,
+                    goals: v.goals,
+                    services: v.services,
+                    responsible: v.responsible,
                     responsible_name: r.responsible_name,
-                    institutions: r.institutions,
-                    shared: parts.shared,
-                    sharing_note: r.sharing_note,
+                    institutions: v.institutions,
+                    shared: v.shared,
+                    sharing_note: v.sharing_note,
                     closed_on: time::parse_opt_date(r.closed_on.as_deref())?,
                     revision: r.revision,
                     history: history_of.remove(&r.id).unwrap_or_default(),
@@ -553,54 +567,6 @@ fn prefixed(prefix: &str, columns: &str) -> String {
         .map(|c| format!("{prefix}{}", c.trim()))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// The stored columns a plan and its revisions share, parsed.
-struct Parts<'a> {
-    what: &'static str,
-    id: i64,
-    status: &'a str,
-    subject: &'a str,
-    subject_child_id: Option<i64>,
-    category: &'a str,
-    starts_on: &'a str,
-    review_on: &'a str,
-    ends_on: &'a str,
-    shared_on: Option<&'a str>,
-    shared_how: Option<&'a str>,
-}
-
-struct Parsed {
-    status: PlanStatus,
-    subject: PlanSubject,
-    category: PlanCategory,
-    period: PlanPeriod,
-    shared: Option<Sharing>,
-}
-
-impl Parts<'_> {
-    fn parse(self) -> Result<Parsed, Error> {
-        let corrupt = |field: &str| Error::Corrupt(format!("{} {}: {field}", self.what, self.id));
-        let shared = match (self.shared_on, self.shared_how) {
-            (Some(on), Some(how)) => Some(Sharing {
-                on: time::parse_date(on)?,
-                how: SharingMethod::parse(how).ok_or_else(|| corrupt("shared_how"))?,
-            }),
-            _ => None,
-        };
-        Ok(Parsed {
-            status: PlanStatus::parse(self.status).ok_or_else(|| corrupt("status"))?,
-            subject: PlanSubject::from_stored(self.subject, self.subject_child_id.map(ChildId))
-                .ok_or_else(|| corrupt("subject"))?,
-            category: PlanCategory::parse(self.category).ok_or_else(|| corrupt("category"))?,
-            period: PlanPeriod {
-                from: time::parse_date(self.starts_on)?,
-                review_on: time::parse_date(self.review_on)?,
-                until: time::parse_date(self.ends_on)?,
-            },
-            shared,
-        })
-    }
 }
 
 /// The day a save closes the plan on, when it does.
