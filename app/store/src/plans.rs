@@ -9,6 +9,7 @@ use domain::support::plan::{
     SharingMethod, SupportPlan,
 };
 use domain::support::risk::{FlagOrigin, RiskCategory, RiskFlag};
+use sqlx::Row;
 use std::collections::HashMap;
 
 pub struct NewFlag<'a> {
@@ -275,35 +276,24 @@ impl Store {
         if revision != expected_revision {
             return Err(Error::Conflict("plan_changed"));
         }
-        let (subject, child) = contents.subject.stored();
-        let closed_on = closed_on(contents);
-        let updated = sqlx::query(
-            "UPDATE support_plans SET status = $1, subject = $2, subject_child_id = $3, category = $4, \
-             starts_on = $5, review_on = $6, ends_on = $7, goals = $8, services = $9, responsible_id = $10, \
-             institutions = $11, shared_on = $12, shared_how = $13, sharing_note = $14, \
+        let sql = format!(
+            "UPDATE support_plans SET {}, \
              closed_on = CASE WHEN $15 IS NULL THEN NULL ELSE COALESCE(closed_on, $15) END, \
              revision = revision + 1 WHERE id = $16 AND revision = $17",
-        )
-        .bind(contents.status.as_str())
-        .bind(subject)
-        .bind(child.map(|c| c.0))
-        .bind(contents.category.as_str())
-        .bind(time::date(contents.period.from))
-        .bind(time::date(contents.period.review_on))
-        .bind(time::date(contents.period.until))
-        .bind(contents.goals)
-        .bind(contents.services)
-        .bind(contents.responsible.map(|a| a.0))
-        .bind(contents.institutions)
-        .bind(contents.shared.map(|s| time::date(s.on)))
-        .bind(contents.shared.map(|s| s.how.as_str()))
-        .bind(contents.sharing_note)
-        .bind(closed_on)
-        .bind(plan)
-        .bind(revision)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| Error::from(e).on_unique("plan_exists"))?;
+            PLAN_COLUMNS
+                .split(',')
+                .enumerate()
+                .map(|(i, column)| format!("{} = ${}", column.trim(), i + 1))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let updated = bind_version(sqlx::query(&sql), contents)
+            .bind(closed_on(contents))
+            .bind(plan)
+            .bind(revision)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| Error::from(e).on_unique("plan_exists"))?;
         if updated.rows_affected() == 0 {
             return Err(Error::Conflict("plan_changed"));
         }
@@ -569,6 +559,28 @@ fn prefixed(prefix: &str, columns: &str) -> String {
         .join(", ")
 }
 
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds a plan's contents to the next parameters, in the order of [`PLAN_COLUMNS`].
+fn bind_version<'q>(query: AnyQuery<'q>, c: &PlanContents<'q>) -> AnyQuery<'q> {
+    let (subject, child) = c.subject.stored();
+    query
+        .bind(c.status.as_str())
+        .bind(subject)
+        .bind(child.map(|c| c.0))
+        .bind(c.category.as_str())
+        .bind(time::date(c.period.from))
+        .bind(time::date(c.period.review_on))
+        .bind(time::date(c.period.until))
+        .bind(c.goals)
+        .bind(c.services)
+        .bind(c.responsible.map(|a| a.0))
+        .bind(c.institutions)
+        .bind(c.shared.map(|s| time::date(s.on)))
+        .bind(c.shared.map(|s| s.how.as_str()))
+        .bind(c.sharing_note)
+}
+
 /// The day a save closes the plan on, when it does.
 fn closed_on(contents: &PlanContents<'_>) -> Option<String> {
     (contents.status == PlanStatus::Closed).then(|| time::date(contents.today))
@@ -641,35 +653,18 @@ async fn insert_plan(
     contents: &PlanContents<'_>,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>, Error> {
-    let (subject, child) = contents.subject.stored();
-    let inserted: Option<(i64,)> = sqlx::query_as(
-        "INSERT INTO support_plans (municipality_id, family_id, status, subject, subject_child_id, category, \
-         starts_on, review_on, ends_on, goals, services, responsible_id, institutions, shared_on, shared_how, \
-         sharing_note, closed_on, revision, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1, $18) \
-         ON CONFLICT DO NOTHING RETURNING id",
-    )
-    .bind(municipality.0)
-    .bind(family.0)
-    .bind(contents.status.as_str())
-    .bind(subject)
-    .bind(child.map(|c| c.0))
-    .bind(contents.category.as_str())
-    .bind(time::date(contents.period.from))
-    .bind(time::date(contents.period.review_on))
-    .bind(time::date(contents.period.until))
-    .bind(contents.goals)
-    .bind(contents.services)
-    .bind(contents.responsible.map(|a| a.0))
-    .bind(contents.institutions)
-    .bind(contents.shared.map(|s| time::date(s.on)))
-    .bind(contents.shared.map(|s| s.how.as_str()))
-    .bind(contents.sharing_note)
-    .bind(closed_on(contents))
-    .bind(time::instant(now))
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some((id,)) = inserted else {
+    let sql = format!(
+        "INSERT INTO support_plans (municipality_id, family_id, closed_on, created_at, revision, {PLAN_COLUMNS}) \
+         VALUES ($1, $2, $3, $4, 1, {}) ON CONFLICT DO NOTHING RETURNING id",
+        crate::value::numbered(5, PLAN_COLUMNS.split(',').count())
+    );
+    let query = sqlx::query(&sql)
+        .bind(municipality.0)
+        .bind(family.0)
+        .bind(closed_on(contents))
+        .bind(time::instant(now));
+    let inserted = bind_version(query, contents).fetch_optional(&mut **tx).await?;
+    let Some(id) = inserted.map(|row| row.try_get::<i64, _>(0)).transpose()? else {
         return Ok(None);
     };
     insert_revision(tx, id, by, now).await?;
