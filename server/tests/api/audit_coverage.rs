@@ -4,7 +4,6 @@
 
 use crate::helpers::{Form, TestApp, tokyo_day, world};
 use crate::on_both;
-use app::api::support::SupportView;
 use app::api::timeline::FamilyTimelineView;
 use app::error::AppError;
 use chrono::Utc;
@@ -52,20 +51,7 @@ async fn every_staff_call_that_reads_or_changes_a_family_is_audited_and_every_fu
     let pregnancy = record.pregnancies[0].id.0;
     let member = format!("pregnancy:{pregnancy}");
 
-    // What the calls below need: an institution, a consultation the parent opened, and an item
-    // the parent reported.
-    let _: Value = app
-        .send(
-            &nurse,
-            "add_institution",
-            &Form::new()
-                .input("kind", "hospital")
-                .input("name", "市民病院")
-                .input("phone", "000-0000-0000")
-                .input("note", ""),
-        )
-        .await
-        .unwrap();
+    // What the calls below need: a consultation the parent opened, and an item the parent reported.
     let consultation: i64 = app
         .send(
             &parent,
@@ -93,21 +79,27 @@ async fn every_staff_call_that_reads_or_changes_a_family_is_audited_and_every_fu
         let before = entries(&app, m, actor).await;
         let answer: Result<Value, AppError> = app.send(who, endpoint, &form).await;
         let value = answer.unwrap_or_else(|e| panic!("{endpoint}: {e:?}"));
-        assert!(
-            entries(&app, m, actor).await > before,
-            "{endpoint} read or changed a family's record without an audit entry"
-        );
-        audited.insert(endpoint);
+        if !STAFF_WITHOUT_FAMILY_DATA.contains(&endpoint) {
+            assert!(
+                entries(&app, m, actor).await > before,
+                "{endpoint} read or changed a family's record without an audit entry"
+            );
+            audited.insert(endpoint);
+        }
         value
     };
+
+    // The staff support functions, as the staff-access tests go through them.
+    crate::staff_access::a_coordinator_uses_every_function(&app, &w, &nurse, async |endpoint, form| {
+        call(&nurse, nurse_id, endpoint, form.clone()).await
+    })
+    .await;
 
     // Reads.
     call(&nurse, nurse_id, "family", Form::new().arg("id", family)).await;
     let timeline: FamilyTimelineView =
         serde_json::from_value(call(&nurse, nurse_id, "timeline", Form::new().arg("family", family)).await).unwrap();
     call(&nurse, nurse_id, "caseload", Form::new().arg("query", "")).await;
-    call(&nurse, nurse_id, "tasks", Form::new().arg("scope", "mine")).await;
-    call(&nurse, nurse_id, "figures", Form::new()).await;
     call(&nurse, nurse_id, "consultation_inbox", Form::new()).await;
     call(&nurse, nurse_id, "consultation", Form::new().arg("id", consultation)).await;
     call(&admin, admin_id, "audit_log", Form::new().arg("family", family)).await;
@@ -149,124 +141,8 @@ async fn every_staff_call_that_reads_or_changes_a_family_is_audited_and_every_fu
         .id;
     call(&nurse, nurse_id, "undo_record", Form::new().arg("id", staff_record)).await;
 
-    // The support record.
+    // The support record and the benefit claims.
     call(&nurse, nurse_id, "issue_invitation", Form::new().arg("family", family)).await;
-    call(
-        &nurse,
-        nurse_id,
-        "record_interview",
-        Form::new()
-            .input("family", family)
-            .input("member", &member)
-            .input("kind", "notification")
-            .input("held_on", today)
-            .input("home_support", "some"),
-    )
-    .await;
-    call(
-        &nurse,
-        nurse_id,
-        "raise_flag",
-        Form::new()
-            .input("family", family)
-            .input("category", "needs_support")
-            .input("reason", "支援者がいない"),
-    )
-    .await;
-    let support: SupportView =
-        serde_json::from_value(call(&nurse, nurse_id, "family_support", Form::new().arg("family", family)).await)
-            .unwrap();
-    let (flag, plan) = (&support.flags[0], &support.plans[0]);
-    call(
-        &nurse,
-        nurse_id,
-        "clear_flag",
-        Form::new()
-            .arg("family", family)
-            .arg("flag", flag.id)
-            .arg("reason", "祖母が同居する"),
-    )
-    .await;
-    call(
-        &nurse,
-        nurse_id,
-        "save_plan",
-        Form::new()
-            .input("family", family)
-            .input("plan", plan.id)
-            .input("revision", plan.revision)
-            .input("category", "child_needing_support")
-            .input("subject", "household")
-            .input("starts_on", today)
-            .input("review_on", tokyo_day(14))
-            .input("ends_on", tokyo_day(180)),
-    )
-    .await;
-    call(
-        &nurse,
-        nurse_id,
-        "record_case_meeting",
-        Form::new()
-            .input("family", family)
-            .input("plan", plan.id)
-            .input("held_on", today)
-            .input("purpose", "decided")
-            .arg("input[participants][0][role]", "保健師")
-            .arg("input[participants][0][institution]", "")
-            .input("decisions", "月1回訪問する"),
-    )
-    .await;
-    call(
-        &nurse,
-        nurse_id,
-        "plan_visit",
-        Form::new()
-            .input("family", family)
-            .input("kind", "follow_up")
-            .input("member", "")
-            .input("due_by", tokyo_day(7))
-            .input("assigned_to", "")
-            .input("scheduled_on", ""),
-    )
-    .await;
-    let support: SupportView =
-        serde_json::from_value(call(&nurse, nurse_id, "family_support", Form::new().arg("family", family)).await)
-            .unwrap();
-    call(
-        &nurse,
-        nurse_id,
-        "record_visit",
-        Form::new()
-            .input("family", family)
-            .input("visit", support.visits[0].id)
-            .input("visited_on", today)
-            .input("findings", "落ち着いている"),
-    )
-    .await;
-    call(
-        &nurse,
-        nurse_id,
-        "refer",
-        Form::new()
-            .input("family", family)
-            .input("institution", support.institutions[0].id)
-            .input("reason", "小児科の紹介"),
-    )
-    .await;
-    let support: SupportView =
-        serde_json::from_value(call(&nurse, nurse_id, "family_support", Form::new().arg("family", family)).await)
-            .unwrap();
-    call(
-        &nurse,
-        nurse_id,
-        "update_referral",
-        Form::new()
-            .input("family", family)
-            .input("referral", support.referrals[0].id)
-            .input("status", "accepted")
-            .input("outcome", "初診済み"),
-    )
-    .await;
     call(
         &nurse,
         nurse_id,
