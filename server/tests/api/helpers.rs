@@ -343,10 +343,8 @@ impl Form {
     }
 
     /// The form with `input[field]` set to `value` in place of what it held.
-    pub fn replace_input(mut self, field: &str, value: impl ToString) -> Self {
-        let key = format!("input[{field}]");
-        self.0.retain(|(k, _)| *k != key);
-        self.arg(&key, value)
+    pub fn replace_input(self, field: &str, value: impl ToString) -> Self {
+        self.replace_arg(&format!("input[{field}]"), value)
     }
 
     /// The form with the field `key` set to `value` in place of what it held.

@@ -133,6 +133,12 @@ async fn a_form_posted_without_the_client_is_still_sent_back_to_its_page(app: Te
     );
 }
 
+/// The text of the first element with this `data-testid` in a page's HTML.
+fn text_of<'a>(html: &'a str, testid: &str) -> Option<&'a str> {
+    let rest = html.split(&format!("data-testid=\"{testid}\"")).nth(1)?;
+    rest.split('>').nth(1)?.split('<').next()
+}
+
 /// A calendar address or an invitation code is shown once, when it is made. Made by a form the
 /// browser posted itself (before the page's client started, or without it), it is shown on the
 /// page the redirect returns to — once, and to that browser only.
@@ -158,12 +164,7 @@ async fn what_a_form_posted_without_the_client_made_is_shown_once_on_the_page_it
     assert_eq!(response.status(), 302);
     assert!(response.headers()["location"].to_str().unwrap().starts_with(&home));
     let shown = page(&parent, "/home".into()).await;
-    let link = shown
-        .split("data-testid=\"calendar-link\"")
-        .nth(1)
-        .and_then(|rest| rest.split('>').nth(1))
-        .and_then(|rest| rest.split('<').next())
-        .expect("the new address on the page");
+    let link = text_of(&shown, "calendar-link").expect("the new address on the page");
     assert!(link.contains("/calendar/") && link.ends_with(".ics"), "{link}");
     let feed = parent.get(link).send().await.unwrap();
     assert_eq!(feed.status(), 200, "the address shown is the one that works");
@@ -198,12 +199,7 @@ async fn what_a_form_posted_without_the_client_made_is_shown_once_on_the_page_it
         "nor does another browser"
     );
     let shown = page(&nurse, family_page.clone()).await;
-    let code = shown
-        .split("data-testid=\"invitation-code\"")
-        .nth(1)
-        .and_then(|rest| rest.split('>').nth(1))
-        .and_then(|rest| rest.split('<').next())
-        .expect("the new code on the page");
+    let code = text_of(&shown, "invitation-code").expect("the new code on the page");
     assert_eq!(code.len(), "87E1-CF4P-296M".len(), "{code}");
     assert!(shown.contains("data-testid=\"invitation-qr\""));
     assert!(
