@@ -52,6 +52,12 @@ pub fn outcome(i18n: I18n, o: Outcome) -> AnyView {
     }
 }
 
+/// `2026-11-24 10:00` for an instant, in the municipality's time (its UTC offset in seconds).
+pub fn local_instant(at: chrono::DateTime<chrono::Utc>, utc_offset_seconds: i32) -> String {
+    let offset = chrono::FixedOffset::east_opt(utc_offset_seconds).unwrap_or(chrono::Offset::fix(&chrono::Utc));
+    local_time(at.with_timezone(&offset).naive_local())
+}
+
 /// `2026-11-24 10:00` for a local date-time.
 pub fn local_time(at: chrono::NaiveDateTime) -> String {
     at.format("%Y-%m-%d %H:%M").to_string()
@@ -80,7 +86,6 @@ pub fn Thread(view: ThreadView) -> impl IntoView {
         utc_offset_seconds,
         ..
     } = view;
-    let offset = chrono::FixedOffset::east_opt(utc_offset_seconds).unwrap_or(chrono::Offset::fix(&chrono::Utc));
     let me = if staff { Author::Staff } else { Author::Guardian };
     // The other side has read up to here.
     let read_until = if staff { c.guardian_read_at } else { c.staff_read_at };
@@ -90,7 +95,7 @@ pub fn Thread(view: ThreadView) -> impl IntoView {
         .map(|m| {
             let mine = m.author == me;
             let read = mine && read_until.is_some_and(|r| r >= m.sent_at);
-            let when = m.sent_at.with_timezone(&offset).format("%Y-%m-%d %H:%M").to_string();
+            let when = local_instant(m.sent_at, utc_offset_seconds);
             view! {
                 <li class=if mine { "message mine" } else { "message theirs" } data-testid="message" data-author=m.author.as_str()>
                     <p class="meta">

@@ -101,7 +101,6 @@ fn Sections(family_id: i64, view: SupportView, members: Vec<MemberChoice>) -> im
         today,
         utc_offset_seconds,
     } = view;
-    let offset = chrono::FixedOffset::east_opt(utc_offset_seconds).unwrap_or(chrono::Offset::fix(&chrono::Utc));
     let i18n = use_i18n();
     let colleagues = StoredValue::new(colleagues);
     let flag_items = flags
@@ -159,7 +158,7 @@ fn Sections(family_id: i64, view: SupportView, members: Vec<MemberChoice>) -> im
             </details>
         </section>
         <Consultations consultations />
-        <Plans family_id plans colleagues=colleagues.get_value() members=members.clone() today offset />
+        <Plans family_id plans colleagues=colleagues.get_value() members=members.clone() today utc_offset_seconds />
         <Interviews family_id interviews members=members.clone() second_form_at claims today />
         <Visits family_id visits members colleagues=colleagues.get_value() today />
         <Referrals family_id referrals institutions />
@@ -174,7 +173,7 @@ fn Plans(
     members: Vec<MemberChoice>,
     today: chrono::NaiveDate,
     /// The municipality's offset from UTC, for the times plans were saved.
-    offset: chrono::FixedOffset,
+    utc_offset_seconds: i32,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let colleagues = StoredValue::new(colleagues);
@@ -199,9 +198,9 @@ fn Plans(
                     let (from, review, until) = (h.period.from, h.period.review_on, h.period.until);
                     view! {
                         <li>
-                            {t!(i18n, support.revision, n = move || n, name = move || name.clone(), at = move || at.with_timezone(&offset).format("%Y-%m-%d %H:%M").to_string())}
+                            {t!(i18n, support.revision, n = move || n, name = move || name.clone(), at = move || crate::ui::consultation::local_instant(at, utc_offset_seconds))}
                             " — " {labels::plan_status(i18n, h.status)} " · " {labels::plan_category(i18n, h.category)}
-                            " · " {subject_name(i18n, h.subject, &children.get_value())}
+                            " · " {children.with_value(|c| subject_name(i18n, h.subject, c))}
                             " · " <DateText date=from /> "〜" <DateText date=until />
                             " · " {t!(i18n, support.review_on)} " " <DateText date=review />
                             " · " {h.goals.clone()}
@@ -240,7 +239,7 @@ fn Plans(
                 <article class="plan" data-testid="support-plan">
                     <h3>
                         <span class="badge">{labels::plan_category(i18n, p.category)}</span>
-                        " " {subject_name(i18n, p.subject, &children.get_value())}
+                        " " {children.with_value(|c| subject_name(i18n, p.subject, c))}
                     </h3>
                     <p>
                         <strong>{labels::plan_status(i18n, p.status)}</strong>
@@ -341,6 +340,7 @@ fn PlanForm(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let key = plan.as_ref().map_or("new".to_owned(), |p| p.id.to_string());
+    let testid = format!("plan-form-{key}");
     let id = move |what: &str| format!("plan-{what}-{key}");
     let responsible = plan.as_ref().and_then(|p| p.responsible).map(|a| a.0);
     let status = plan.as_ref().map_or(PlanStatus::Active, |p| p.status);
@@ -364,7 +364,7 @@ fn PlanForm(
         .map(|(s, label)| view! { <option value=s.form_value() selected=Some(s) == subject>{label}</option> })
         .collect_view();
     view! {
-        <Form action=SavePlan::url() class="form compact" testid=format!("plan-form-{}", plan.as_ref().map_or("new".to_owned(), |p| p.id.to_string()))>
+        <Form action=SavePlan::url() class="form compact" testid=testid>
             <input type="hidden" name="input[family]" value=family_id />
             {plan.as_ref().map(|p| view! {
                 <input type="hidden" name="input[plan]" value=p.id />
