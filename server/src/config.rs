@@ -49,6 +49,21 @@ pub struct Settings {
     )]
     pub vapid_subject: String,
 
+    /// The SMTP server e-mail reminders go through: `smtp://host:port` (plain, a relay on this
+    /// host), `smtp://host?tls=required` (STARTTLS) or `smtps://user:password@host`. Unset: parents
+    /// are not offered e-mail reminders.
+    #[arg(long, env = "YORISOI_SMTP_URL", hide_env_values = true, global = true)]
+    pub smtp_url: Option<String>,
+
+    /// The sender of e-mail reminders.
+    #[arg(
+        long,
+        env = "YORISOI_MAIL_FROM",
+        default_value = "よりそい <noreply@yorisoi.invalid>",
+        global = true
+    )]
+    pub mail_from: String,
+
     /// Send reminders from this process (several processes may, against one PostgreSQL).
     #[arg(long, env = "YORISOI_DISPATCH", default_value_t = true, action = clap::ArgAction::Set, global = true)]
     pub dispatch: bool,

@@ -1,7 +1,7 @@
 //! Builds the application — store, sessions, router — and runs it until it is told to stop.
 
 use crate::config::Settings;
-use crate::jobs::dispatcher::{Dispatcher, Settings as DispatchSettings};
+use crate::jobs::dispatcher::{Dispatcher, Mailer, Settings as DispatchSettings};
 use crate::jobs::vapid::Vapid;
 use crate::routes::assets::SiteAssets;
 use app::api::context::ServerContext;
@@ -30,6 +30,8 @@ pub enum Error {
     Vapid(#[from] crate::jobs::vapid::Error),
     #[error("reminder dispatcher: {0}")]
     Dispatcher(#[from] crate::jobs::dispatcher::Error),
+    #[error("e-mail reminders: {0}")]
+    Mail(#[from] crate::jobs::dispatcher::MailSetupError),
 }
 
 pub struct Application {
@@ -59,7 +61,16 @@ impl Application {
         let dispatcher = if settings.dispatch {
             let dispatch = DispatchSettings::new(settings.vapid_subject.clone());
             dispatch.check_lease()?;
-            Some(Dispatcher::new(store.clone(), vapid.private_key(), dispatch)?)
+            let dispatcher = Dispatcher::new(store.clone(), vapid.private_key(), dispatch)?;
+            Some(match &settings.smtp_url {
+                Some(url) => dispatcher.with_mail(Mailer::new(
+                    url,
+                    &settings.mail_from,
+                    &public_url,
+                    std::time::Duration::from_secs(20),
+                )?),
+                None => dispatcher,
+            })
         } else {
             None
         };
@@ -152,6 +163,7 @@ pub fn router(
         store: store.clone(),
         public_url,
         vapid_public_key: vapid_public_key.to_owned(),
+        email_reminders: settings.smtp_url.is_some(),
     };
     let contexts = page_context(context, assets.client.clone());
     let sessions = SessionManagerLayer::new(Sessions::new(store.clone()))

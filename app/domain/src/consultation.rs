@@ -206,6 +206,63 @@ pub struct Slot {
     pub booked_by: Option<i64>,
 }
 
+impl Booking {
+    pub fn ends_at(&self) -> NaiveDateTime {
+        self.starts_at + chrono::Duration::minutes(self.minutes)
+    }
+}
+
+/// How a municipality lets parents change their bookings: up to `cutoff_hours` before the time a
+/// parent may cancel or move it themselves; after that they call the centre.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingRules {
+    pub cutoff_hours: u32,
+}
+
+impl Default for BookingRules {
+    /// The day before, to the hour.
+    fn default() -> Self {
+        BookingRules { cutoff_hours: 24 }
+    }
+}
+
+/// The longest cutoff a municipality can set: a week.
+pub const MAX_CUTOFF_HOURS: u32 = 7 * 24;
+
+impl BookingRules {
+    /// A cutoff from a form: whole hours, 0 (until the time itself) to [`MAX_CUTOFF_HOURS`].
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        match raw.trim().parse::<u32>() {
+            Ok(h) if h <= MAX_CUTOFF_HOURS => Ok(BookingRules { cutoff_hours: h }),
+            _ => Err(Invalid::new("cutoff_hours", Problem::Malformed)),
+        }
+    }
+
+    /// The last local moment a parent can still cancel or move a booking that starts at `starts_at`.
+    pub fn parent_deadline(&self, starts_at: NaiveDateTime) -> NaiveDateTime {
+        starts_at - chrono::Duration::hours(i64::from(self.cutoff_hours))
+    }
+
+    /// Whether a parent may cancel or move the booking themselves at local time `now`: before the
+    /// deadline, and never once the time has come.
+    pub fn parent_may_change(&self, booking: &Booking, now: NaiveDateTime) -> bool {
+        now < self.parent_deadline(booking.starts_at) && now < booking.starts_at
+    }
+}
+
+/// The first of `new` start times (each `minutes` long) that overlaps one of a coordinator's
+/// `existing` slots (start, minutes) or another of the new ones; `None` when they all fit.
+pub fn first_overlap(existing: &[(NaiveDateTime, i64)], new: &[NaiveDateTime], minutes: i64) -> Option<NaiveDateTime> {
+    let overlaps = |a: NaiveDateTime, a_min: i64, b: NaiveDateTime, b_min: i64| {
+        a < b + chrono::Duration::minutes(b_min) && b < a + chrono::Duration::minutes(a_min)
+    };
+    new.iter().enumerate().find_map(|(i, &start)| {
+        let with_existing = existing.iter().any(|&(s, m)| overlaps(start, minutes, s, m));
+        let with_new = new[..i].iter().any(|&other| overlaps(start, minutes, other, minutes));
+        (with_existing || with_new).then_some(start)
+    })
+}
+
 /// How slots are published: one time, or the same weekday and time for several weeks.
 pub const MAX_REPEAT_WEEKS: u32 = 26;
 
@@ -219,10 +276,13 @@ pub fn weekly(first: NaiveDateTime, weeks: u32) -> Result<Vec<NaiveDateTime>, In
         .collect())
 }
 
+/// The longest slot, in minutes.
+pub const MAX_SLOT_MINUTES: i64 = 180;
+
 /// Slot lengths the centre offers, in minutes.
 pub fn slot_minutes(raw: &str) -> Result<i64, Invalid> {
     match raw.trim().parse::<i64>() {
-        Ok(m) if (10..=180).contains(&m) => Ok(m),
+        Ok(m) if (10..=MAX_SLOT_MINUTES).contains(&m) => Ok(m),
         _ => Err(Invalid::new("minutes", Problem::Malformed)),
     }
 }
@@ -320,6 +380,73 @@ mod tests {
         assert!(c.unread_by_guardian());
         c.guardian_read_at = Some(at("2026-11-21T00:00:01Z"));
         assert!(!c.unread_by_guardian());
+    }
+
+    fn dt(s: &str) -> NaiveDateTime {
+        s.parse().unwrap()
+    }
+
+    fn booking(starts_at: &str) -> Booking {
+        Booking {
+            slot: 1,
+            site: SiteId(1),
+            site_name: "中央".into(),
+            starts_at: dt(starts_at),
+            minutes: 30,
+            coordinator_name: None,
+        }
+    }
+
+    #[test]
+    fn a_parent_changes_a_booking_only_before_the_municipalitys_cutoff() {
+        let b = booking("2026-12-10T10:00:00");
+        assert_eq!(b.ends_at(), dt("2026-12-10T10:30:00"));
+        let day_before = BookingRules::default();
+        assert_eq!(day_before.parent_deadline(b.starts_at), dt("2026-12-09T10:00:00"));
+        assert!(day_before.parent_may_change(&b, dt("2026-12-09T09:59:59")));
+        assert!(!day_before.parent_may_change(&b, dt("2026-12-09T10:00:00")));
+        let until_the_time = BookingRules { cutoff_hours: 0 };
+        assert!(until_the_time.parent_may_change(&b, dt("2026-12-10T09:59:00")));
+        assert!(!until_the_time.parent_may_change(&b, dt("2026-12-10T10:00:00")));
+        assert!(!until_the_time.parent_may_change(&b, dt("2026-12-10T11:00:00")));
+    }
+
+    #[test]
+    fn a_cutoff_is_whole_hours_up_to_a_week() {
+        assert_eq!(BookingRules::parse(" 48 ").unwrap().cutoff_hours, 48);
+        assert_eq!(BookingRules::parse("0").unwrap().cutoff_hours, 0);
+        assert_eq!(BookingRules::parse("168").unwrap().cutoff_hours, MAX_CUTOFF_HOURS);
+        for wrong in ["169", "-1", "1.5", "", "あ"] {
+            assert_eq!(
+                BookingRules::parse(wrong).unwrap_err().problem,
+                Problem::Malformed,
+                "{wrong}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_coordinators_slots_may_touch_but_not_overlap() {
+        let existing = [(dt("2026-12-10T10:00:00"), 30)];
+        // Ending as the other begins, or beginning as it ends: fine.
+        assert_eq!(first_overlap(&existing, &[dt("2026-12-10T09:30:00")], 30), None);
+        assert_eq!(first_overlap(&existing, &[dt("2026-12-10T10:30:00")], 60), None);
+        // Inside, around, across either edge: refused, naming the time.
+        for start in ["2026-12-10T10:10:00", "2026-12-10T09:45:00", "2026-12-10T10:29:00"] {
+            assert_eq!(first_overlap(&existing, &[dt(start)], 30), Some(dt(start)), "{start}");
+        }
+        assert_eq!(
+            first_overlap(&existing, &[dt("2026-12-10T09:00:00")], 120),
+            Some(dt("2026-12-10T09:00:00"))
+        );
+        // A weekly series checks every week; the new ones against each other too.
+        let weekly_series = weekly(dt("2026-12-03T10:15:00"), 3).unwrap();
+        assert_eq!(
+            first_overlap(&existing, &weekly_series, 30),
+            Some(dt("2026-12-10T10:15:00"))
+        );
+        let twice = [dt("2026-12-11T10:00:00"), dt("2026-12-11T10:20:00")];
+        assert_eq!(first_overlap(&[], &twice, 30), Some(dt("2026-12-11T10:20:00")));
     }
 
     #[test]

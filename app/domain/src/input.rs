@@ -27,6 +27,10 @@ pub enum Problem {
     /// that its category does not admit).
     #[error("not for this category")]
     NotForCategory,
+    /// A contact recorded for the wrong person: the notification and eight-month contacts are
+    /// the pregnancy's, the postnatal interview the child's.
+    #[error("not for this person")]
+    NotForMember,
     /// An admin's own account, which they cannot disable.
     #[error("one's own account")]
     OwnAccount,

@@ -11,5 +11,6 @@ pub mod invitation;
 pub mod people;
 pub mod reminder;
 pub mod schedule;
+pub mod site;
 pub mod support;
 pub mod timeline;

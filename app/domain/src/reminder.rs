@@ -133,6 +133,79 @@ pub fn plan(timelines: &[MemberTimeline], prefs: &Preferences, now: NaiveDateTim
     planned
 }
 
+/// What is sent at one moment: one reminder alone, or several due at the same time as one
+/// digest (a parent gets one push in the morning, not five).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Digest {
+    /// The reminder's own key when alone; `digest/<time>` for several (re-planning the same
+    /// morning finds the same digest and updates it).
+    pub key: String,
+    pub at: NaiveDateTime,
+    /// In the planner's order; never empty.
+    pub items: Vec<Planned>,
+}
+
+impl Digest {
+    /// The moment all its items share, if they do.
+    pub fn moment(&self) -> Option<Moment> {
+        let first = self.items.first()?.moment;
+        self.items.iter().all(|p| p.moment == first).then_some(first)
+    }
+}
+
+/// Groups planned reminders (sorted by time, as [`plan`] gives them) into one send per time.
+pub fn digests(planned: Vec<Planned>) -> Vec<Digest> {
+    let mut out: Vec<Digest> = Vec::new();
+    for p in planned {
+        match out.last_mut() {
+            Some(d) if d.at == p.at => {
+                d.key = format!("digest/{}", p.at.format("%Y%m%dT%H%M"));
+                d.items.push(p);
+            }
+            _ => out.push(Digest {
+                key: p.key.clone(),
+                at: p.at,
+                items: vec![p],
+            }),
+        }
+    }
+    out
+}
+
+/// A reminder of a booked consultation: its key and local time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookingReminder {
+    pub consultation: i64,
+    pub key: String,
+    pub at: NaiveDateTime,
+}
+
+/// Reminders of the family's booked consultations (consultation id, local start): at 09:00 the
+/// day before, moved out of quiet hours but never past the time itself. One booked after that
+/// morning gets none (the parent has just chosen it). Keyed by the start, so a moved booking is reminded anew.
+pub fn plan_bookings(
+    bookings: &[(i64, NaiveDateTime)],
+    prefs: &Preferences,
+    now: NaiveDateTime,
+) -> Vec<BookingReminder> {
+    if !prefs.consultations {
+        return vec![];
+    }
+    let mut planned: Vec<BookingReminder> = bookings
+        .iter()
+        .filter_map(|&(consultation, starts_at)| {
+            let when = outside_quiet_hours(at(starts_at.date() - Duration::days(1), 9), prefs);
+            (now <= when && when < starts_at).then(|| BookingReminder {
+                consultation,
+                key: format!("consultation:{consultation}/booked:{}", starts_at.format("%Y%m%dT%H%M")),
+                at: when,
+            })
+        })
+        .collect();
+    planned.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.key.cmp(&b.key)));
+    planned
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,5 +347,72 @@ mod tests {
             let time = p.at.time();
             assert!(!(time >= t("08:30:00") && time < t("09:30:00")), "{p:?}");
         }
+    }
+
+    #[test]
+    fn a_booked_consultation_is_reminded_the_morning_before() {
+        let prefs = Preferences::default();
+        let booked = [(4, dt("2026-12-10T10:00:00")), (5, dt("2026-12-08T14:00:00"))];
+        let planned = plan_bookings(&booked, &prefs, dt("2026-12-07T20:00:00"));
+        assert_eq!(
+            planned,
+            [BookingReminder {
+                consultation: 4,
+                key: "consultation:4/booked:20261210T1000".into(),
+                at: dt("2026-12-09T09:00:00"),
+            }],
+            "tomorrow's was already due this morning"
+        );
+        // Quiet until 10:00: the reminder waits for the end of quiet hours.
+        let late_riser = Preferences {
+            quiet_until: t("10:00"),
+            ..prefs
+        };
+        assert_eq!(
+            plan_bookings(&booked, &late_riser, dt("2026-12-07T20:00:00"))[0].at,
+            dt("2026-12-09T10:00:00")
+        );
+        let no_news = Preferences {
+            consultations: false,
+            ..prefs
+        };
+        assert!(plan_bookings(&booked, &no_news, dt("2026-12-07T20:00:00")).is_empty());
+    }
+
+    #[test]
+    fn reminders_due_at_the_same_moment_go_out_as_one_digest() {
+        let planned = |key: &str, moment, at: &str| Planned {
+            key: key.into(),
+            member: Member::Child(ChildId(7)),
+            series: "hib".into(),
+            moment,
+            at: dt(at),
+        };
+        let grouped = digests(vec![
+            planned("a", Moment::Ahead, "2026-12-09T09:00:00"),
+            planned("b", Moment::Ahead, "2026-12-09T09:00:00"),
+            planned("c", Moment::DayOf, "2026-12-10T08:00:00"),
+            planned("d", Moment::DayOf, "2026-12-11T08:00:00"),
+            planned("e", Moment::Overdue, "2026-12-11T08:00:00"),
+        ]);
+        let summary: Vec<(&str, usize, Option<Moment>)> = grouped
+            .iter()
+            .map(|d| (d.key.as_str(), d.items.len(), d.moment()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("digest/20261209T0900", 2, Some(Moment::Ahead)),
+                ("c", 1, Some(Moment::DayOf)),
+                ("digest/20261211T0800", 2, None),
+            ]
+        );
+        // From a real plan: a newborn's two-month vaccinations begin the same morning.
+        let timelines = newborn("2026-10-10", &[], "2026-12-01");
+        let plan = plan(&timelines, &Preferences::default(), dt("2026-12-01T12:00:00"));
+        let sends = digests(plan.clone());
+        assert!(sends.len() < plan.len(), "{plan:?}");
+        assert_eq!(sends.iter().map(|d| d.items.len()).sum::<usize>(), plan.len());
+        assert!(sends.windows(2).all(|w| w[0].at < w[1].at));
     }
 }

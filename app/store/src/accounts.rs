@@ -164,6 +164,15 @@ impl Store {
     }
 
     /// The signed-in person behind a session, or `None` if the account is gone or disabled.
+    /// The address an account signs in with (where its e-mail reminders go).
+    pub async fn account_email(&self, account: AccountId) -> Result<String, Error> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT email FROM accounts WHERE id = $1")
+            .bind(account.0)
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|(email,)| email).ok_or(Error::NotFound)
+    }
+
     pub async fn viewer(&self, account: AccountId) -> Result<Option<Viewer>, Error> {
         let row: Option<ViewerRow> = sqlx::query_as(
             "SELECT a.id, a.municipality_id, a.display_name, a.role, g.family_id \

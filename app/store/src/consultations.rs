@@ -31,6 +31,53 @@ pub struct NewSlots<'a> {
     pub mode: ContactMode,
 }
 
+/// The lists of the coordinators' inbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InboxList {
+    /// Waiting for the centre's reply, the longest wait first.
+    Waiting,
+    /// Open and assigned to nobody, newest first.
+    Unassigned,
+    /// Open and assigned to this coordinator, newest first.
+    Mine(AccountId),
+    /// Booked for a time in `[from, until)` (today), soonest first, open or closed.
+    BookedBetween(DateTime<Utc>, DateTime<Utc>),
+}
+
+impl InboxList {
+    /// The list's condition on `consultations c` (after `c.municipality_id = $1`) and its order.
+    fn condition(self) -> (&'static str, &'static str) {
+        match self {
+            InboxList::Waiting => ("c.waiting_since IS NOT NULL", "c.waiting_since, c.id"),
+            InboxList::Unassigned => (
+                "c.closed_at IS NULL AND c.assigned_to IS NULL",
+                "c.opened_at DESC, c.id DESC",
+            ),
+            InboxList::Mine(_) => (
+                "c.closed_at IS NULL AND c.assigned_to = $2",
+                "c.opened_at DESC, c.id DESC",
+            ),
+            InboxList::BookedBetween(..) => (
+                "EXISTS (SELECT 1 FROM consultation_slots s WHERE s.booked_by = c.id AND s.starts_at >= $2 \
+                 AND s.starts_at < $3)",
+                "(SELECT MIN(s.starts_at) FROM consultation_slots s WHERE s.booked_by = c.id), c.id",
+            ),
+        }
+    }
+
+    /// Binds the list's own values after the municipality.
+    fn bind<'q, O>(
+        self,
+        query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+        match self {
+            InboxList::Waiting | InboxList::Unassigned => query,
+            InboxList::Mine(account) => query.bind(account.0),
+            InboxList::BookedBetween(from, until) => query.bind(time::instant(from)).bind(time::instant(until)),
+        }
+    }
+}
+
 /// Which consultations a list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Which {
@@ -141,8 +188,8 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO consultations (municipality_id, family_id, pregnancy_id, child_id, topic, mode, urgency, \
-             preferred_times, opened_by, opened_at, guardian_read_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+             preferred_times, opened_by, opened_at, guardian_read_at, waiting_since) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $10) RETURNING id",
         )
         .bind(municipality.0)
         .bind(family.0)
@@ -200,6 +247,11 @@ impl Store {
         }
         .fetch_all(self.pool())
         .await?;
+        self.with_threads(tz, rows).await
+    }
+
+    /// The rows with their messages and bookings, read for these consultations only.
+    async fn with_threads(&self, tz: Tz, rows: Vec<ConsultationRow>) -> Result<Vec<Consultation>, Error> {
         if rows.is_empty() {
             return Ok(vec![]);
         }
@@ -241,6 +293,39 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// How many consultations one of the inbox's lists holds.
+    pub async fn inbox_count(&self, municipality: MunicipalityId, list: InboxList) -> Result<usize, Error> {
+        let (filter, _) = list.condition();
+        let sql = format!("SELECT COUNT(*) FROM consultations c WHERE c.municipality_id = $1 AND {filter}");
+        let (total,) = list
+            .bind(sqlx::query_as::<_, (i64,)>(&sql).bind(municipality.0))
+            .fetch_one(self.pool())
+            .await?;
+        Ok(usize::try_from(total).unwrap_or(0))
+    }
+
+    /// One page of one of the inbox's lists, with the page's threads.
+    pub async fn inbox_page(
+        &self,
+        municipality: MunicipalityId,
+        list: InboxList,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<Consultation>, Error> {
+        let tz = self.time_zone(municipality).await?;
+        let (filter, order) = list.condition();
+        let sql = format!(
+            "{CONSULTATION_SELECT} WHERE c.municipality_id = $1 AND {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
+            limit = limit.max(0),
+            offset = offset.max(0)
+        );
+        let rows = list
+            .bind(sqlx::query_as::<_, ConsultationRow>(&sql).bind(municipality.0))
+            .fetch_all(self.pool())
+            .await?;
+        self.with_threads(tz, rows).await
     }
 
     /// One consultation of the municipality, or `NotFound`.
@@ -319,7 +404,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         require_open(&mut tx, municipality, consultation).await?;
         let at = time::instant(now);
-        sqlx::query(
+        let inserted = sqlx::query(
             "INSERT INTO consultation_messages (consultation_id, author, author_id, body, client_key, sent_at) \
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (consultation_id, client_key) DO NOTHING",
         )
@@ -330,22 +415,33 @@ impl Store {
         .bind(client_key.as_str())
         .bind(&at)
         .execute(&mut *tx)
-        .await?;
+        .await?
+        .rows_affected()
+            == 1;
         let (id,): (i64,) =
             sqlx::query_as("SELECT id FROM consultation_messages WHERE consultation_id = $1 AND client_key = $2")
                 .bind(consultation)
                 .bind(client_key.as_str())
                 .fetch_one(&mut *tx)
                 .await?;
-        let touch = match author {
-            Author::Staff => "UPDATE consultations SET staff_read_at = $1, staff_changed_at = $1 WHERE id = $2",
-            Author::Guardian => "UPDATE consultations SET guardian_read_at = $1 WHERE id = $2",
-        };
-        sqlx::query(touch)
-            .bind(&at)
-            .bind(consultation)
-            .execute(&mut *tx)
-            .await?;
+        // A retried send changes nothing: an old staff message sent again must not end a wait
+        // the parent began since.
+        if inserted {
+            let touch = match author {
+                Author::Staff => {
+                    "UPDATE consultations SET staff_read_at = $1, staff_changed_at = $1, waiting_since = NULL WHERE id = $2"
+                }
+                Author::Guardian => {
+                    "UPDATE consultations SET guardian_read_at = $1, waiting_since = COALESCE(waiting_since, $1) \
+                     WHERE id = $2"
+                }
+            };
+            sqlx::query(touch)
+                .bind(&at)
+                .bind(consultation)
+                .execute(&mut *tx)
+                .await?;
+        }
         crate::tasks::mark_consultation_stale(&mut tx, consultation).await?;
         tx.commit().await?;
         Ok(id)
@@ -409,8 +505,8 @@ impl Store {
     ) -> Result<(), Error> {
         let mut tx = self.begin_write().await?;
         let updated = sqlx::query(
-            "UPDATE consultations SET outcome = $1, closing_note = $2, closed_by = $3, closed_at = $4 \
-             WHERE id = $5 AND municipality_id = $6 AND closed_at IS NULL",
+            "UPDATE consultations SET outcome = $1, closing_note = $2, closed_by = $3, closed_at = $4, \
+             waiting_since = NULL WHERE id = $5 AND municipality_id = $6 AND closed_at IS NULL",
         )
         .bind(outcome.as_str())
         .bind(note)
@@ -454,6 +550,9 @@ impl Store {
         }
         let tz = self.time_zone(municipality).await?;
         let mut tx = self.begin_write().await?;
+        if let Some(coordinator) = slots.coordinator {
+            self.require_no_overlap(&mut tx, tz, coordinator, slots).await?;
+        }
         for start in slots.starts {
             sqlx::query(
                 "INSERT INTO consultation_slots (municipality_id, site_id, coordinator_id, starts_at, minutes, mode, \
@@ -472,6 +571,50 @@ impl Store {
         }
         tx.commit().await?;
         Ok(slots.starts.len())
+    }
+
+    /// Inside the publishing transaction: none of the new slots overlaps another slot of the same
+    /// coordinator (`slot_overlaps`). On PostgreSQL the coordinator's row is locked first, so two
+    /// publishers cannot both pass the check; SQLite's write transaction is already exclusive.
+    async fn require_no_overlap(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        tz: Tz,
+        coordinator: AccountId,
+        slots: &NewSlots<'_>,
+    ) -> Result<(), Error> {
+        if self.engine() == crate::Engine::Postgres {
+            sqlx::query("SELECT id FROM accounts WHERE id = $1 FOR UPDATE")
+                .bind(coordinator.0)
+                .execute(&mut **tx)
+                .await?;
+        }
+        let (Some(first), Some(last)) = (slots.starts.iter().min(), slots.starts.iter().max()) else {
+            return Ok(());
+        };
+        // Slots are at most 180 minutes long: none starting earlier can reach the first.
+        let from = to_utc(
+            tz,
+            *first - chrono::Duration::minutes(domain::consultation::MAX_SLOT_MINUTES),
+        )?;
+        let until = to_utc(tz, *last + chrono::Duration::minutes(slots.minutes))?;
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT starts_at, minutes FROM consultation_slots WHERE coordinator_id = $1 AND withdrawn_at IS NULL \
+             AND starts_at > $2 AND starts_at < $3",
+        )
+        .bind(coordinator.0)
+        .bind(time::instant(from))
+        .bind(time::instant(until))
+        .fetch_all(&mut **tx)
+        .await?;
+        let existing = rows
+            .iter()
+            .map(|(at, minutes)| Ok((local(tz, at)?, *minutes)))
+            .collect::<Result<Vec<_>, Error>>()?;
+        match domain::consultation::first_overlap(&existing, slots.starts, slots.minutes) {
+            Some(_) => Err(Error::Conflict("slot_overlaps")),
+            None => Ok(()),
+        }
     }
 
     /// Slots from `from` on (booked or not, unless `only_open`), soonest first.

@@ -274,17 +274,17 @@ impl Store {
                 .iter()
                 .find(|(k, _)| *k == InstitutionKind::PostpartumCare)
         {
-            self.refer(
-                f.municipality,
-                f.family,
-                *postpartum_care,
-                "産後ケア（通所型）の利用を提案",
-                ReferralStatus::Referred,
-                days_after(birth_date, 21),
-                f.nurse,
-                f.now,
-            )
-            .await?;
+            let referred_on = days_after(birth_date, 21);
+            let referral = crate::network::NewReferral {
+                institution: *postpartum_care,
+                reason: "産後ケア（通所型）の利用を提案",
+                status: ReferralStatus::Referred,
+                referred_on,
+                // Expected within two weeks; left waiting, it becomes a task on the nurse's list.
+                due_back_on: Some(days_after(referred_on, 14)),
+                by: f.nurse,
+            };
+            self.refer(f.municipality, f.family, &referral, f.now).await?;
         }
         Ok(())
     }
@@ -361,7 +361,14 @@ impl Store {
         self.set_schedule_overlay(municipality, Some(DEMO_SCHEDULE)).await?;
         let sites = [
             self.create_site(municipality, "こども家庭センター 本庁舎", now).await?,
-            self.create_site(municipality, "北部保健センター", now).await?,
+            // A health centre running the maternal and child health type alone (母子保健型).
+            self.add_site(
+                municipality,
+                "北部保健センター",
+                domain::site::SiteKind::MaternalChildHealth,
+                now,
+            )
+            .await?,
         ];
         // One hash for every demo login: hashing is deliberately slow and this is demo data.
         let hash = hash_password(&parse(NewPassword::parse(PASSWORD))?)?;

@@ -134,13 +134,20 @@ impl Store {
         Ok(FamilyId(id))
     }
 
+    /// The site is the municipality's (else `NotFound`) and open (else `site_closed`): where
+    /// something new is placed.
     pub(crate) async fn require_site(&self, municipality: MunicipalityId, site: SiteId) -> Result<(), Error> {
-        let owned: Option<(i64,)> = sqlx::query_as("SELECT id FROM sites WHERE id = $1 AND municipality_id = $2")
-            .bind(site.0)
-            .bind(municipality.0)
-            .fetch_optional(self.pool())
-            .await?;
-        owned.map(|_| ()).ok_or(Error::NotFound)
+        let owned: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT closed_at FROM sites WHERE id = $1 AND municipality_id = $2")
+                .bind(site.0)
+                .bind(municipality.0)
+                .fetch_optional(self.pool())
+                .await?;
+        match owned {
+            None => Err(Error::NotFound),
+            Some((Some(_),)) => Err(Error::Conflict("site_closed")),
+            Some((None,)) => Ok(()),
+        }
     }
 
     pub(crate) async fn require_family(&self, municipality: MunicipalityId, family: FamilyId) -> Result<(), Error> {

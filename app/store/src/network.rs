@@ -12,7 +12,29 @@ pub struct NewInstitution<'a> {
     pub note: &'a str,
 }
 
-type ReferralRow = (i64, i64, String, String, String, String, String, String, String);
+/// A referral to make: to which institution, why, where it stands, by whom and when, and the
+/// day an answer is expected by.
+pub struct NewReferral<'a> {
+    pub institution: i64,
+    pub reason: &'a str,
+    pub status: ReferralStatus,
+    pub referred_on: NaiveDate,
+    pub due_back_on: Option<NaiveDate>,
+    pub by: AccountId,
+}
+
+type ReferralRow = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+);
 
 impl Store {
     pub async fn add_institution(
@@ -59,40 +81,40 @@ impl Store {
             .collect()
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Refers a family; a referral with a due-back day changes the family's tasks.
     pub async fn refer(
         &self,
         municipality: MunicipalityId,
         family: FamilyId,
-        institution: i64,
-        reason: &str,
-        status: ReferralStatus,
-        referred_on: NaiveDate,
-        by: AccountId,
+        referral: &NewReferral<'_>,
         now: DateTime<Utc>,
     ) -> Result<i64, Error> {
         self.require_family(municipality, family).await?;
         let owned: Option<(i64,)> =
             sqlx::query_as("SELECT id FROM institutions WHERE id = $1 AND municipality_id = $2")
-                .bind(institution)
+                .bind(referral.institution)
                 .bind(municipality.0)
                 .fetch_optional(self.pool())
                 .await?;
         owned.ok_or(Error::NotFound)?;
+        let mut tx = self.begin_write().await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO referrals (municipality_id, family_id, institution_id, reason, status, outcome, referred_by, \
-             referred_on, updated_at) VALUES ($1, $2, $3, $4, $5, '', $6, $7, $8) RETURNING id",
+             referred_on, due_back_on, updated_at) VALUES ($1, $2, $3, $4, $5, '', $6, $7, $8, $9) RETURNING id",
         )
         .bind(municipality.0)
         .bind(family.0)
-        .bind(institution)
-        .bind(reason)
-        .bind(status.as_str())
-        .bind(by.0)
-        .bind(time::date(referred_on))
+        .bind(referral.institution)
+        .bind(referral.reason)
+        .bind(referral.status.as_str())
+        .bind(referral.by.0)
+        .bind(time::date(referral.referred_on))
+        .bind(referral.due_back_on.map(time::date))
         .bind(time::instant(now))
-        .fetch_one(self.pool())
+        .fetch_one(&mut *tx)
         .await?;
+        crate::tasks::mark_stale(&mut tx, family).await?;
+        tx.commit().await?;
         Ok(id)
     }
 
@@ -105,6 +127,7 @@ impl Store {
         outcome: &str,
         now: DateTime<Utc>,
     ) -> Result<(), Error> {
+        let mut tx = self.begin_write().await?;
         let updated = sqlx::query(
             "UPDATE referrals SET status = $1, outcome = $2, updated_at = $3 \
              WHERE id = $4 AND family_id = $5 AND municipality_id = $6",
@@ -115,18 +138,21 @@ impl Store {
         .bind(referral)
         .bind(family.0)
         .bind(municipality.0)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?;
         if updated.rows_affected() == 0 {
             return Err(Error::NotFound);
         }
+        crate::tasks::mark_stale(&mut tx, family).await?;
+        tx.commit().await?;
         Ok(())
     }
 
     /// The family's referrals, newest first.
     pub async fn referrals(&self, municipality: MunicipalityId, family: FamilyId) -> Result<Vec<Referral>, Error> {
         let rows: Vec<ReferralRow> = sqlx::query_as(
-            "SELECT r.id, r.institution_id, i.name, i.kind, r.reason, r.status, r.outcome, r.referred_on, a.display_name \
+            "SELECT r.id, r.institution_id, i.name, i.kind, r.reason, r.status, r.outcome, r.referred_on, a.display_name, \
+             r.due_back_on \
              FROM referrals r JOIN institutions i ON i.id = r.institution_id JOIN accounts a ON a.id = r.referred_by \
              WHERE r.family_id = $1 AND r.municipality_id = $2 ORDER BY r.referred_on DESC, r.id DESC",
         )
@@ -147,6 +173,7 @@ impl Store {
                     outcome: r.6.clone(),
                     referred_on: time::parse_date(&r.7)?,
                     referred_by_name: r.8.clone(),
+                    due_back_on: r.9.as_deref().map(time::parse_date).transpose()?,
                 })
             })
             .collect()

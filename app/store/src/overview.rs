@@ -296,6 +296,42 @@ impl Store {
             .collect()
     }
 
+    /// The referrals of the families the task list reads that wait for an answer and have a
+    /// due-back day.
+    pub async fn waiting_referrals_among(
+        &self,
+        municipality: MunicipalityId,
+        among: TaskFamilies,
+    ) -> Result<Vec<domain::support::task::OpenReferral>, Error> {
+        type Row = (i64, i64, String, Option<i64>, String, i64, String);
+        let sql = format!(
+            "SELECT r.id, r.family_id, f.family_name, f.site_id, r.due_back_on, r.referred_by, a.display_name \
+             FROM referrals r JOIN families f ON f.id = r.family_id JOIN accounts a ON a.id = r.referred_by \
+             WHERE r.municipality_id = $1 AND r.due_back_on IS NOT NULL AND r.status IN ('proposed', 'referred'){} \
+             ORDER BY r.due_back_on, r.id",
+            among.filter("r.family_id")
+        );
+        let rows: Vec<Row> = bound_query(&sql, municipality, among.bound())
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(sqlx::FromRow::from_row)
+            .collect::<Result<_, _>>()?;
+        rows.into_iter()
+            .map(|(referral, family, family_name, site, due_back_on, by, by_name)| {
+                Ok(domain::support::task::OpenReferral {
+                    referral,
+                    family: FamilyId(family),
+                    family_name,
+                    site: site.map(SiteId),
+                    due_back_on: time::parse_date(&due_back_on)?,
+                    referred_by: AccountId(by),
+                    referred_by_name: by_name,
+                })
+            })
+            .collect()
+    }
+
     /// The 支援給付 claims received by the families the task list reads, by family.
     pub async fn benefit_claims_among(
         &self,

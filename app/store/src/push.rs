@@ -15,9 +15,40 @@ pub struct NewSubscription<'a> {
     pub device_label: &'a str,
 }
 
+/// How a device is reached: Web Push to a browser, or e-mail for a parent whose device cannot
+/// take push (an iPhone's browser before the app is added to the home screen).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    WebPush,
+    Email,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::WebPush => "web_push",
+            Channel::Email => "email",
+        }
+    }
+
+    fn parse(code: &str) -> Result<Self, Error> {
+        match code {
+            "web_push" => Ok(Channel::WebPush),
+            "email" => Ok(Channel::Email),
+            other => Err(Error::Corrupt(format!("channel {other:?}"))),
+        }
+    }
+}
+
+/// The endpoint an e-mail channel is kept under: unique per address, like a push endpoint.
+pub fn email_endpoint(address: &str) -> String {
+    format!("mailto:{address}")
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Device {
     pub id: i64,
+    pub channel: Channel,
     pub device_label: String,
     pub created_at: DateTime<Utc>,
     pub last_sent_at: Option<DateTime<Utc>>,
@@ -56,6 +87,9 @@ impl Kind {
 pub struct Claimed {
     pub id: i64,
     pub subscription_id: i64,
+    /// `web_push` or `email` (see [`Channel`]).
+    pub channel: String,
+    /// A push service's URL, or `mailto:` and the address.
     pub endpoint: String,
     pub p256dh: String,
     pub auth: String,
@@ -168,19 +202,48 @@ impl Store {
         Ok(id)
     }
 
+    /// Sends a parent's reminders to their e-mail address too (or again, after they stopped).
+    pub async fn subscribe_email(
+        &self,
+        municipality: MunicipalityId,
+        family: FamilyId,
+        account: AccountId,
+        address: &str,
+        label: &str,
+        now: DateTime<Utc>,
+    ) -> Result<i64, Error> {
+        self.require_family(municipality, family).await?;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO push_subscriptions (municipality_id, family_id, account_id, endpoint, p256dh, auth, \
+             device_label, created_at, channel) VALUES ($1, $2, $3, $4, '', '', $5, $6, 'email') \
+             ON CONFLICT (endpoint) DO UPDATE SET municipality_id = $1, family_id = $2, account_id = $3, \
+             device_label = $5, removed_at = NULL, removed_reason = NULL RETURNING id",
+        )
+        .bind(municipality.0)
+        .bind(family.0)
+        .bind(account.0)
+        .bind(email_endpoint(address))
+        .bind(label)
+        .bind(time::instant(now))
+        .fetch_one(self.pool())
+        .await?;
+        Ok(id)
+    }
+
     /// A parent's devices that receive reminders.
     pub async fn devices(&self, account: AccountId) -> Result<Vec<Device>, Error> {
-        let rows: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(
-            "SELECT id, device_label, created_at, last_sent_at FROM push_subscriptions \
+        let rows: Vec<(i64, String, String, String, Option<String>)> = sqlx::query_as(
+            "SELECT id, channel, device_label, created_at, last_sent_at FROM push_subscriptions \
              WHERE account_id = $1 AND removed_at IS NULL ORDER BY created_at, id",
         )
         .bind(account.0)
         .fetch_all(self.pool())
         .await?;
         rows.into_iter()
-            .map(|(id, device_label, created_at, last_sent_at)| {
+            .map(|(id, channel, device_label, created_at, last_sent_at)| {
                 Ok(Device {
                     id,
+                    channel: Channel::parse(&channel)?,
                     device_label,
                     created_at: time::parse_instant(&created_at)?,
                     last_sent_at: last_sent_at.as_deref().map(time::parse_instant).transpose()?,
@@ -339,7 +402,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             let row: Claimed = sqlx::query_as(
-                "SELECT r.id, r.subscription_id, s.endpoint, s.p256dh, s.auth, r.title, r.url, r.urgency, \
+                "SELECT r.id, r.subscription_id, s.channel, s.endpoint, s.p256dh, s.auth, r.title, r.url, r.urgency, \
                  r.ttl_seconds, r.attempts, r.dedupe_key FROM reminders r \
                  JOIN push_subscriptions s ON s.id = r.subscription_id WHERE r.id = $1",
             )

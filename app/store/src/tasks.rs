@@ -114,6 +114,33 @@ impl Store {
         Ok(n)
     }
 
+    /// Marks stale the families (of one municipality, or all) with a kept task planned to hold
+    /// only until a day before `today`. Returns how many tasks asked.
+    pub async fn mark_replans_due(
+        &self,
+        municipality: Option<MunicipalityId>,
+        today: chrono::NaiveDate,
+    ) -> Result<u64, Error> {
+        let which = match municipality {
+            Some(_) => "municipality_id = $2 AND",
+            None => "$2 = $2 AND",
+        };
+        let mut tx = self.begin_write().await?;
+        let marked = sqlx::query(&format!(
+            "INSERT INTO stale_tasks (family_id, municipality_id, generation) \
+             SELECT DISTINCT family_id, municipality_id, $3 FROM kept_tasks WHERE {which} replan_after < $1 \
+             ON CONFLICT (family_id) DO UPDATE SET generation = stale_tasks.generation + 1"
+        ))
+        .bind(time::date(today))
+        .bind(municipality.map_or(0, |m| m.0))
+        .bind(fresh_generation())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(marked)
+    }
+
     /// Up to `limit` stale families of the municipality, lowest id first, with their generations.
     /// Read them before their sources: a change after this read leaves them stale.
     pub async fn stale_families(&self, municipality: MunicipalityId, limit: i64) -> Result<Vec<StaleFamily>, Error> {
@@ -165,7 +192,7 @@ impl Store {
                 let task = serde_json::to_string(&kept.task).map_err(|e| Error::Corrupt(e.to_string()))?;
                 sqlx::query(
                     "INSERT INTO kept_tasks (family_id, seq, municipality_id, site_id, assignee_id, due, shows_from, \
-                     hides_after, task) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                     hides_after, replan_after, task) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                 )
                 .bind(stale.family.0)
                 .bind(i64::try_from(seq).unwrap_or(i64::MAX))
@@ -175,6 +202,7 @@ impl Store {
                 .bind(time::date(kept.task.due))
                 .bind(kept.shows_from.map_or(ALWAYS.to_owned(), time::date))
                 .bind(kept.hides_after.map_or(NEVER.to_owned(), time::date))
+                .bind(kept.replan_after.map_or(NEVER.to_owned(), time::date))
                 .bind(task)
                 .execute(&mut *tx)
                 .await?;

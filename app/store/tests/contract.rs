@@ -27,7 +27,7 @@ use store::consultations::{NewConsultation, NewSlots, Which};
 use store::families::{NewChild, NewFamily, NewPregnancy};
 use store::interviews::NewInterview;
 use store::invitations::{JoinRefused, NewGuardian};
-use store::network::NewInstitution;
+use store::network::{NewInstitution, NewReferral};
 use store::overview::TaskFamilies;
 use store::plans::{NewFlag, NewMeeting, PlanContents};
 use store::timeline::Source;
@@ -2044,15 +2044,25 @@ async fn a_referral_follows_its_status_and_refuses_another_municipalitys_ids(sto
         .await
         .unwrap();
 
+    let referral = |institution, reason, status, referred_on, due_back_on| NewReferral {
+        institution,
+        reason,
+        status,
+        referred_on,
+        due_back_on,
+        by: nurse,
+    };
     let first = store
         .refer(
             a,
             f,
-            hospital,
-            "精神科受診の調整",
-            ReferralStatus::Referred,
-            d("2026-11-10"),
-            nurse,
+            &referral(
+                hospital,
+                "精神科受診の調整",
+                ReferralStatus::Referred,
+                d("2026-11-10"),
+                Some(d("2026-11-24")),
+            ),
             now(),
         )
         .await
@@ -2061,11 +2071,7 @@ async fn a_referral_follows_its_status_and_refuses_another_municipalitys_ids(sto
         .refer(
             a,
             f,
-            care,
-            "産後ケアの利用",
-            ReferralStatus::Proposed,
-            d("2026-11-20"),
-            nurse,
+            &referral(care, "産後ケアの利用", ReferralStatus::Proposed, d("2026-11-20"), None),
             now(),
         )
         .await
@@ -2097,12 +2103,22 @@ async fn a_referral_follows_its_status_and_refuses_another_municipalitys_ids(sto
     );
     assert_eq!(r.referred_by_name, "保健師 田中");
     assert_eq!(
-        (listed[0].status, listed[0].outcome.as_str()),
-        (ReferralStatus::Proposed, "")
+        (listed[0].status, listed[0].outcome.as_str(), listed[0].due_back_on),
+        (ReferralStatus::Proposed, "", None)
     );
+    assert_eq!(r.due_back_on, Some(d("2026-11-24")));
 
-    let refer =
-        |m, f, institution, by| store.refer(m, f, institution, "x", ReferralStatus::Proposed, today(), by, now());
+    let refer = async |m, f, institution, by| {
+        let referral = NewReferral {
+            institution,
+            reason: "x",
+            status: ReferralStatus::Proposed,
+            referred_on: today(),
+            due_back_on: None,
+            by,
+        };
+        store.refer(m, f, &referral, now()).await
+    };
     assert_not_found(refer(a, f, theirs, nurse).await, "another municipality's institution");
     assert_not_found(refer(b, f, theirs, foreign).await, "another municipality's family");
     assert_not_found(refer(b, f, hospital, foreign).await, "both of another municipality");
@@ -3361,6 +3377,7 @@ fn plan_review_task(f: FamilyId, due: &str) -> domain::support::task::KeptTask {
         },
         shows_from: None,
         hides_after: None,
+        replan_after: None,
     }
 }
 
@@ -3736,6 +3753,237 @@ async fn benefit_claims_are_recorded_once_per_claim_corrected_in_place_and_stay_
     assert_eq!(store.benefit_claims(a, f).await.unwrap(), claims);
 }
 
+async fn a_coordinators_slots_never_overlap_though_a_colleagues_and_withdrawn_ones_may(store: support::Db) {
+    let m = municipality(&store, "100001").await;
+    let nurse = staff_named(&store, m, "sato@example.jp", "保健師 佐藤").await;
+    let midwife = staff_named(&store, m, "ito@example.jp", "助産師 伊藤").await;
+    let site = store.create_site(m, "中央保健センター", now()).await.unwrap();
+    let north = store.create_site(m, "北部拠点", now()).await.unwrap();
+    let ten = publish(&store, m, site, nurse, &["2026-12-10T10:00:00"]).await;
+    let slots = |coordinator, starts: &'static [&'static str], minutes| {
+        let starts: Vec<NaiveDateTime> = starts.iter().map(|s| local(s)).collect();
+        (coordinator, starts, minutes)
+    };
+    let try_publish = async |(coordinator, starts, minutes): (AccountId, Vec<NaiveDateTime>, i64), at: SiteId| {
+        store
+            .publish_slots(
+                m,
+                coordinator,
+                &NewSlots {
+                    site: at,
+                    coordinator: Some(coordinator),
+                    starts: &starts,
+                    minutes,
+                    mode: ContactMode::AtSite,
+                },
+                now(),
+            )
+            .await
+    };
+    // The same coordinator, overlapping at either site, in a weekly series, or among the new ones.
+    for (what, attempt, at) in [
+        ("inside", slots(nurse, &["2026-12-10T10:15:00"], 30), site),
+        ("at another site", slots(nurse, &["2026-12-10T09:45:00"], 30), north),
+        (
+            "a longer one around it",
+            slots(nurse, &["2026-12-10T09:00:00"], 180),
+            site,
+        ),
+        (
+            "a week of a series",
+            slots(nurse, &["2026-12-03T10:20:00", "2026-12-10T10:20:00"], 30),
+            site,
+        ),
+        (
+            "with each other",
+            slots(nurse, &["2026-12-11T10:00:00", "2026-12-11T10:10:00"], 30),
+            site,
+        ),
+    ] {
+        assert_conflict(try_publish(attempt, at).await, "slot_overlaps");
+        assert_eq!(
+            store.slots(m, now(), false).await.unwrap().len(),
+            1,
+            "{what}: nothing published"
+        );
+    }
+    // Touching is fine; so is a colleague at the same time.
+    try_publish(slots(nurse, &["2026-12-10T10:30:00", "2026-12-10T09:30:00"], 30), site)
+        .await
+        .unwrap();
+    try_publish(slots(midwife, &["2026-12-10T10:00:00"], 30), site)
+        .await
+        .unwrap();
+    // A withdrawn slot frees its time.
+    store.withdraw_slot(m, ten[0], now()).await.unwrap();
+    try_publish(slots(nurse, &["2026-12-10T10:00:00"], 30), north)
+        .await
+        .unwrap();
+    assert_eq!(store.slots(m, now(), false).await.unwrap().len(), 4);
+}
+
+async fn sites_are_added_retyped_closed_and_families_moved_within_their_municipality(store: support::Db) {
+    use domain::site::SiteKind;
+    let m = municipality(&store, "100001").await;
+    let other = municipality(&store, "100002").await;
+    let centre = store.create_site(m, "本庁舎", now()).await.unwrap();
+    let north = store
+        .add_site(m, "北部保健センター", SiteKind::MaternalChildHealth, now())
+        .await
+        .unwrap();
+    let theirs = store.create_site(other, "他市の拠点", now()).await.unwrap();
+    let sites = store.sites(m).await.unwrap();
+    assert_eq!(
+        sites
+            .iter()
+            .map(|s| (s.id, s.name.as_str(), s.kind, s.closed))
+            .collect::<Vec<_>>(),
+        [
+            (centre, "本庁舎", SiteKind::Integrated, false),
+            (north, "北部保健センター", SiteKind::MaternalChildHealth, false)
+        ]
+    );
+    assert_conflict(store.add_site(m, "本庁舎", SiteKind::Basic, now()).await, "site_name");
+    // Another municipality may use the name.
+    store.add_site(other, "本庁舎", SiteKind::Basic, now()).await.unwrap();
+
+    store
+        .update_site(m, north, "北部こども家庭センター", SiteKind::Integrated)
+        .await
+        .unwrap();
+    assert_conflict(
+        store.update_site(m, north, "本庁舎", SiteKind::Basic).await,
+        "site_name",
+    );
+    assert_not_found(
+        store.update_site(m, theirs, "乗っ取り", SiteKind::Basic).await,
+        "another municipality's site",
+    );
+
+    // A site with families cannot close; moved away, it can, and then takes no one new.
+    let f = family_at(&store, m, Some(north), "山田", "ヤマダ").await;
+    assert_conflict(store.set_site_closed(m, north, true, now()).await, "site_has_families");
+    assert_not_found(store.move_family(m, f, theirs).await, "another municipality's site");
+    assert_not_found(
+        store.move_family(other, f, theirs).await,
+        "another municipality's family",
+    );
+    store.move_family(m, f, centre).await.unwrap();
+    assert_eq!(store.family_record(m, f).await.unwrap().site, Some(centre));
+    store.set_site_closed(m, north, true, now()).await.unwrap();
+    assert_not_found(
+        store.set_site_closed(m, theirs, true, now()).await,
+        "another municipality's site",
+    );
+    assert!(store.sites(m).await.unwrap().iter().any(|s| s.id == north && s.closed));
+    assert_eq!(
+        store
+            .open_sites(m)
+            .await
+            .unwrap()
+            .iter()
+            .map(|s| s.id)
+            .collect::<Vec<_>>(),
+        [centre]
+    );
+    assert_conflict(store.move_family(m, f, north).await, "site_closed");
+    let name = PersonName::parse("n", "佐藤").unwrap();
+    let kana = Kana::parse("k", "サトウ").unwrap();
+    let new_family = NewFamily {
+        site: Some(north),
+        family_name: &name,
+        family_name_kana: &kana,
+    };
+    assert_conflict(store.create_family(m, &new_family, now()).await, "site_closed");
+    // Reopened, it takes families again.
+    store.set_site_closed(m, north, false, now()).await.unwrap();
+    store.move_family(m, f, north).await.unwrap();
+    assert_eq!(store.family_record(m, f).await.unwrap().site, Some(north));
+}
+
+async fn each_municipality_sets_its_own_booking_cutoff(store: support::Db) {
+    use domain::consultation::BookingRules;
+    let m = municipality(&store, "100001").await;
+    let other = municipality(&store, "100002").await;
+    assert_eq!(
+        store.municipality(m).await.unwrap().booking_rules,
+        BookingRules::default()
+    );
+    store
+        .set_booking_rules(m, BookingRules { cutoff_hours: 48 })
+        .await
+        .unwrap();
+    assert_eq!(store.municipality(m).await.unwrap().booking_rules.cutoff_hours, 48);
+    assert_eq!(store.municipality(other).await.unwrap().booking_rules.cutoff_hours, 24);
+    assert_not_found(
+        store
+            .set_booking_rules(MunicipalityId(999_999), BookingRules::default())
+            .await,
+        "no such municipality",
+    );
+}
+
+async fn a_family_whose_tasks_hold_for_one_day_only_is_planned_again_the_next(store: support::Db) {
+    let a = municipality(&store, "100001").await;
+    let b = municipality(&store, "100002").await;
+    let once = family(&store, a, "山田", "ヤマダ").await;
+    let lasting = family(&store, a, "鈴木", "スズキ").await;
+    let theirs = family(&store, b, "佐藤", "サトウ").await;
+    // A pregnancy on file marks each family stale, ready to be kept.
+    for (m, f) in [(a, once), (a, lasting), (b, theirs)] {
+        pregnancy(&store, m, f, "2026-11-01", "2027-06-15").await;
+    }
+    let keep_all = async |m: MunicipalityId, planned_on: &str| {
+        let stale = store.stale_families(m, 1000).await.unwrap();
+        let kept: Vec<_> = stale
+            .iter()
+            .map(|s| {
+                let mut task = plan_review_task(s.family, "2026-12-24");
+                if s.family != lasting {
+                    task.replan_after = Some(d(planned_on));
+                }
+                (*s, vec![task])
+            })
+            .collect();
+        store.keep_tasks(m, &kept).await.unwrap();
+    };
+    keep_all(a, "2026-11-24").await;
+    keep_all(b, "2026-11-24").await;
+    assert_eq!(store.stale_task_count(a).await.unwrap(), 0);
+
+    // The same day: nothing to plan again.
+    assert_eq!(store.mark_replans_due(Some(a), d("2026-11-24")).await.unwrap(), 0);
+    assert_eq!(store.stale_task_count(a).await.unwrap(), 0);
+    // The next: only the family that asked, and only in the municipality asked about.
+    store.mark_replans_due(Some(a), d("2026-11-25")).await.unwrap();
+    let stale: Vec<FamilyId> = store
+        .stale_families(a, 10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s.family)
+        .collect();
+    assert_eq!(stale, [once]);
+    assert_eq!(store.stale_task_count(b).await.unwrap(), 0);
+    // Planned again that day, it holds until the next.
+    keep_all(a, "2026-11-25").await;
+    store.mark_replans_due(Some(a), d("2026-11-25")).await.unwrap();
+    assert_eq!(store.stale_task_count(a).await.unwrap(), 0);
+    // Every municipality at once (the background job).
+    store.mark_replans_due(None, d("2026-11-26")).await.unwrap();
+    assert_eq!(
+        store
+            .stale_families(b, 10)
+            .await
+            .unwrap()
+            .iter()
+            .map(|s| s.family)
+            .collect::<Vec<_>>(),
+        [theirs]
+    );
+    assert_eq!(store.stale_task_count(a).await.unwrap(), 1);
+}
+
 contract_tests!(
     the_task_sources_read_only_the_scope_s_families_and_the_keys_asked_for,
     guessing_invitation_codes_is_slowed_down_per_address,
@@ -3775,4 +4023,8 @@ contract_tests!(
     of_ten_simultaneous_bookings_of_one_slot_exactly_one_wins,
     simultaneous_sends_and_retries_are_each_stored_once,
     benefit_claims_are_recorded_once_per_claim_corrected_in_place_and_stay_in_their_family,
+    a_coordinators_slots_never_overlap_though_a_colleagues_and_withdrawn_ones_may,
+    sites_are_added_retyped_closed_and_families_moved_within_their_municipality,
+    each_municipality_sets_its_own_booking_cutoff,
+    a_family_whose_tasks_hold_for_one_day_only_is_planned_again_the_next,
 );

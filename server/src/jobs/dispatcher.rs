@@ -192,8 +192,101 @@ impl Settings {
     }
 }
 
+/// Sends reminders to the parents who chose e-mail: the SMTP server the operator configured, the
+/// sender, and the app's address for the link. The message says no more than a push does: the
+/// generic title and a link to sign in.
+pub struct Mailer {
+    transport: lettre::AsyncSmtpTransport<lettre::Tokio1Executor>,
+    from: lettre::message::Mailbox,
+    link_base: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailSetupError {
+    #[error("the SMTP URL is not usable: {0}")]
+    Url(#[from] lettre::transport::smtp::Error),
+    #[error("the sender is not an e-mail address: {0}")]
+    From(#[from] lettre::address::AddressError),
+}
+
+impl Mailer {
+    /// `smtp_url`: `smtp://host:port` (plain, for a relay on the same host), `smtp://host?tls=required`
+    /// (STARTTLS) or `smtps://user:password@host` (implicit TLS). `link_base`: the app's origin.
+    pub fn new(
+        smtp_url: &str,
+        from: &str,
+        link_base: &str,
+        timeout: std::time::Duration,
+    ) -> Result<Self, MailSetupError> {
+        let transport = lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(smtp_url)?
+            .timeout(Some(timeout))
+            .build();
+        Ok(Mailer {
+            transport,
+            from: from.parse()?,
+            link_base: link_base.trim_end_matches('/').to_owned(),
+        })
+    }
+
+    async fn send(&self, c: &Claimed, attempts: i64) -> Outcome {
+        use lettre::AsyncTransport;
+        let Some(to) = c
+            .endpoint
+            .strip_prefix("mailto:")
+            .and_then(|a| a.parse::<lettre::message::Mailbox>().ok())
+        else {
+            return Outcome::Failed {
+                status: None,
+                error: "not an e-mail address".to_owned(),
+            };
+        };
+        let link = format!("{}{}", self.link_base, c.url);
+        let body = format!(
+            "{title}\n\nくわしくは「よりそい」を開いてご確認ください。\n{link}\n\n--\n\
+             このメールは、通知をメールで受け取る設定の方にお送りしています。\n\
+             設定の変更・停止: {base}/settings/reminders\n",
+            title = c.title,
+            base = self.link_base
+        );
+        let message = lettre::Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(c.title.clone())
+            .header(lettre::message::header::ContentType::TEXT_PLAIN)
+            .body(body);
+        let message = match message {
+            Ok(message) => message,
+            Err(e) => {
+                return Outcome::Failed {
+                    status: None,
+                    error: format!("building the message: {e}"),
+                };
+            }
+        };
+        match self.transport.send(message).await {
+            Ok(_) => Outcome::Delivered,
+            // 5xx: the server will not take it (no such mailbox, refused): shown to admins.
+            Err(e) if e.is_permanent() => Outcome::Failed {
+                status: e.status().map(u16::from),
+                error: "the mail server refused the message".to_owned(),
+            },
+            // 4xx, a timeout or no connection: tried again later.
+            Err(e) => Outcome::Retry {
+                at: Utc::now() + backoff(attempts),
+                status: e.status().map(u16::from),
+                error: if e.is_timeout() {
+                    "timeout".to_owned()
+                } else {
+                    "the mail server is not reachable or asked to try later".to_owned()
+                },
+            },
+        }
+    }
+}
+
 pub struct Dispatcher {
     store: Store,
+    mail: Option<Mailer>,
     http: reqwest::Client,
     signer: PartialVapidSignatureBuilder,
     reach: Arc<Reach>,
@@ -232,12 +325,20 @@ impl Dispatcher {
             .build()?;
         Ok(Dispatcher {
             store,
+            mail: None,
             http,
             signer,
             reach,
             settings,
             signatures: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// Sends the e-mail channel's reminders through this mailer (without one they fail, shown
+    /// to admins).
+    pub fn with_mail(mut self, mailer: Mailer) -> Self {
+        self.mail = Some(mailer);
+        self
     }
 
     pub fn worker(&self) -> &str {
@@ -303,6 +404,15 @@ impl Dispatcher {
     }
 
     async fn send(&self, c: &Claimed) -> Outcome {
+        if c.channel == store::push::Channel::Email.as_str() {
+            return match &self.mail {
+                Some(mailer) => mailer.send(c, c.attempts).await,
+                None => Outcome::Failed {
+                    status: None,
+                    error: "e-mail is not configured (YORISOI_SMTP_URL)".to_owned(),
+                },
+            };
+        }
         let request = match self.request(c) {
             Ok(request) => request,
             Err(error) => return Outcome::Failed { status: None, error },

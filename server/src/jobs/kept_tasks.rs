@@ -25,6 +25,12 @@ pub async fn run(store: Store, every: std::time::Duration, stop: impl std::futur
 
 /// One pass over every municipality with stale families.
 pub async fn refresh(store: &Store) {
+    // Tasks planned to hold for an earlier day only (vaccinations not given) are planned again.
+    // By UTC's date, which is never ahead of a municipality east of it: the task list marks its
+    // own municipality by its own date before it reads.
+    if let Err(e) = store.mark_replans_due(None, chrono::Utc::now().date_naive()).await {
+        tracing::error!(error = %e, "marking tasks to plan again");
+    }
     let counts = match store.stale_task_counts().await {
         Ok(counts) => counts,
         Err(e) => {

@@ -3,7 +3,7 @@
 
 use app::api::timeline::load;
 use app::i18n::Locale;
-use app::ui::timeline::series_name;
+use app::ui::timeline::item_name;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -58,10 +58,7 @@ async fn build(store: &Store, token: &str) -> Result<Option<String>, ()> {
             .iter()
             .filter(|i| matches!(i.status, Status::Upcoming | Status::Due | Status::Overdue))
         {
-            let mut summary = series_name(Locale::ja, item.series.as_str());
-            if !item.key.is_one_off() {
-                summary.push_str(&format!(" {}回目", item.dose));
-            }
+            let summary = item_name(Locale::ja, &item.key.to_string());
             let end = item
                 .recommended_until
                 .checked_add_days(Days::new(1))
@@ -85,6 +82,38 @@ async fn build(store: &Store, token: &str) -> Result<Option<String>, ()> {
                     .done(),
             );
         }
+    }
+    // Booked consultations, at their time: in the municipality's zone, written as UTC.
+    let local_now = chrono::Utc::now().with_timezone(&municipality.time_zone).naive_local();
+    let consultations = store
+        .consultations(municipality_id, store::consultations::Which::Family(family))
+        .await
+        .map_err(|e| tracing::error!(error = %e, "calendar"))?;
+    for c in consultations.iter().filter(|c| c.closed.is_none()) {
+        let Some(booking) = c.booking.as_ref().filter(|b| b.ends_at() > local_now) else {
+            continue;
+        };
+        let utc = |at: chrono::NaiveDateTime| {
+            use chrono::TimeZone;
+            municipality
+                .time_zone
+                .from_local_datetime(&at)
+                .earliest()
+                .map(|t| t.with_timezone(&chrono::Utc))
+        };
+        let (Some(starts), Some(ends)) = (utc(booking.starts_at), utc(booking.ends_at())) else {
+            continue;
+        };
+        calendar.push(
+            Event::new()
+                // One event per consultation: a moved booking updates it in the phone's calendar.
+                .uid(&format!("{}-consultation-{}@yorisoi", family.0, c.id))
+                .summary("相談の予約（こども家庭センター）")
+                .location(&booking.site_name)
+                .starts(starts)
+                .ends(ends)
+                .done(),
+        );
     }
     Ok(Some(calendar.done().to_string()))
 }

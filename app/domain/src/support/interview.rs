@@ -19,6 +19,20 @@ code_enum!(
 );
 
 impl InterviewKind {
+    /// Whose contact it is: the notification and eight-month contacts belong to a pregnancy,
+    /// the postnatal interview to a child.
+    pub fn check_member(self, member: crate::timeline::Member) -> Result<(), crate::input::Invalid> {
+        use crate::timeline::Member;
+        match (self, member) {
+            (InterviewKind::Notification | InterviewKind::EightMonth, Member::Pregnancy(_))
+            | (InterviewKind::Postnatal, Member::Child(_)) => Ok(()),
+            _ => Err(crate::input::Invalid::new(
+                "member",
+                crate::input::Problem::NotForMember,
+            )),
+        }
+    }
+
     /// The timeline item this contact completes.
     pub const fn timeline_key(self) -> &'static str {
         match self {

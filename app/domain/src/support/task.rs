@@ -22,7 +22,7 @@ pub const LOOKBACK_DAYS: i64 = 180;
 
 /// The kinds of timeline item that make tasks; the task list plans these alone
 /// (`Schedule::only(&TASK_KINDS)`) and reads only their records.
-pub const TASK_KINDS: [Kind; 3] = [Kind::Interview, Kind::Checkup, Kind::HomeVisit];
+pub const TASK_KINDS: [Kind; 4] = [Kind::Interview, Kind::Checkup, Kind::HomeVisit, Kind::Vaccination];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "task")]
@@ -35,8 +35,13 @@ pub enum TaskKind {
     PlanReview,
     /// A checkup the timeline shows as missed or overdue: confirm the child's state (未受診者把握).
     MissedCheckup,
+    /// A routine (定期) vaccination past its standard period, or missed: encourage it while the
+    /// legal window is open, and confirm the child's state after (未接種者把握).
+    MissedVaccination,
     /// A parent's consultation waiting for the centre's reply.
     Consultation { consultation: i64 },
+    /// A referral still waiting for the institution's answer after its due-back day.
+    ReferralDueBack { referral: i64 },
     /// A 支援給付 claim not yet received whose two years end within [`super::benefit::DEADLINE_NOTICE_DAYS`].
     BenefitClaim { claim: BenefitClaim },
 }
@@ -55,6 +60,13 @@ pub struct Task {
     pub scheduled_on: Option<NaiveDate>,
     pub assignee: Option<AccountId>,
     pub assignee_name: Option<String>,
+}
+
+impl TaskKind {
+    /// A timeline item that passed its recommended period without a record.
+    pub const fn is_missed_item(self) -> bool {
+        matches!(self, TaskKind::MissedCheckup | TaskKind::MissedVaccination)
+    }
 }
 
 impl Task {
@@ -109,8 +121,8 @@ pub fn family_tasks(facts: &FamilyFacts<'_>, today: NaiveDate) -> Vec<Task> {
                 continue;
             }
             match item_task(facts, timeline.member, item) {
-                // A checkup in its recommended period is not missed yet.
-                Some(t) if t.kind == TaskKind::MissedCheckup && item.status == Status::Due => {}
+                // A checkup or a vaccination in its recommended period is not missed yet.
+                Some(t) if t.kind.is_missed_item() && item.status == Status::Due => {}
                 Some(t) => tasks.push(t),
                 None => {}
             }
@@ -163,8 +175,9 @@ fn blank_task(
 }
 
 /// The task a timeline item makes when it is pending, whatever the day: a visit (with the
-/// assignment and date of the one planned), an interview, or — for a checkup — a missed checkup.
-/// `None` for kinds that make no task and for a visit already recorded.
+/// assignment and date of the one planned), an interview, or — for a checkup or a routine
+/// vaccination — a missed one. `None` for kinds that make no task (voluntary vaccinations, 任意
+/// 接種, are the family's choice) and for a visit already recorded.
 fn item_task(facts: &FamilyFacts<'_>, member: Member, item: &crate::schedule::Item) -> Option<Task> {
     let kind = match item.kind {
         Kind::HomeVisit => TaskKind::Visit {
@@ -174,6 +187,7 @@ fn item_task(facts: &FamilyFacts<'_>, member: Member, item: &crate::schedule::It
             interview: interview_of_key(item.series.as_str())?,
         },
         Kind::Checkup => TaskKind::MissedCheckup,
+        Kind::Vaccination if item.routine => TaskKind::MissedVaccination,
         _ => return None,
     };
     let mut t = blank_task(facts, kind, Some(member), Some(item.key.to_string()), item.latest);
@@ -274,14 +288,55 @@ pub fn consultation_task(
     }
 }
 
+/// A referral waiting past its due-back day, for the coordinator who made it; `None` before.
+pub fn referral_task(referral: &OpenReferral, today: NaiveDate) -> Option<Task> {
+    (today > referral.due_back_on).then(|| referral.task())
+}
+
+/// A referral that waits for an answer and has a due-back day, with its family.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenReferral {
+    pub referral: i64,
+    pub family: FamilyId,
+    pub family_name: String,
+    pub site: Option<SiteId>,
+    pub due_back_on: NaiveDate,
+    pub referred_by: AccountId,
+    pub referred_by_name: String,
+}
+
+impl OpenReferral {
+    fn task(&self) -> Task {
+        Task {
+            kind: TaskKind::ReferralDueBack {
+                referral: self.referral,
+            },
+            family: self.family,
+            family_name: self.family_name.clone(),
+            site: self.site,
+            member: None,
+            item: None,
+            due: self.due_back_on,
+            scheduled_on: None,
+            assignee: Some(self.referred_by),
+            assignee_name: Some(self.referred_by_name.clone()),
+        }
+    }
+}
+
 /// A task as the task table keeps it: the task, and the days it is on the list — from
 /// `shows_from` (always, when `None`) until `hides_after` (for good, when `None`), inclusive.
-/// Nothing in it depends on the day it was computed, as long as no record is dated after that day.
+/// Nothing in it depends on the day it was computed, as long as no record is dated after that day
+/// — except where `replan_after` says so: a vaccination not given moves with the child's age (a
+/// catch-up rule such as PCV's or Hib's changes which doses are left and until when), so its task
+/// holds for the day it was planned only, and the family's tasks are kept anew after it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeptTask {
     pub task: Task,
     pub shows_from: Option<NaiveDate>,
     pub hides_after: Option<NaiveDate>,
+    /// After this day the family's tasks must be planned again (`None`: not by date).
+    pub replan_after: Option<NaiveDate>,
 }
 
 impl KeptTask {
@@ -304,6 +359,17 @@ impl KeptTask {
             task,
             shows_from: Some(shows_from),
             hides_after: None,
+            replan_after: None,
+        }
+    }
+
+    /// A referral: on the list from the day after its due-back day until an answer changes it.
+    pub fn referral(referral: &OpenReferral) -> KeptTask {
+        KeptTask {
+            task: referral.task(),
+            shows_from: Some(add_days(referral.due_back_on, 1)),
+            hides_after: None,
+            replan_after: None,
         }
     }
 
@@ -317,13 +383,16 @@ impl KeptTask {
             task: consultation_task(consultation, site, waiting_since),
             shows_from: None,
             hides_after: None,
+            replan_after: None,
         }
     }
 }
 
 /// The family's tasks from its timelines and visits, for every day from the one the timelines
-/// were planned for: [`family_tasks`] of any such day is exactly those [`KeptTask::on_list`] then.
-pub fn kept_family_tasks(facts: &FamilyFacts<'_>) -> Vec<KeptTask> {
+/// were planned for (`planned_on`) until one of them asks to be planned again
+/// ([`KeptTask::replan_after`]): [`family_tasks`] of any such day is exactly those
+/// [`KeptTask::on_list`] then.
+pub fn kept_family_tasks(facts: &FamilyFacts<'_>, planned_on: NaiveDate) -> Vec<KeptTask> {
     let mut tasks = Vec::new();
     for timeline in facts.timelines {
         for item in &timeline.timeline.items {
@@ -336,17 +405,21 @@ pub fn kept_family_tasks(facts: &FamilyFacts<'_>) -> Vec<KeptTask> {
                 continue;
             };
             // The first day the status is one that makes a task (see `Dates::status`): due for
-            // visits and interviews, overdue or missed for checkups; an item whose window closed
+            // visits and interviews, overdue or missed for checkups and vaccinations; an item whose window closed
             // before it opened is missed from the start.
             let after_latest = add_days(item.latest, 1);
             let shows_from = (item.earliest <= item.latest).then(|| match task.kind {
-                TaskKind::MissedCheckup => add_days(item.recommended_until, 1).min(after_latest),
+                TaskKind::MissedCheckup | TaskKind::MissedVaccination => {
+                    add_days(item.recommended_until, 1).min(after_latest)
+                }
                 _ => item.recommended_from.min(after_latest),
             });
+            let replan_after = (task.kind == TaskKind::MissedVaccination).then_some(planned_on);
             tasks.push(KeptTask {
                 task,
                 shows_from,
                 hides_after: Some(add_days(item.latest, LOOKBACK_DAYS)),
+                replan_after,
             });
         }
     }
@@ -354,12 +427,14 @@ pub fn kept_family_tasks(facts: &FamilyFacts<'_>) -> Vec<KeptTask> {
         task,
         shows_from: None,
         hides_after: None,
+        replan_after: None,
     }));
     // On the list from DEADLINE_NOTICE_DAYS before the deadline until it, unless received first.
     tasks.extend(benefit_claims(facts).map(|(window, task)| KeptTask {
         task,
         shows_from: Some(window.notice_from()),
         hides_after: Some(window.until),
+        replan_after: None,
     }));
     tasks
 }
@@ -527,6 +602,39 @@ mod tests {
     }
 
     #[test]
+    fn a_routine_vaccination_past_its_standard_period_is_a_task_and_a_voluntary_one_is_not() {
+        let missed_vaccinations = |tasks: &[Task]| -> Vec<String> {
+            tasks
+                .iter()
+                .filter(|t| t.kind == TaskKind::MissedVaccination)
+                .filter_map(|t| t.item.clone())
+                .collect()
+        };
+        // Born 2026-03-01, nothing recorded: BCG's standard period (5–8 months) ended on 2026-11-01.
+        let none = tasks_on("2026-03-01", &[], &[], "2026-11-24");
+        let keys = missed_vaccinations(&none);
+        for first_doses in ["bcg-1", "pcv-1", "dpt-ipv-hib-1"] {
+            assert!(keys.contains(&first_doses.to_owned()), "{keys:?}");
+        }
+        // Only the first dose of a series not begun: later doses rest on it (projected).
+        assert!(!keys.contains(&"pcv-2".to_owned()), "{keys:?}");
+        // Mumps (おたふくかぜ) is voluntary: never a task.
+        let older = tasks_on("2024-01-10", &[], &[], "2026-11-24");
+        assert!(
+            !missed_vaccinations(&older).iter().any(|k| k.starts_with("mumps")),
+            "{older:?}"
+        );
+        // In its standard period it is not missed yet; given, it is done.
+        let young = tasks_on("2026-07-01", &[], &[], "2026-11-24");
+        assert!(!missed_vaccinations(&young).contains(&"bcg-1".to_owned()));
+        let given = tasks_on("2026-03-01", &[("bcg-1", "2026-09-01")], &[], "2026-11-24");
+        assert!(!missed_vaccinations(&given).contains(&"bcg-1".to_owned()));
+        let bcg = none.iter().find(|t| t.item.as_deref() == Some("bcg-1")).unwrap();
+        // Due by the last day of the legal window (before the first birthday).
+        assert_eq!(bcg.due, d("2027-02-28"));
+    }
+
+    #[test]
     fn follow_up_visits_come_from_the_plan_and_scopes_filter() {
         let follow = [visit(VisitKind::ParentingSupport, "2026-12-05", None)];
         let tasks = tasks_on("2024-01-10", &[], &follow, "2026-11-24");
@@ -545,6 +653,28 @@ mod tests {
         assert!(Scope::Site(SiteId(3)).includes(t));
         assert!(!Scope::Site(SiteId(4)).includes(t));
         assert!(Scope::All.includes(t));
+    }
+
+    #[test]
+    fn a_referral_waiting_past_its_day_is_a_task_for_whoever_made_it() {
+        let open = OpenReferral {
+            referral: 9,
+            family: FamilyId(1),
+            family_name: "山田".into(),
+            site: Some(SiteId(3)),
+            due_back_on: d("2026-11-20"),
+            referred_by: AccountId(5),
+            referred_by_name: "保健 花子".into(),
+        };
+        assert_eq!(referral_task(&open, d("2026-11-20")), None);
+        let task = referral_task(&open, d("2026-11-21")).unwrap();
+        assert_eq!(task.kind, TaskKind::ReferralDueBack { referral: 9 });
+        assert!(task.is_late(d("2026-11-21")));
+        assert!(Scope::Mine(AccountId(5)).includes(&task));
+        let kept = KeptTask::referral(&open);
+        for day in ["2026-11-19", "2026-11-20", "2026-11-21", "2027-06-01"] {
+            assert_eq!(kept.on_list(d(day)), referral_task(&open, d(day)).is_some(), "{day}");
+        }
     }
 
     #[test]

@@ -232,12 +232,21 @@ proptest! {
         let records = records(&schedule, &family, &h, written);
         let visits = visits(&family, &h, written);
         let claims = claims(&family, &h, written);
-        let kept: Vec<KeptTask> = {
-            let timelines = family_timelines(&schedule, &family, &records, written);
-            kept_family_tasks(&facts(&family, &timelines, &visits, &claims))
+        let keep = |on: NaiveDate| -> Vec<KeptTask> {
+            let timelines = family_timelines(&schedule, &family, &records, on);
+            kept_family_tasks(&facts(&family, &timelines, &visits, &claims), on)
         };
-        for later in std::iter::once(0).chain(h.later.iter().copied()) {
+        let mut kept = keep(written);
+        // Days only move on: the table is read on later days in order.
+        let mut days: Vec<i64> = std::iter::once(0).chain(h.later.iter().copied()).collect();
+        days.sort_unstable();
+        for later in days {
             let today = written + Duration::days(later);
+            // What the store does: a family with a task planned for an earlier day only is kept
+            // anew before the list is read.
+            if kept.iter().any(|k| k.replan_after.is_some_and(|after| after < today)) {
+                kept = keep(today);
+            }
             let timelines = family_timelines(&schedule, &family, &records, today);
             let planned = family_tasks(&facts(&family, &timelines, &visits, &claims), today);
             let listed: Vec<Task> = kept.iter().filter(|k| k.on_list(today)).map(|k| k.task.clone()).collect();
