@@ -52,6 +52,18 @@ pub enum Conflict {
     ConsultationClosed,
     /// A local time that does not exist (skipped by a clock change).
     NoSuchLocalTime,
+    /// A new slot overlaps another of the same coordinator's.
+    SlotOverlaps,
+    /// Past the municipality's cutoff (or the time itself) a parent cannot change a booking.
+    BookingLocked,
+    /// A site families are still followed from cannot close.
+    SiteHasFamilies,
+    /// Nothing new can be placed at a closed site.
+    SiteClosed,
+    /// Another site of the municipality has that name.
+    SiteNameTaken,
+    /// The centre has no mail server set up for reminders.
+    EmailUnavailable,
 }
 
 impl From<Invalid> for AppError {
@@ -109,6 +121,10 @@ impl From<store::Error> for AppError {
             store::Error::Conflict("slot_taken") => AppError::Conflict(Conflict::SlotTaken),
             store::Error::Conflict("consultation_closed") => AppError::Conflict(Conflict::ConsultationClosed),
             store::Error::Conflict("no_such_local_time") => AppError::Conflict(Conflict::NoSuchLocalTime),
+            store::Error::Conflict("slot_overlaps") => AppError::Conflict(Conflict::SlotOverlaps),
+            store::Error::Conflict("site_has_families") => AppError::Conflict(Conflict::SiteHasFamilies),
+            store::Error::Conflict("site_closed") => AppError::Conflict(Conflict::SiteClosed),
+            store::Error::Conflict("site_name") => AppError::Conflict(Conflict::SiteNameTaken),
             other => {
                 tracing::error!(error = %other, "store error");
                 AppError::Internal

@@ -22,6 +22,20 @@ pub struct StaffMemberView {
 pub struct SiteView {
     pub id: i64,
     pub name: String,
+    pub kind: domain::site::SiteKind,
+    pub closed: bool,
+}
+
+#[cfg(feature = "ssr")]
+impl From<store::municipalities::Site> for SiteView {
+    fn from(s: store::municipalities::Site) -> Self {
+        SiteView {
+            id: s.id.0,
+            name: s.name,
+            kind: s.kind,
+            closed: s.closed,
+        }
+    }
 }
 
 /// A staff member to choose (as a coordinator to filter by, or to assign).
@@ -62,10 +76,7 @@ pub async fn staff_directory() -> Result<Directory, AppError> {
         .sites(admin.municipality)
         .await?
         .into_iter()
-        .map(|s| SiteView {
-            id: s.id.0,
-            name: s.name,
-        })
+        .map(SiteView::from)
         .collect();
     Ok(Directory { staff, sites })
 }
@@ -151,9 +162,69 @@ pub async fn sites() -> Result<Vec<SiteView>, AppError> {
         .sites(viewer.municipality)
         .await?
         .into_iter()
-        .map(|s| SiteView {
-            id: s.id.0,
-            name: s.name,
-        })
+        .map(SiteView::from)
         .collect())
+}
+
+/// A site as an admin writes it: its name and its type.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteForm {
+    /// Empty for a new site.
+    #[serde(default)]
+    pub site: String,
+    pub name: String,
+    pub kind: String,
+}
+
+/// An admin adds a site, or renames one and sets its type.
+#[server(endpoint = "save_site")]
+pub async fn save_site(input: SiteForm) -> Result<(), AppError> {
+    use super::context::{audit, now, require_admin, use_store};
+    use domain::ids::SiteId;
+    use domain::input::{Invalid, Problem, required_text};
+    use domain::site::{MAX_SITE_NAME, SiteKind};
+    let admin = require_admin().await?;
+    let name = required_text("site_name", &input.name, MAX_SITE_NAME)?;
+    let kind = SiteKind::parse_field("site_kind", &input.kind)?;
+    let store = use_store()?;
+    let site = match input.site.trim() {
+        "" => store.add_site(admin.municipality, &name, kind, now()).await?,
+        id => {
+            let site = SiteId(id.parse().map_err(|_| Invalid::new("site", Problem::Malformed))?);
+            store.update_site(admin.municipality, site, &name, kind).await?;
+            site
+        }
+    };
+    audit(&admin, "save_site", &format!("site:{}", site.0)).await?;
+    leptos_axum::redirect("/staff/accounts?said=site_saved#sites");
+    Ok(())
+}
+
+/// An admin closes a site no family is followed from any more, or opens it again.
+#[server(endpoint = "set_site_closed")]
+pub async fn set_site_closed(site: i64, closed: bool) -> Result<(), AppError> {
+    use super::context::{audit, now, require_admin, use_store};
+    let admin = require_admin().await?;
+    use_store()?
+        .set_site_closed(admin.municipality, domain::ids::SiteId(site), closed, now())
+        .await?;
+    let action = if closed { "close_site" } else { "reopen_site" };
+    audit(&admin, action, &format!("site:{site}")).await?;
+    leptos_axum::redirect("/staff/accounts#sites");
+    Ok(())
+}
+
+/// An admin moves a family to another open site (転居 within the municipality, a change of
+/// responsible site); its tasks move with it.
+#[server(endpoint = "move_family")]
+pub async fn move_family(family: i64, site: i64) -> Result<(), AppError> {
+    use super::context::{audit, require_admin, use_store};
+    use domain::ids::{FamilyId, SiteId};
+    let admin = require_admin().await?;
+    use_store()?
+        .move_family(admin.municipality, FamilyId(family), SiteId(site))
+        .await?;
+    audit(&admin, "move_family", &format!("family:{family}")).await?;
+    leptos_axum::redirect(&format!("/staff/families/{family}?said=family_moved"));
+    Ok(())
 }

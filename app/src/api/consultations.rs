@@ -48,6 +48,10 @@ pub struct ThreadView {
     pub staff: bool,
     /// The municipality's offset from UTC now, to show message times in its local time.
     pub utc_offset_seconds: i32,
+    /// Until when (local time) the parent can cancel or move the booking themselves.
+    pub change_deadline: Option<chrono::NaiveDateTime>,
+    /// Whether the parent still can (staff always can).
+    pub parent_may_change: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,20 +61,74 @@ pub struct Waiting {
     pub waited_minutes: i64,
 }
 
+/// The coordinators' inbox: a page of each of its four lists, with each list's whole count.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Inbox {
     pub unassigned: Vec<Consultation>,
     pub mine: Vec<Consultation>,
-    /// Oldest first.
+    /// Oldest wait first.
     pub waiting: Vec<Waiting>,
     pub booked_today: Vec<Consultation>,
+    pub totals: InboxTotals,
+    /// The list shown alone, page by page; without one, each list shows its first page.
+    pub focus: Option<InboxFocus>,
+    pub page: u32,
+    /// Pages of the focused list (1 without a focus).
+    pub page_count: u32,
 }
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxTotals {
+    pub waiting: usize,
+    pub unassigned: usize,
+    pub mine: usize,
+    pub booked_today: usize,
+}
+
+/// The inbox's lists, as the page's address names them (`?list=waiting&page=2`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InboxFocus {
+    Waiting,
+    Unassigned,
+    Mine,
+    BookedToday,
+}
+
+impl InboxFocus {
+    pub const ALL: [InboxFocus; 4] = [
+        InboxFocus::Waiting,
+        InboxFocus::Unassigned,
+        InboxFocus::Mine,
+        InboxFocus::BookedToday,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InboxFocus::Waiting => "waiting",
+            InboxFocus::Unassigned => "unassigned",
+            InboxFocus::Mine => "mine",
+            InboxFocus::BookedToday => "booked_today",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.as_str() == code)
+    }
+}
+
+/// Rows per page of an inbox list.
+pub const INBOX_PAGE_SIZE: usize = 20;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SlotsView {
     pub slots: Vec<Slot>,
+    /// The open sites slots can be published at.
     pub sites: Vec<super::accounts::SiteView>,
     pub colleagues: Vec<super::support::Colleague>,
+    pub booking_rules: domain::consultation::BookingRules,
+    /// Admins set the booking rules.
+    pub admin: bool,
 }
 
 #[cfg(feature = "ssr")]
@@ -96,6 +154,23 @@ mod guard {
             .await?;
         }
         Ok(consultation)
+    }
+
+    /// A parent changes a booking only before the municipality's cutoff (staff any time):
+    /// past it, `BookingLocked`.
+    pub async fn may_change_booking(viewer: &Viewer, thread: &Consultation) -> Result<(), AppError> {
+        use crate::error::Conflict;
+        let (Some(booking), false) = (&thread.booking, viewer.is_staff()) else {
+            return Ok(());
+        };
+        let store = crate::api::context::use_store()?;
+        let town = store.municipality(viewer.municipality).await?;
+        let now = crate::api::context::now().with_timezone(&town.time_zone).naive_local();
+        if town.booking_rules.parent_may_change(booking, now) {
+            Ok(())
+        } else {
+            Err(AppError::Conflict(Conflict::BookingLocked))
+        }
     }
 
     pub fn author(viewer: &Viewer) -> Author {
@@ -208,7 +283,12 @@ pub async fn consultation_thread(id: i64) -> Result<ThreadView, AppError> {
         vec![]
     };
     let utc_offset_seconds = super::context::utc_offset_for(&viewer).await?;
+    let town = store.municipality(viewer.municipality).await?;
+    let local_now = now().with_timezone(&town.time_zone).naive_local();
+    let booking = consultation.booking.as_ref();
     Ok(ThreadView {
+        change_deadline: booking.map(|b| town.booking_rules.parent_deadline(b.starts_at)),
+        parent_may_change: booking.is_none_or(|b| town.booking_rules.parent_may_change(b, local_now)),
         consultation,
         open_slots,
         colleagues,
@@ -248,11 +328,14 @@ pub async fn book_slot(consultation: i64, slot: i64) -> Result<(), AppError> {
     use super::context::{now, require_viewer, use_store};
     let viewer = require_viewer().await?;
     let thread = guard::readable(&viewer, consultation).await?;
-    use_store()?
+    guard::may_change_booking(&viewer, &thread).await?;
+    let store = use_store()?;
+    store
         .book_slot(viewer.municipality, consultation, slot, guard::author(&viewer), now())
         .await?;
     let event = super::reminders::plan::ConsultationEvent::BookingChanged;
     guard::staff_news(&viewer, &thread, "book_consultation", event).await?;
+    super::reminders::plan::after_timeline_change(&store, viewer.municipality, thread.family).await;
     Ok(())
 }
 
@@ -261,60 +344,87 @@ pub async fn cancel_booking(consultation: i64) -> Result<(), AppError> {
     use super::context::{now, require_viewer, use_store};
     let viewer = require_viewer().await?;
     let thread = guard::readable(&viewer, consultation).await?;
-    use_store()?
+    guard::may_change_booking(&viewer, &thread).await?;
+    let store = use_store()?;
+    store
         .cancel_booking(viewer.municipality, consultation, guard::author(&viewer), now())
         .await?;
     let event = super::reminders::plan::ConsultationEvent::BookingChanged;
     guard::staff_news(&viewer, &thread, "cancel_consultation_booking", event).await?;
+    super::reminders::plan::after_timeline_change(&store, viewer.municipality, thread.family).await;
     Ok(())
 }
 
-/// The coordinators' inbox.
+/// The coordinators' inbox: the first page of each list, or one list (`list`) page by page.
+/// Reads only the threads on the pages shown.
 #[server(endpoint = "consultation_inbox")]
-pub async fn consultation_inbox() -> Result<Inbox, AppError> {
+pub async fn consultation_inbox(list: Option<String>, page: Option<u32>) -> Result<Inbox, AppError> {
     use super::context::{audit, now, require_staff, use_store};
     use chrono::TimeZone;
-    use store::consultations::Which;
+    use domain::input::{Invalid, Problem};
+    use store::consultations::InboxList;
     let viewer = require_staff().await?;
+    let focus = match list.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(code) => Some(InboxFocus::parse(code).ok_or_else(|| Invalid::new("list", Problem::Malformed))?),
+    };
     let store = use_store()?;
     let municipality = store.municipality(viewer.municipality).await?;
     let now = now();
     let today = municipality.today(now);
-    let start_of_day = municipality
-        .time_zone
-        .from_local_datetime(&today.and_hms_opt(0, 0, 0).unwrap_or_default())
-        .earliest()
-        .map(|t| t.with_timezone(&chrono::Utc))
-        .unwrap_or(now);
-    let all = store
-        .consultations(viewer.municipality, Which::OpenOrBookedFrom(start_of_day))
-        .await?;
-    let open = || all.iter().filter(|c| c.closed.is_none());
-    let mut waiting: Vec<Waiting> = open()
+    let midnight = |day: chrono::NaiveDate| {
+        municipality
+            .time_zone
+            .from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default())
+            .earliest()
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .unwrap_or(now)
+    };
+    let today_span = InboxList::BookedBetween(midnight(today), midnight(today + chrono::Days::new(1)));
+    let size = INBOX_PAGE_SIZE as i64;
+    let requested = page.unwrap_or(1).max(1);
+    let mut page_count = 1;
+    let mut shown_page = 1;
+    let mut read = async |which: InboxFocus, list: InboxList| -> Result<(Vec<Consultation>, usize), AppError> {
+        let total = store.inbox_count(viewer.municipality, list).await?;
+        let pages = total.div_ceil(INBOX_PAGE_SIZE).max(1) as u32;
+        let page = if focus == Some(which) { requested.min(pages) } else { 1 };
+        if focus == Some(which) {
+            (page_count, shown_page) = (pages, page);
+        }
+        let offset = i64::from(page - 1) * size;
+        Ok((store.inbox_page(viewer.municipality, list, offset, size).await?, total))
+    };
+    let (waiting, waiting_total) = read(InboxFocus::Waiting, InboxList::Waiting).await?;
+    let (unassigned, unassigned_total) = read(InboxFocus::Unassigned, InboxList::Unassigned).await?;
+    let (mine, mine_total) = read(InboxFocus::Mine, InboxList::Mine(viewer.account)).await?;
+    let (booked_today, booked_total) = read(InboxFocus::BookedToday, today_span).await?;
+    // A list of many families' threads: audited like the caseload, without naming each family.
+    audit(&viewer, "read_inbox", "inbox").await?;
+    let waiting = waiting
+        .into_iter()
         .filter_map(|c| {
-            c.waiting_since().map(|since| Waiting {
-                consultation: c.clone(),
+            let since = c.waiting_since()?;
+            Some(Waiting {
                 waited_minutes: (now - since).num_minutes().max(0),
+                consultation: c,
             })
         })
         .collect();
-    // Oldest first: by when the wait began, to the instant (minutes alone would tie).
-    waiting.sort_by_key(|w| (w.consultation.waiting_since(), w.consultation.id));
-    // A list of many families' threads: audited like the caseload, without naming each family.
-    audit(&viewer, "read_inbox", "inbox").await?;
-    let booked_today = all
-        .iter()
-        .filter(|c| c.booking.as_ref().is_some_and(|b| b.starts_at.date() == today))
-        .cloned()
-        .collect();
     Ok(Inbox {
-        unassigned: open().filter(|c| c.assigned_to.is_none()).cloned().collect(),
-        mine: open()
-            .filter(|c| c.assigned_to == Some(viewer.account))
-            .cloned()
-            .collect(),
         waiting,
+        unassigned,
+        mine,
         booked_today,
+        totals: InboxTotals {
+            waiting: waiting_total,
+            unassigned: unassigned_total,
+            mine: mine_total,
+            booked_today: booked_total,
+        },
+        focus,
+        page: shown_page,
+        page_count,
     })
 }
 
@@ -359,16 +469,28 @@ pub async fn staff_slots() -> Result<SlotsView, AppError> {
     Ok(SlotsView {
         slots: store.slots(viewer.municipality, now(), false).await?,
         sites: store
-            .sites(viewer.municipality)
+            .open_sites(viewer.municipality)
             .await?
             .into_iter()
-            .map(|s| SiteView {
-                id: s.id.0,
-                name: s.name,
-            })
+            .map(SiteView::from)
             .collect(),
         colleagues: super::support::colleagues(&store, viewer.municipality).await?,
+        booking_rules: store.municipality(viewer.municipality).await?.booking_rules,
+        admin: viewer.role == domain::account::Role::Admin,
     })
+}
+
+/// Admins set how many hours before a booked consultation parents can still change it.
+#[server(endpoint = "set_booking_rules")]
+pub async fn set_booking_rules(cutoff_hours: String) -> Result<(), AppError> {
+    use super::context::{audit, require_admin, use_store};
+    use domain::consultation::BookingRules;
+    let viewer = require_admin().await?;
+    let rules = BookingRules::parse(&cutoff_hours)?;
+    use_store()?.set_booking_rules(viewer.municipality, rules).await?;
+    audit(&viewer, "set_booking_rules", "municipality").await?;
+    leptos_axum::redirect("/staff/slots?said=booking_rules_saved");
+    Ok(())
 }
 
 /// Publishes one slot, or the same time each week for several weeks. Returns how many.

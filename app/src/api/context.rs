@@ -18,6 +18,8 @@ pub struct ServerContext {
     pub public_url: String,
     /// The VAPID public key (base64url) that browsers subscribe with.
     pub vapid_public_key: String,
+    /// Whether reminders can go by e-mail (an SMTP server is configured).
+    pub email_reminders: bool,
 }
 
 const ACCOUNT_KEY: &str = "account";

@@ -13,6 +13,8 @@ pub struct FamilyView {
     pub today: NaiveDate,
     /// An invitation just issued by a form posted without the client, to show once.
     pub invitation_issued: Option<InvitationView>,
+    /// For admins: the other open sites the family can be moved to.
+    pub sites_to_move_to: Vec<super::accounts::SiteView>,
 }
 
 /// The session key of an invitation issued without the client, per family (see `show_on_next_page`).
@@ -43,6 +45,7 @@ pub async fn my_family() -> Result<FamilyView, AppError> {
         record,
         today: today_for(&viewer).await?,
         invitation_issued: None,
+        sites_to_move_to: vec![],
     })
 }
 
@@ -67,10 +70,22 @@ pub async fn family(id: i64) -> Result<FamilyView, AppError> {
     } else {
         None
     };
+    let sites_to_move_to = if viewer.role == domain::account::Role::Admin {
+        store
+            .open_sites(viewer.municipality)
+            .await?
+            .into_iter()
+            .filter(|s| Some(s.id) != record.site)
+            .map(super::accounts::SiteView::from)
+            .collect()
+    } else {
+        vec![]
+    };
     Ok(FamilyView {
         record,
         today: today_for(&viewer).await?,
         invitation_issued,
+        sites_to_move_to,
     })
 }
 
@@ -132,10 +147,7 @@ pub async fn caseload(query: String) -> Result<CaseloadView, AppError> {
         .sites(viewer.municipality)
         .await?
         .into_iter()
-        .map(|s| super::accounts::SiteView {
-            id: s.id.0,
-            name: s.name,
-        })
+        .map(super::accounts::SiteView::from)
         .collect();
     Ok(CaseloadView {
         page,

@@ -25,13 +25,7 @@ pub async fn figures() -> Result<FiguresView, AppError> {
     audit(&viewer, "read_figures", "figures").await?;
     Ok(FiguresView {
         figures,
-        sites: sites
-            .into_iter()
-            .map(|s| super::accounts::SiteView {
-                id: s.id.0,
-                name: s.name,
-            })
-            .collect(),
+        sites: sites.into_iter().map(super::accounts::SiteView::from).collect(),
         today,
     })
 }

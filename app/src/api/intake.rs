@@ -178,6 +178,7 @@ pub async fn record_interview(input: InterviewForm) -> Result<(), AppError> {
     let family = FamilyId(input.family);
     let member = parse_member(&input.member)?;
     let kind = InterviewKind::parse_field("kind", &input.kind)?;
+    kind.check_member(member)?;
     let held_on = date("held_on", &input.held_on)?;
     if held_on > today_for(&viewer).await? {
         return Err(Invalid::new("held_on", Problem::DateOutOfRange).into());

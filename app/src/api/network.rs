@@ -22,6 +22,9 @@ pub struct ReferralForm {
     pub reason: String,
     #[serde(default)]
     pub status: String,
+    /// The day an answer is expected by (回答期限); empty for none.
+    #[serde(default)]
+    pub due_back_on: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,8 +71,9 @@ pub async fn refer(input: ReferralForm) -> Result<(), AppError> {
     use super::context::{audit, now, require_staff, today_for, use_store};
     use super::intake::MAX_NOTE;
     use domain::ids::FamilyId;
-    use domain::input::required_text;
-    use domain::support::network::ReferralStatus;
+    use domain::input::{optional_date, required_text};
+    use domain::support::network::{ReferralStatus, due_back_on};
+    use store::network::NewReferral;
     let viewer = require_staff().await?;
     let reason = required_text("reason", &input.reason, MAX_NOTE)?;
     let status = match input.status.trim() {
@@ -78,17 +82,17 @@ pub async fn refer(input: ReferralForm) -> Result<(), AppError> {
     };
     let family = FamilyId(input.family);
     let today = today_for(&viewer).await?;
+    let due_back_on = due_back_on(today, optional_date("due_back_on", &input.due_back_on)?)?;
+    let referral = NewReferral {
+        institution: input.institution,
+        reason: &reason,
+        status,
+        referred_on: today,
+        due_back_on,
+        by: viewer.account,
+    };
     use_store()?
-        .refer(
-            viewer.municipality,
-            family,
-            input.institution,
-            &reason,
-            status,
-            today,
-            viewer.account,
-            now(),
-        )
+        .refer(viewer.municipality, family, &referral, now())
         .await?;
     audit(&viewer, "refer", &format!("family:{}", family.0)).await?;
     Ok(())

@@ -10,6 +10,8 @@ pub struct DeviceView {
     pub id: i64,
     pub label: String,
     pub added_on: chrono::NaiveDate,
+    /// Reminders by e-mail rather than push.
+    pub email: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -17,6 +19,10 @@ pub struct RemindersView {
     pub public_key: String,
     pub devices: Vec<DeviceView>,
     pub preferences: domain::reminder::Preferences,
+    /// Reminders can go by e-mail (the centre has a mail server set up).
+    pub email_available: bool,
+    /// The address they would go to: the one the parent signs in with.
+    pub email_address: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,10 +54,35 @@ pub async fn reminder_settings() -> Result<RemindersView, AppError> {
                 id: d.id,
                 label: d.device_label,
                 added_on: d.created_at.with_timezone(&tz).date_naive(),
+                email: d.channel == store::push::Channel::Email,
             })
             .collect(),
         preferences: context.store.reminder_preferences(viewer.account).await?,
+        email_available: context.email_reminders,
+        email_address: context.store.account_email(viewer.account).await?,
     })
+}
+
+/// Sends the parent's reminders to the address they sign in with too — for a phone that cannot
+/// take push (an iPhone's browser before the app is added to the home screen). Stopped like a
+/// device, with 「この端末を外す」.
+#[server(endpoint = "use_email_reminders")]
+pub async fn use_email_reminders() -> Result<(), AppError> {
+    use super::context::{now, require_viewer, server_context};
+    let viewer = require_viewer().await?;
+    let family = viewer.family.ok_or(AppError::Forbidden)?;
+    let context = server_context()?;
+    if !context.email_reminders {
+        return Err(AppError::Conflict(crate::error::Conflict::EmailUnavailable));
+    }
+    let store = &context.store;
+    let address = store.account_email(viewer.account).await?;
+    store
+        .subscribe_email(viewer.municipality, family, viewer.account, &address, "メール", now())
+        .await?;
+    plan::after_timeline_change(store, viewer.municipality, family).await;
+    leptos_axum::redirect("/settings/reminders?said=email_on");
+    Ok(())
 }
 
 /// Saves this device's push subscription (sent by `public/push.js` once the parent said yes).
@@ -202,7 +233,7 @@ pub mod plan {
 
     use chrono::{DateTime, TimeZone, Utc};
     use domain::ids::{FamilyId, MunicipalityId};
-    use domain::reminder::{Moment, outside_quiet_hours, plan};
+    use domain::reminder::{Moment, digests, outside_quiet_hours, plan, plan_bookings};
     use store::Store;
     use store::push::{Kind, NewReminder};
 
@@ -213,6 +244,7 @@ pub mod plan {
     const TITLE_OVERDUE: &str = "よりそい: まだ済んでいない予定があります";
     const TITLE_REPLY: &str = "よりそい: センターから返信があります";
     const TITLE_BOOKING: &str = "よりそい: 相談の予約が変わりました";
+    const TITLE_BOOKED_TOMORROW: &str = "よりそい: あすは相談の予約の日です";
 
     /// What happened in a consultation that the parent should hear of.
     #[derive(Debug, Clone, Copy)]
@@ -242,31 +274,61 @@ pub mod plan {
         let tz = store.municipality(municipality).await?.time_zone;
         let local_now = now.with_timezone(&tz).naive_local();
         let loaded = crate::api::timeline::load::family(store, municipality, family, local_now.date()).await?;
+        let bookings = upcoming_bookings(store, municipality, family, local_now).await?;
         for (account, prefs) in recipients {
-            let reminders: Vec<NewReminder> = plan(&loaded.timelines, &prefs, local_now)
+            let booked = plan_bookings(&bookings, &prefs, local_now).into_iter().filter_map(|b| {
+                Some(NewReminder {
+                    url: format!("/consultations/{}", b.consultation),
+                    dedupe_key: b.key,
+                    title: TITLE_BOOKED_TOMORROW.to_owned(),
+                    due_at: tz.from_local_datetime(&b.at).earliest()?.with_timezone(&Utc),
+                    urgency: "normal",
+                    ttl_seconds: 12 * 3600,
+                })
+            });
+            let reminders: Vec<NewReminder> = digests(plan(&loaded.timelines, &prefs, local_now))
                 .into_iter()
-                .filter_map(|p| {
-                    let due_at = tz.from_local_datetime(&p.at).earliest()?.with_timezone(&Utc);
-                    let title = match p.moment {
-                        Moment::Ahead => TITLE_AHEAD,
-                        Moment::DayOf => TITLE_DAY_OF,
-                        Moment::Overdue => TITLE_OVERDUE,
+                .filter_map(|d| {
+                    let due_at = tz.from_local_datetime(&d.at).earliest()?.with_timezone(&Utc);
+                    let title = match (d.items.len(), d.moment()) {
+                        (1, Some(Moment::Ahead)) => TITLE_AHEAD.to_owned(),
+                        (1, Some(Moment::DayOf)) => TITLE_DAY_OF.to_owned(),
+                        (1, _) => TITLE_OVERDUE.to_owned(),
+                        (n, _) => format!("よりそい: 予定のお知らせが{n}件あります"),
                     };
                     Some(NewReminder {
-                        dedupe_key: p.key,
-                        title: title.to_owned(),
+                        dedupe_key: d.key,
+                        title,
                         url: "/home".to_owned(),
                         due_at,
                         urgency: "normal",
                         ttl_seconds: 24 * 3600,
                     })
                 })
+                .chain(booked)
                 .collect();
             store
                 .replan(municipality, account, Kind::Timeline, &reminders, now)
                 .await?;
         }
         Ok(())
+    }
+
+    /// The family's open consultations booked from `local_now` on: (consultation, local start).
+    pub async fn upcoming_bookings(
+        store: &Store,
+        municipality: MunicipalityId,
+        family: FamilyId,
+        local_now: chrono::NaiveDateTime,
+    ) -> Result<Vec<(i64, chrono::NaiveDateTime)>, store::Error> {
+        Ok(store
+            .consultations(municipality, store::consultations::Which::Family(family))
+            .await?
+            .into_iter()
+            .filter(|c| c.closed.is_none())
+            .filter_map(|c| Some((c.id, c.booking?.starts_at)))
+            .filter(|(_, starts_at)| *starts_at > local_now)
+            .collect())
     }
 
     /// Tells the family's guardians (who want it) about a reply or a booking change, at once unless

@@ -53,10 +53,7 @@ pub async fn tasks(scope: String, page: Option<u32>) -> Result<TaskList, AppErro
         .sites(viewer.municipality)
         .await?
         .into_iter()
-        .map(|s| SiteView {
-            id: s.id.0,
-            name: s.name,
-        })
+        .map(SiteView::from)
         .collect();
     if let Scope::Site(site) = scope
         && !sites.iter().any(|s| s.id == site.0)
@@ -66,6 +63,8 @@ pub async fn tasks(scope: String, page: Option<u32>) -> Result<TaskList, AppErro
     // A few stale families (the usual: someone just saved a record) are planned now, so the list
     // is never behind a change; a whole municipality (a new schedule file) is left to the
     // background refresh, and the page says so.
+    // Families whose tasks hold only for an earlier day (a vaccination not given) are due again.
+    store.mark_replans_due(Some(viewer.municipality), today).await?;
     let mut pending = store.stale_task_count(viewer.municipality).await?;
     if pending > 0 && pending <= load::INLINE_REFRESH {
         load::refresh_stale(&store, &town, now).await?;
@@ -108,7 +107,7 @@ pub mod load {
     use domain::ids::FamilyId;
     use domain::support::task::{
         FamilyFacts, KeptTask, Scope, TASK_KINDS, Task, consultation_task, family_tasks, kept_family_tasks,
-        plan_review_task, sort,
+        plan_review_task, referral_task, sort,
     };
     use domain::timeline::family_timelines;
     use std::collections::HashMap;
@@ -168,6 +167,19 @@ pub mod load {
                 tasks.push(task);
             }
         }
+        // A referral's task is for whoever made it, in any family.
+        let referral_families = if matches!(scope, Scope::Mine(_)) {
+            TaskFamilies::All
+        } else {
+            among
+        };
+        for referral in store.waiting_referrals_among(municipality, referral_families).await? {
+            if let Some(task) = referral_task(&referral, today)
+                && scope.includes(&task)
+            {
+                tasks.push(task);
+            }
+        }
         let sites = store.sites_of_consulting_families(municipality).await?;
         let consultations = store.consultations(municipality, Which::OpenOrBookedFrom(now)).await?;
         for c in consultations.iter().filter(|c| c.closed.is_none()) {
@@ -219,6 +231,7 @@ pub mod load {
             .await?;
         let families: HashMap<FamilyId, _> = sources.families.iter().map(|f| (f.id, f)).collect();
         let mut claims = store.benefit_claims_among(municipality, TaskFamilies::Stale).await?;
+        // Plan reviews and referrals waiting for an answer, by family.
         let mut reviews: HashMap<FamilyId, Vec<KeptTask>> = HashMap::new();
         for plan in store.active_plans_among(municipality, TaskFamilies::Stale).await? {
             if families.contains_key(&plan.family) {
@@ -229,6 +242,14 @@ pub mod load {
                     plan.review_on,
                     plan.responsible,
                 ));
+            }
+        }
+        for referral in store.waiting_referrals_among(municipality, TaskFamilies::Stale).await? {
+            if families.contains_key(&referral.family) {
+                reviews
+                    .entry(referral.family)
+                    .or_default()
+                    .push(KeptTask::referral(&referral));
             }
         }
         let mut waiting: HashMap<FamilyId, Vec<KeptTask>> = HashMap::new();
@@ -255,15 +276,18 @@ pub mod load {
                     let visits = sources.visits.remove(&s.family).unwrap_or_default();
                     let claims = claims.remove(&s.family).unwrap_or_default();
                     let timelines = family_timelines(&schedule, family, &records, today);
-                    tasks = kept_family_tasks(&FamilyFacts {
-                        family: family.id,
-                        family_name: &family.family_name,
-                        site: family.site,
-                        timelines: &timelines,
-                        visits: &visits,
-                        pregnancies: &family.pregnancies,
-                        claims: &claims,
-                    });
+                    tasks = kept_family_tasks(
+                        &FamilyFacts {
+                            family: family.id,
+                            family_name: &family.family_name,
+                            site: family.site,
+                            timelines: &timelines,
+                            visits: &visits,
+                            pregnancies: &family.pregnancies,
+                            claims: &claims,
+                        },
+                        today,
+                    );
                     tasks.extend(reviews.remove(&s.family).unwrap_or_default());
                     tasks.extend(waiting.remove(&s.family).unwrap_or_default());
                     // Gone from the list for good before today (days only move on): not kept,

@@ -84,8 +84,12 @@ pub fn Thread(view: ThreadView) -> impl IntoView {
         open_slots,
         staff,
         utc_offset_seconds,
+        change_deadline,
+        parent_may_change,
         ..
     } = view;
+    // Staff can always change a booking; a parent until the municipality's cutoff.
+    let may_change = staff || parent_may_change;
     let me = if staff { Author::Staff } else { Author::Guardian };
     // The other side has read up to here.
     let read_until = if staff { c.guardian_read_at } else { c.staff_read_at };
@@ -118,14 +122,29 @@ pub fn Thread(view: ThreadView) -> impl IntoView {
                 None => view! { <Composer consultation=c.id lang=i18n.get_locale_untracked().to_string() /> }.into_any(),
             }}
         </section>
-        <BookingSection consultation=c.id booking=c.booking.clone() open_slots closed=closed.is_some() />
+        <BookingSection consultation=c.id booking=c.booking.clone() open_slots closed=closed.is_some() may_change change_deadline=change_deadline.filter(|_| !staff) />
     }
 }
 
 #[component]
-fn BookingSection(consultation: i64, booking: Option<Booking>, open_slots: Vec<Slot>, closed: bool) -> impl IntoView {
+fn BookingSection(
+    consultation: i64,
+    booking: Option<Booking>,
+    open_slots: Vec<Slot>,
+    closed: bool,
+    may_change: bool,
+    change_deadline: Option<chrono::NaiveDateTime>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let has_booking = booking.is_some();
+    // Past the cutoff the parent is told to call instead of offered buttons that would refuse.
+    let closed = closed || !may_change;
+    let deadline = may_change.then_some(change_deadline).flatten().map(|d| {
+        let when = local_time(d);
+        view! { <p class="muted" data-testid="change-deadline">{t!(i18n, consult.change_until, when = move || when.clone())}</p> }
+    });
+    let locked = (has_booking && !may_change)
+        .then(|| view! { <p class="notice" data-testid="booking-locked">{t!(i18n, errors.booking_locked)}</p> });
     let no_slots = open_slots.is_empty();
     let slots = open_slots
         .into_iter()
@@ -153,6 +172,8 @@ fn BookingSection(consultation: i64, booking: Option<Booking>, open_slots: Vec<S
             {match booking {
                 Some(b) => view! {
                     <p data-testid="booking">{booking_text(i18n, &b)}</p>
+                    {deadline}
+                    {locked}
                     {(!closed).then(|| view! {
                         <Form action=CancelBooking::url() class="inline">
                             <input type="hidden" name="consultation" value=consultation />

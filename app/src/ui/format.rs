@@ -67,6 +67,11 @@ fn field_label(locale: Locale, field: &str) -> String {
         "risk_reason" => td_string!(locale, errors.field.risk_reason).to_string(),
         "category" => td_string!(locale, errors.field.category).to_string(),
         "reason" => td_string!(locale, errors.field.reason).to_string(),
+        "due_back_on" => td_string!(locale, errors.field.due_back_on).to_string(),
+        "site_name" => td_string!(locale, errors.field.site_name).to_string(),
+        "site_kind" => td_string!(locale, errors.field.site_kind).to_string(),
+        "cutoff_hours" => td_string!(locale, errors.field.cutoff_hours).to_string(),
+        "list" => td_string!(locale, errors.field.list).to_string(),
         "goals" => td_string!(locale, errors.field.goals).to_string(),
         "services" => td_string!(locale, errors.field.services).to_string(),
         "institutions" => td_string!(locale, errors.field.institutions).to_string(),
@@ -141,6 +146,7 @@ fn problem_text(locale: Locale, problem: Problem) -> String {
         Problem::DateOutOfRange => td_string!(locale, errors.problem.date_out_of_range).to_string(),
         Problem::OnlyToFinishSeries => td_string!(locale, errors.problem.only_to_finish_series).to_string(),
         Problem::NotForCategory => td_string!(locale, errors.problem.not_for_category).to_string(),
+        Problem::NotForMember => td_string!(locale, errors.problem.not_for_member).to_string(),
         Problem::OwnAccount => td_string!(locale, errors.problem.own_account).to_string(),
     }
 }
@@ -172,6 +178,12 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
         AppError::Conflict(Conflict::SlotTaken) => td_string!(locale, errors.slot_taken).to_string(),
         AppError::Conflict(Conflict::ConsultationClosed) => td_string!(locale, errors.consultation_closed).to_string(),
         AppError::Conflict(Conflict::NoSuchLocalTime) => td_string!(locale, errors.no_such_local_time).to_string(),
+        AppError::Conflict(Conflict::SlotOverlaps) => td_string!(locale, errors.slot_overlaps).to_string(),
+        AppError::Conflict(Conflict::BookingLocked) => td_string!(locale, errors.booking_locked).to_string(),
+        AppError::Conflict(Conflict::SiteHasFamilies) => td_string!(locale, errors.site_has_families).to_string(),
+        AppError::Conflict(Conflict::SiteClosed) => td_string!(locale, errors.site_closed).to_string(),
+        AppError::Conflict(Conflict::SiteNameTaken) => td_string!(locale, errors.site_name_taken).to_string(),
+        AppError::Conflict(Conflict::EmailUnavailable) => td_string!(locale, errors.email_unavailable).to_string(),
         AppError::Invalid(invalid) => {
             format!(
                 "{}{}",

@@ -162,11 +162,7 @@ fn MemberSection(
         .iter()
         .map(|r| {
             let locale = i18n.get_locale_untracked();
-            let mut what = series_name(locale, r.key.series().as_str());
-            if !r.key.is_one_off() {
-                what.push(' ');
-                what.push_str(&td_string!(locale, timeline.dose, n = r.key.dose()).to_string());
-            }
+            let what = item_name(locale, &r.key.to_string());
             let on = r.done_on;
             let why = record_problem(locale, &r.reason);
             view! {
@@ -233,6 +229,22 @@ fn record_problem(locale: Locale, problem: &domain::schedule::RecordProblem) -> 
             from = day(*valid_from)
         )
         .to_string(),
+    }
+}
+
+/// The name of a timeline item in a language from its key: the series' name, and the dose's
+/// number when the key has one (`hepb-2` → 「B型肝炎 2回目」).
+pub fn item_name(locale: Locale, key: &str) -> String {
+    let numbered = key
+        .rsplit_once('-')
+        .and_then(|(series, dose)| Some((series, dose.parse::<u8>().ok()?)));
+    match numbered {
+        Some((series, dose)) => format!(
+            "{} {}",
+            series_name(locale, series),
+            td_string!(locale, timeline.dose, n = dose)
+        ),
+        None => series_name(locale, key),
     }
 }
 

@@ -1,7 +1,9 @@
 //! `/settings/reminders`: push reminders on this phone — why, turning them on (the permission
 //! prompt comes only after the button), the devices that receive them, and what and when.
 
-use crate::api::reminders::{RemindersView, RemoveDevice, SaveReminderPreferences, reminder_settings};
+use crate::api::reminders::{
+    RemindersView, RemoveDevice, SaveReminderPreferences, UseEmailReminders, reminder_settings,
+};
 use crate::i18n::{t, td_string, use_i18n};
 use crate::ui::format::{DateText, signed_in};
 use crate::ui::islands::form::Form;
@@ -32,19 +34,27 @@ fn Settings(view: RemindersView) -> impl IntoView {
         public_key,
         devices,
         preferences: p,
+        email_available,
+        email_address,
     } = view;
     let none = devices.is_empty();
-    let saved = leptos_router::hooks::use_query_map()
-        .read_untracked()
-        .get("said")
-        .as_deref()
-        == Some("preferences_saved");
+    let by_email = devices.iter().any(|d| d.email);
+    let said = leptos_router::hooks::use_query_map().read_untracked().get("said");
+    let saved = said.as_deref() == Some("preferences_saved");
+    let email_on = said.as_deref() == Some("email_on");
+    let address = email_address.clone();
     let devices = devices
         .into_iter()
         .map(|d| {
+            let email_address = address.clone();
+            let label = if d.email {
+                t!(i18n, reminders.by_email, address = move || email_address.clone()).into_any()
+            } else {
+                d.label.into_any()
+            };
             view! {
-                <li data-testid="device">
-                    {d.label} " · " <DateText date=d.added_on />
+                <li data-testid="device" data-email=d.email.to_string()>
+                    {label} " · " <DateText date=d.added_on />
                     <Form action=RemoveDevice::url() class="inline">
                         <input type="hidden" name="device" value=d.id />
                         " " <button type="submit" class="link-button" data-testid="remove-device">{t!(i18n, reminders.remove)}</button>
@@ -75,6 +85,16 @@ fn Settings(view: RemindersView) -> impl IntoView {
             {none.then(|| view! { <p>{t!(i18n, reminders.no_devices)}</p> })}
             <ul>{devices}</ul>
         </section>
+        {(email_available && !by_email).then(|| view! {
+            <section class="card" aria-labelledby="email-title">
+                <h2 id="email-title">{t!(i18n, reminders.email_title)}</h2>
+                <p>{t!(i18n, reminders.email_explain, address = move || email_address.clone())}</p>
+                <Form action=UseEmailReminders::url()>
+                    <button type="submit" data-testid="use-email">{t!(i18n, reminders.email_enable)}</button>
+                </Form>
+            </section>
+        })}
+        {email_on.then(|| view! { <p class="notice" role="status" data-testid="email-on">{t!(i18n, reminders.email_on)}</p> })}
         <section class="card">
             <h2>{t!(i18n, reminders.what)}</h2>
             <Form action=SaveReminderPreferences::url() class="form">

@@ -1,12 +1,15 @@
 //! `/staff/accounts`: an admin lists the municipality's staff and adds new accounts.
 
-use crate::api::accounts::{CreateStaff, Directory as StaffDirectory, SetStaffDisabled, staff_directory};
+use crate::api::accounts::{
+    CreateStaff, Directory as StaffDirectory, SaveSite, SetSiteClosed, SetStaffDisabled, SiteView, staff_directory,
+};
 use crate::i18n::{Locale, t, use_i18n};
 
 type I18nContext = leptos_i18n::I18nContext<Locale>;
 use crate::ui::format::signed_in;
 use crate::ui::islands::form::Form;
 use domain::account::{Profession, Role};
+use domain::site::SiteKind;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -18,6 +21,14 @@ fn profession_name(i18n: I18nContext, p: Profession) -> AnyView {
         Profession::SupportSpecialist => t!(i18n, accounts.profession_support_specialist).into_any(),
         Profession::LeadCoordinator => t!(i18n, accounts.profession_lead_coordinator).into_any(),
         Profession::Other => t!(i18n, accounts.profession_other).into_any(),
+    }
+}
+
+pub fn site_kind_name(i18n: I18nContext, k: SiteKind) -> AnyView {
+    match k {
+        SiteKind::Basic => t!(i18n, accounts.site_kind_basic).into_any(),
+        SiteKind::MaternalChildHealth => t!(i18n, accounts.site_kind_maternal_child_health).into_any(),
+        SiteKind::Integrated => t!(i18n, accounts.site_kind_integrated).into_any(),
     }
 }
 
@@ -77,22 +88,23 @@ fn Directory(directory: StaffDirectory) -> impl IntoView {
             }
         })
         .collect_view();
+    let site_list = directory.sites.clone();
     let sites = directory
         .sites
         .into_iter()
+        .filter(|s| !s.closed)
         .map(|s| view! { <option value=s.id>{s.name}</option> })
         .collect_view();
     let professions = Profession::ALL
         .into_iter()
         .map(|p| view! { <option value=p.as_str()>{profession_name(i18n, p)}</option> })
         .collect_view();
-    // Said by the page's address once an account is created (`create_staff` sends the page there).
-    let created = leptos_router::hooks::use_query_map()
-        .read_untracked()
-        .get("said")
-        .as_deref()
-        == Some("staff_created");
-    let outcome = created.then(|| view! { <p class="notice" role="status">{t!(i18n, accounts.created)}</p> });
+    // Said by the page's address once an account is created or a site saved (the functions send
+    // the page there).
+    let said = leptos_router::hooks::use_query_map().read_untracked().get("said");
+    let outcome = (said.as_deref() == Some("staff_created"))
+        .then(|| view! { <p class="notice" role="status">{t!(i18n, accounts.created)}</p> });
+    let site_saved = said.as_deref() == Some("site_saved");
     view! {
         <section class="card">
             <h2>{t!(i18n, accounts.list)}</h2>
@@ -112,6 +124,7 @@ fn Directory(directory: StaffDirectory) -> impl IntoView {
                 </table>
             </div>
         </section>
+        <Sites sites=site_list saved=site_saved />
         <section class="card">
             <h2>{t!(i18n, accounts.create)}</h2>
             <Form action=CreateStaff::url() class="form">
@@ -136,6 +149,73 @@ fn Directory(directory: StaffDirectory) -> impl IntoView {
                 {outcome}
                 <button type="submit" class="primary">{t!(i18n, accounts.submit)}</button>
             </Form>
+        </section>
+    }
+}
+
+/// The site's name and type, as a form: an empty `site` adds a new one.
+#[component]
+fn SiteFields(site: Option<SiteView>) -> impl IntoView {
+    let i18n = use_i18n();
+    let key = site.as_ref().map_or("new".to_owned(), |s| s.id.to_string());
+    let kind = site.as_ref().map_or(SiteKind::Integrated, |s| s.kind);
+    let kinds = SiteKind::ALL
+        .iter()
+        .map(|&k| view! { <option value=k.as_str() selected=k == kind>{site_kind_name(i18n, k)}</option> })
+        .collect_view();
+    view! {
+        <input type="hidden" name="input[site]" value=site.as_ref().map(|s| s.id.to_string()).unwrap_or_default() />
+        <label for=format!("site-name-{key}")>{t!(i18n, accounts.site_name)}</label>
+        <input id=format!("site-name-{key}") name="input[name]" required maxlength="60" value=site.as_ref().map(|s| s.name.clone()) />
+        <label for=format!("site-kind-{key}")>{t!(i18n, accounts.site_kind)}</label>
+        <select id=format!("site-kind-{key}") name="input[kind]">{kinds}</select>
+    }
+}
+
+/// The municipality's sites: each with its type and whether it is open, to rename, retype, close
+/// or reopen; and a form to add one.
+#[component]
+fn Sites(sites: Vec<SiteView>, saved: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let rows = sites
+        .into_iter()
+        .map(|s| {
+            let (id, closed) = (s.id, s.closed);
+            view! {
+                <li data-testid="site" data-closed=closed.to_string()>
+                    <strong>{s.name.clone()}</strong> " · " {site_kind_name(i18n, s.kind)} " · "
+                    {if closed { t!(i18n, accounts.site_closed).into_any() } else { t!(i18n, accounts.site_open).into_any() }}
+                    " "
+                    <Form action=SetSiteClosed::url() class="inline">
+                        <input type="hidden" name="site" value=id />
+                        <input type="hidden" name="closed" value=(!closed).to_string() />
+                        <button type="submit" class="link-button" data-testid="site-toggle">
+                            {if closed { t!(i18n, accounts.site_reopen).into_any() } else { t!(i18n, accounts.site_close).into_any() }}
+                        </button>
+                    </Form>
+                    <details>
+                        <summary>{t!(i18n, accounts.site_edit)}</summary>
+                        <Form action=SaveSite::url() class="form compact">
+                            <SiteFields site=Some(s) />
+                            <button type="submit">{t!(i18n, accounts.site_save)}</button>
+                        </Form>
+                    </details>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card" id="sites" aria-labelledby="sites-title">
+            <h2 id="sites-title">{t!(i18n, accounts.sites_title)}</h2>
+            {saved.then(|| view! { <p class="notice" role="status">{t!(i18n, accounts.site_saved)}</p> })}
+            <ul class="sites">{rows}</ul>
+            <details>
+                <summary>{t!(i18n, accounts.site_add)}</summary>
+                <Form action=SaveSite::url() class="form compact">
+                    <SiteFields site=None />
+                    <button type="submit" class="primary">{t!(i18n, accounts.site_add)}</button>
+                </Form>
+            </details>
         </section>
     }
 }

@@ -91,6 +91,11 @@ pub fn action_label(locale: crate::i18n::Locale, code: &str) -> String {
     use crate::i18n::td_string;
     match code {
         "add_institution" => td_string!(locale, audit_action.add_institution).to_string(),
+        "save_site" => td_string!(locale, audit_action.save_site).to_string(),
+        "close_site" => td_string!(locale, audit_action.close_site).to_string(),
+        "reopen_site" => td_string!(locale, audit_action.reopen_site).to_string(),
+        "move_family" => td_string!(locale, audit_action.move_family).to_string(),
+        "set_booking_rules" => td_string!(locale, audit_action.set_booking_rules).to_string(),
         "assign_consultation" => td_string!(locale, audit_action.assign_consultation).to_string(),
         "book_consultation" => td_string!(locale, audit_action.book_consultation).to_string(),
         "cancel_consultation_booking" => td_string!(locale, audit_action.cancel_consultation_booking).to_string(),

@@ -2,7 +2,8 @@
 //! closing and the link to the family's record).
 
 use crate::api::consultations::{
-    AssignConsultation, CloseConsultation, Inbox, ThreadView, consultation_inbox, consultation_thread,
+    AssignConsultation, CloseConsultation, INBOX_PAGE_SIZE, Inbox, InboxFocus, ThreadView, consultation_inbox,
+    consultation_thread,
 };
 use crate::i18n::{t, use_i18n};
 use crate::ui::consultation::{Thread, booking_text, mode, outcome, topic, urgency};
@@ -17,7 +18,14 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn InboxPage() -> impl IntoView {
     let i18n = use_i18n();
-    let data = Resource::new(|| (), |_| consultation_inbox());
+    let query = leptos_router::hooks::use_query_map();
+    let data = Resource::new(
+        move || {
+            let q = query.read();
+            (q.get("list"), q.get("page").and_then(|p| p.parse::<u32>().ok()))
+        },
+        |(list, page)| consultation_inbox(list, page),
+    );
     view! {
         <Title text=move || crate::i18n::td_string!(i18n.get_locale(), inbox.title).to_string() />
         <h1>{t!(i18n, inbox.title)}</h1>
@@ -35,6 +43,10 @@ fn InboxLists(inbox: Inbox) -> impl IntoView {
         mine,
         waiting,
         booked_today,
+        totals,
+        focus,
+        page,
+        page_count,
     } = inbox;
     let waiting_rows = waiting
         .into_iter()
@@ -47,23 +59,46 @@ fn InboxLists(inbox: Inbox) -> impl IntoView {
             }
         })
         .collect_view();
-    let list = |items: Vec<Consultation>| {
-        if items.is_empty() {
-            view! { <p class="muted">{t!(i18n, inbox.empty)}</p> }.into_any()
-        } else {
-            view! { <ul class="inbox">{items.into_iter().map(|c| view! { <Row c>""</Row> }).collect_view()}</ul> }
-                .into_any()
-        }
+    let rows = |items: Vec<Consultation>| items.into_iter().map(|c| view! { <Row c>""</Row> }).collect_view();
+    // Each list: its first page, and a link to the whole list when there is more; or, focused,
+    // the one list page by page.
+    let section = move |which: InboxFocus, title: AnyView, total: usize, items: AnyView| {
+        let more = (focus.is_none() && total > INBOX_PAGE_SIZE).then(|| {
+            view! {
+                <p><a href=format!("?list={}", which.as_str()) data-testid="inbox-more">{t!(i18n, inbox.all, n = move || total)}</a></p>
+            }
+        });
+        let pager = (focus == Some(which) && page_count > 1).then(|| {
+            let link = move |p: u32| format!("?list={}&page={p}", which.as_str());
+            view! {
+                <nav class="pager" aria-label=move || crate::i18n::td_string!(i18n.get_locale(), nav.pages_label).to_string() data-testid="inbox-pager">
+                    {(page > 1).then(|| view! { <a href=link(page - 1) rel="prev">{t!(i18n, caseload.prev)}</a> })}
+                    <span>{t!(i18n, caseload.page, page = move || page, count = move || page_count)}</span>
+                    {(page < page_count).then(|| view! { <a href=link(page + 1) rel="next">{t!(i18n, caseload.next)}</a> })}
+                </nav>
+            }
+        });
+        (focus.is_none() || focus == Some(which)).then(|| {
+            view! {
+                <section class="card" data-testid=format!("inbox-{}", which.as_str().replace("booked_today", "today"))>
+                    <h2>{title} " " <span class="muted" data-testid="inbox-total">{t!(i18n, inbox.count, n = move || total)}</span></h2>
+                    {if total == 0 {
+                        view! { <p class="muted">{t!(i18n, inbox.empty)}</p> }.into_any()
+                    } else {
+                        view! { <ul class="inbox">{items}</ul> }.into_any()
+                    }}
+                    {more}
+                    {pager}
+                </section>
+            }
+        })
     };
-    let no_waiting = waiting_rows.is_empty();
     view! {
-        <section class="card" data-testid="inbox-waiting">
-            <h2>{t!(i18n, inbox.waiting)}</h2>
-            {if no_waiting { view! { <p class="muted">{t!(i18n, inbox.empty)}</p> }.into_any() } else { view! { <ul class="inbox">{waiting_rows}</ul> }.into_any() }}
-        </section>
-        <section class="card" data-testid="inbox-unassigned"><h2>{t!(i18n, inbox.unassigned)}</h2>{list(unassigned)}</section>
-        <section class="card" data-testid="inbox-mine"><h2>{t!(i18n, inbox.mine)}</h2>{list(mine)}</section>
-        <section class="card" data-testid="inbox-today"><h2>{t!(i18n, inbox.booked_today)}</h2>{list(booked_today)}</section>
+        {focus.is_some().then(|| view! { <p><a href="/staff/consultations">{t!(i18n, inbox.back)}</a></p> })}
+        {section(InboxFocus::Waiting, t!(i18n, inbox.waiting).into_any(), totals.waiting, waiting_rows.into_any())}
+        {section(InboxFocus::Unassigned, t!(i18n, inbox.unassigned).into_any(), totals.unassigned, rows(unassigned).into_any())}
+        {section(InboxFocus::Mine, t!(i18n, inbox.mine).into_any(), totals.mine, rows(mine).into_any())}
+        {section(InboxFocus::BookedToday, t!(i18n, inbox.booked_today).into_any(), totals.booked_today, rows(booked_today).into_any())}
     }
 }
 

@@ -47,6 +47,7 @@ fn Record(view: FamilyView, timeline: TimelineData, support: SupportData) -> imp
         record,
         today,
         invitation_issued,
+        sites_to_move_to,
     } = view;
     let family_id = record.id.0;
     let locale = i18n.get_locale_untracked();
@@ -114,8 +115,11 @@ fn Record(view: FamilyView, timeline: TimelineData, support: SupportData) -> imp
         <h1 data-testid="family-name">{record.family_name} " " <span class="kana">{record.family_name_kana}</span></h1>
         <p class="muted">
             {t!(i18n, audit.family)} ": " <span data-testid="family-number">{family_id}</span> " · "
-            {t!(i18n, family.site)} ": " {record.site_name}
+            {t!(i18n, family.site)} ": " <span data-testid="family-site">{record.site_name}</span>
         </p>
+        {(leptos_router::hooks::use_query_map().read_untracked().get("said").as_deref() == Some("family_moved"))
+            .then(|| view! { <p class="notice" role="status">{t!(i18n, family.moved)}</p> })}
+        <MoveFamily family_id sites=sites_to_move_to />
         <section class="card">
             <h2>{t!(i18n, family.guardians)}</h2>
             <Show when=move || no_guardians>
@@ -159,6 +163,29 @@ fn Record(view: FamilyView, timeline: TimelineData, support: SupportData) -> imp
             </div>
         </section>
     }
+}
+
+/// Admins move the family to another open site.
+#[component]
+fn MoveFamily(family_id: i64, sites: Vec<crate::api::accounts::SiteView>) -> impl IntoView {
+    let i18n = use_i18n();
+    (!sites.is_empty()).then(|| {
+        let options = sites
+            .into_iter()
+            .map(|s| view! { <option value=s.id>{s.name}</option> })
+            .collect_view();
+        view! {
+            <details>
+                <summary>{t!(i18n, family.move_site)}</summary>
+                <Form action=crate::api::accounts::MoveFamily::url() class="form compact">
+                    <input type="hidden" name="family" value=family_id />
+                    <label for="move-site">{t!(i18n, family.move_to)}</label>
+                    <select id="move-site" name="site">{options}</select>
+                    <button type="submit">{t!(i18n, family.move_site)}</button>
+                </Form>
+            </details>
+        }
+    })
 }
 
 #[component]

@@ -32,6 +32,7 @@ pub fn RegisterPage() -> impl IntoView {
                                 <option value="">{t!(i18n, register.site_none)}</option>
                                 {sites
                                     .into_iter()
+                                    .filter(|s| !s.closed)
                                     .map(|s| view! { <option value=s.id>{s.name}</option> })
                                     .collect_view()}
                             </select>

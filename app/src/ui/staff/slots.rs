@@ -1,6 +1,6 @@
 //! `/staff/slots`: consultation slots published per site and coordinator, one-off or weekly.
 
-use crate::api::consultations::{PublishSlots, WithdrawSlot, staff_slots};
+use crate::api::consultations::{PublishSlots, SetBookingRules, WithdrawSlot, staff_slots};
 use crate::i18n::{t, use_i18n};
 use crate::ui::consultation::{local_time, mode};
 use crate::ui::format::signed_in;
@@ -15,20 +15,28 @@ pub fn SlotsPage() -> impl IntoView {
     let i18n = use_i18n();
     let data = Resource::new(|| (), |_| staff_slots());
     // Said by the page's address after publishing (`publish_slots` sends the page there).
-    let published = leptos_router::hooks::use_query_map()
-        .read_untracked()
-        .get("published")
-        .and_then(|n| n.parse::<usize>().ok());
+    let query = leptos_router::hooks::use_query_map().read_untracked();
+    let published = query.get("published").and_then(|n| n.parse::<usize>().ok());
+    let rules_saved = query.get("said").as_deref() == Some("booking_rules_saved");
     view! {
         <Title text=move || crate::i18n::td_string!(i18n.get_locale(), slots.title).to_string() />
         <h1>{t!(i18n, slots.title)}</h1>
         {published.map(|n| view! { <p class="notice" role="status" data-testid="published">{t!(i18n, slots.published, n = move || n)}</p> })}
+        {rules_saved.then(|| view! { <p class="notice" role="status">{t!(i18n, slots.rules_saved)}</p> })}
         <Suspense fallback=move || view! { <p>{t!(i18n, app.loading)}</p> }>
             {move || Suspend::new(async move {
                 signed_in(data.await, move |view| {
                     let sites = view.sites.iter().map(|s| view! { <option value=s.id>{s.name.clone()}</option> }).collect_view();
                     let people = view.colleagues.iter().map(|c| view! { <option value=c.id>{c.name.clone()}</option> }).collect_view();
                     let none = view.slots.is_empty();
+                    let hours = view.booking_rules.cutoff_hours;
+                    let rules_form = view.admin.then(|| view! {
+                        <Form action=SetBookingRules::url() class="form compact">
+                            <label for="cutoff-hours">{t!(i18n, slots.cutoff_hours)}</label>
+                            <input id="cutoff-hours" name="cutoff_hours" type="number" min="0" max="168" required value=hours data-testid="cutoff-hours" />
+                            <button type="submit">{t!(i18n, slots.save_rules)}</button>
+                        </Form>
+                    });
                     let rows = view.slots.into_iter().map(|s| {
                         let booked = s.booked_by.is_some();
                         view! {
@@ -55,6 +63,11 @@ pub fn SlotsPage() -> impl IntoView {
                         }
                     }).collect_view();
                     view! {
+                        <section class="card" aria-labelledby="rules-title">
+                            <h2 id="rules-title">{t!(i18n, slots.rules_title)}</h2>
+                            <p data-testid="booking-rules">{t!(i18n, slots.rules, hours = move || hours)}</p>
+                            {rules_form}
+                        </section>
                         <section class="card">
                             <h2>{t!(i18n, slots.publish)}</h2>
                             <Form action=PublishSlots::url() class="form">

@@ -161,7 +161,7 @@ fn Sections(family_id: i64, view: SupportView, members: Vec<MemberChoice>) -> im
         <Plans family_id plans colleagues=colleagues.get_value() members=members.clone() today utc_offset_seconds />
         <Interviews family_id interviews members=members.clone() second_form_at claims today />
         <Visits family_id visits members colleagues=colleagues.get_value() today />
-        <Referrals family_id referrals institutions />
+        <Referrals family_id referrals institutions today />
     }
 }
 
@@ -780,6 +780,7 @@ fn Referrals(
     family_id: i64,
     referrals: Vec<domain::support::network::Referral>,
     institutions: Vec<Institution>,
+    today: chrono::NaiveDate,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let none = referrals.is_empty();
@@ -788,11 +789,16 @@ fn Referrals(
         .into_iter()
         .map(|r| {
             let id = r.id;
+            let overdue = r.is_overdue(today);
             view! {
-                <article class="referral" data-testid="referral">
+                <article class="referral" id=format!("referral-{id}") data-testid="referral">
                     <p>
                         <strong>{r.institution_name}</strong> " (" {labels::institution(i18n, r.institution_kind)} ") · "
                         {labels::referral(i18n, r.status)} " · " <DateText date=r.referred_on /> " · " {r.referred_by_name}
+                        {r.due_back_on.map(|d| view! {
+                            " · " {t!(i18n, support.due_back_on)} " " <DateText date=d />
+                            {overdue.then(|| view! { " " <strong class="overdue" data-testid="referral-overdue">{t!(i18n, support.due_back_overdue)}</strong> })}
+                        })}
                     </p>
                     <p class="text">{r.reason}</p>
                     <p class="text">{r.outcome.clone()}</p>
@@ -841,6 +847,8 @@ fn Referrals(
                             </select>
                             <label for="refer-reason">{t!(i18n, support.reason)}</label>
                             <textarea id="refer-reason" name="input[reason]" required maxlength="4000"></textarea>
+                            <label for="refer-due-back">{t!(i18n, support.due_back_on)}</label>
+                            <input type="date" id="refer-due-back" name="input[due_back_on]" min=today.to_string() />
                             <button type="submit" class="primary">{t!(i18n, support.refer)}</button>
                         </Form>
                     </details>

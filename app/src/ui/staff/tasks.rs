@@ -76,7 +76,9 @@ fn Tasks(list: TaskList, scope: String) -> impl IntoView {
                 TaskKind::Interview { interview } => interview.as_str(),
                 TaskKind::PlanReview => "plan_review",
                 TaskKind::MissedCheckup => "missed_checkup",
+                TaskKind::MissedVaccination => "missed_vaccination",
                 TaskKind::Consultation { .. } => "consultation",
+                TaskKind::ReferralDueBack { .. } => "referral_due_back",
                 TaskKind::BenefitClaim { .. } => "benefit_claim",
             };
             let due = task.due;
@@ -128,12 +130,22 @@ pub(super) fn what(i18n: leptos_i18n::I18nContext<crate::i18n::Locale>, task: &T
         TaskKind::Visit { visit } => labels::visit(i18n, visit),
         TaskKind::Interview { interview } => labels::interview(i18n, interview),
         TaskKind::PlanReview => t!(i18n, tasks.plan_review).into_any(),
-        TaskKind::MissedCheckup => {
+        TaskKind::MissedCheckup | TaskKind::MissedVaccination => {
             let item = task.item.clone().unwrap_or_default();
-            view! { {t!(i18n, tasks.missed_checkup)} " " <span class="muted">{item}</span> }.into_any()
+            let item = move || crate::ui::timeline::item_name(i18n.get_locale(), &item);
+            let what = if task.kind == TaskKind::MissedCheckup {
+                t!(i18n, tasks.missed_checkup).into_any()
+            } else {
+                t!(i18n, tasks.missed_vaccination).into_any()
+            };
+            view! { {what} " " <span class="muted">{item}</span> }.into_any()
         }
         TaskKind::Consultation { consultation } => view! {
             <a href=format!("/staff/consultations/{consultation}")>{t!(i18n, tasks.consultation)}</a>
+        }
+        .into_any(),
+        TaskKind::ReferralDueBack { referral } => view! {
+            <a href=format!("/staff/families/{}#referral-{referral}", task.family.0)>{t!(i18n, tasks.referral_due_back)}</a>
         }
         .into_any(),
         TaskKind::BenefitClaim { claim } => {
