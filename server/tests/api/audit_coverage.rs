@@ -25,6 +25,7 @@ const PARENT_OWN: &[&str] = &[
     "remove_device",
     "save_reminder_preferences",
     "subscribe_device",
+    "use_email_reminders",
 ];
 
 /// Staff functions that hold no family's data: the municipality's sites and directory of
@@ -283,6 +284,71 @@ async fn every_staff_call_that_reads_or_changes_a_family_is_audited_and_every_fu
         admin_id,
         "set_staff_disabled",
         Form::new().arg("account", nurse_id.0).arg("disabled", false),
+    )
+    .await;
+
+    // An admin adds a site, renames it, moves the family there and back, closes and reopens it;
+    // and sets the booking cutoff.
+    call(
+        &admin,
+        admin_id,
+        "save_site",
+        Form::new().input("name", "北部拠点").input("kind", "basic"),
+    )
+    .await;
+    let north = app
+        .store
+        .sites(m)
+        .await
+        .unwrap()
+        .iter()
+        .find(|s| s.name == "北部拠点")
+        .unwrap()
+        .id
+        .0;
+    call(
+        &admin,
+        admin_id,
+        "save_site",
+        Form::new()
+            .input("site", north)
+            .input("name", "北部こども家庭センター")
+            .input("kind", "integrated"),
+    )
+    .await;
+    call(
+        &admin,
+        admin_id,
+        "move_family",
+        Form::new().arg("family", family).arg("site", north),
+    )
+    .await;
+    call(
+        &admin,
+        admin_id,
+        "move_family",
+        Form::new().arg("family", family).arg("site", site.0),
+    )
+    .await;
+    call(
+        &admin,
+        admin_id,
+        "set_site_closed",
+        Form::new().arg("site", north).arg("closed", true),
+    )
+    .await;
+    call(
+        &admin,
+        admin_id,
+        "set_site_closed",
+        Form::new().arg("site", north).arg("closed", false),
+    )
+    .await;
+    call(
+        &admin,
+        admin_id,
+        "set_booking_rules",
+        Form::new().arg("cutoff_hours", 48),
     )
     .await;
 

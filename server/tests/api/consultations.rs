@@ -1102,6 +1102,238 @@ async fn the_parent_sees_news_from_the_centre_as_unread_until_they_open_the_cons
     assert!(!mine().await.unread_by_guardian());
 }
 
+async fn set_cutoff(app: &TestApp, who: &reqwest::Client, hours: &str) -> Result<(), AppError> {
+    app.send(who, "set_booking_rules", &Form::new().arg("cutoff_hours", hours))
+        .await
+}
+
+async fn a_parent_changes_a_booking_until_the_municipalitys_cutoff_and_is_told_to_call_after_it(app: TestApp) {
+    let w = world(&app.store).await;
+    let m = w.a.municipality;
+    let site = app.store.create_site(m, "中央拠点", Utc::now()).await.unwrap();
+    let parent = app.log_in(&w.a.parent).await;
+    let nurse = app.log_in(&w.a.coordinator).await;
+    let admin = app.log_in(&w.a.admin).await;
+
+    // Only admins set the cutoff, in whole hours up to a week.
+    assert_eq!(set_cutoff(&app, &nurse, "48").await, Err(AppError::Forbidden));
+    for wrong in ["169", "-1", "半日"] {
+        let refused = set_cutoff(&app, &admin, wrong).await;
+        assert_eq!(
+            refused,
+            Err(AppError::Invalid(Invalid::new("cutoff_hours", Problem::Malformed))),
+            "{wrong}"
+        );
+    }
+    assert_eq!(set_cutoff(&app, &admin, "48").await, Ok(()));
+    assert_eq!(staff_slots(&app, &nurse).await.booking_rules.cutoff_hours, 48);
+
+    // Slots three and five days ahead.
+    let (soon, later) = (tokyo_day(3), tokyo_day(5));
+    assert_eq!(
+        publish(&app, &nurse, &slots(site, soon, "10:00", "30", "1")).await,
+        Ok(1)
+    );
+    assert_eq!(
+        publish(&app, &nurse, &slots(site, later, "10:00", "30", "1")).await,
+        Ok(1)
+    );
+    let [first, second] = slot_ids(&app, &nurse, &[at(soon, 10, 0), at(later, 10, 0)])
+        .await
+        .try_into()
+        .unwrap();
+    let id = open(&app, &parent, &request()).await.unwrap();
+    assert_eq!(book(&app, &parent, id, first).await, Ok(()));
+    let seen = thread(&app, &parent, id).await.unwrap();
+    assert!(seen.parent_may_change);
+    assert_eq!(seen.change_deadline, Some(at(soon, 10, 0) - Duration::hours(48)));
+
+    // The municipality asks for four days' notice: three days ahead is too late to change.
+    assert_eq!(set_cutoff(&app, &admin, "96").await, Ok(()));
+    let locked = thread(&app, &parent, id).await.unwrap();
+    assert!(!locked.parent_may_change);
+    let refusal = Err(AppError::Conflict(Conflict::BookingLocked));
+    assert_eq!(book(&app, &parent, id, second).await, refusal, "moving");
+    let cancel = Form::new().arg("consultation", id);
+    assert_eq!(
+        app.send::<()>(&parent, "cancel_booking", &cancel).await,
+        refusal,
+        "cancelling"
+    );
+    let raw = app
+        .call(&parent, "cancel_booking", &[("consultation", &id.to_string())])
+        .await;
+    assert_eq!(raw.status(), 409);
+    assert_eq!(booked_slot(&app, &parent, id).await, Some(first), "the booking stands");
+    // The centre can still change it, as the parent is told to call.
+    assert_eq!(book(&app, &nurse, id, second).await, Ok(()));
+    assert_eq!(booked_slot(&app, &parent, id).await, Some(second));
+    // Five days ahead is before the cutoff: the parent can cancel it again themselves.
+    assert!(thread(&app, &parent, id).await.unwrap().parent_may_change);
+    assert_eq!(app.send::<()>(&parent, "cancel_booking", &cancel).await, Ok(()));
+    assert_eq!(booked_slot(&app, &parent, id).await, None);
+}
+
+async fn a_coordinator_cannot_publish_two_slots_at_the_same_time(app: TestApp) {
+    let w = world(&app.store).await;
+    let m = w.a.municipality;
+    let site = app.store.create_site(m, "中央拠点", Utc::now()).await.unwrap();
+    let nurse = app.log_in(&w.a.coordinator).await;
+    let nurse_id = app.staff_id(m, &w.a.coordinator).await;
+    let admin_id = app.staff_id(m, &w.a.admin).await;
+    let day = tokyo_day(4);
+    let kept_by = |form: Form, who: AccountId| form.input("coordinator", who.0);
+    assert_eq!(
+        publish(&app, &nurse, &kept_by(slots(site, day, "10:00", "60", "1"), nurse_id)).await,
+        Ok(1)
+    );
+    assert_eq!(
+        publish(&app, &nurse, &kept_by(slots(site, day, "10:30", "30", "1"), nurse_id)).await,
+        Err(AppError::Conflict(Conflict::SlotOverlaps))
+    );
+    // A weekly series that meets it in its first week is refused whole.
+    assert_eq!(
+        publish(&app, &nurse, &kept_by(slots(site, day, "10:45", "30", "4"), nurse_id)).await,
+        Err(AppError::Conflict(Conflict::SlotOverlaps))
+    );
+    assert_eq!(staff_slots(&app, &nurse).await.slots.len(), 1);
+    // Right after it, or a colleague at the same time: fine.
+    assert_eq!(
+        publish(&app, &nurse, &kept_by(slots(site, day, "11:00", "30", "4"), nurse_id)).await,
+        Ok(4)
+    );
+    assert_eq!(
+        publish(&app, &nurse, &kept_by(slots(site, day, "10:00", "60", "1"), admin_id)).await,
+        Ok(1)
+    );
+}
+
+async fn a_booked_consultation_is_in_the_calendar_feed_and_reminded_the_morning_before(app: TestApp) {
+    let w = world(&app.store).await;
+    let m = w.a.municipality;
+    let site = app.store.create_site(m, "中央拠点", Utc::now()).await.unwrap();
+    let parent = app.log_in(&w.a.parent).await;
+    let nurse = app.log_in(&w.a.coordinator).await;
+    let parent_id = app.account_id(&w.a.parent).await;
+    let device = app
+        .store
+        .subscribe(
+            m,
+            w.a.family,
+            parent_id,
+            &store::push::NewSubscription {
+                endpoint: "https://push.example.net/send/abc",
+                p256dh: "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",
+                auth: "tBHItJI5svbpez7KI4CCXg",
+                device_label: "phone",
+            },
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    let link: String = app.call_json(&parent, "calendar_link", &[]).await.unwrap();
+    let url = format!("{}{}", app.address, &link[link.find("/calendar/").unwrap()..]);
+    let feed = async || reqwest::get(&url).await.unwrap().text().await.unwrap();
+
+    let day = tokyo_day(6);
+    assert_eq!(
+        publish(&app, &nurse, &slots(site, day, "14:30", "45", "1")).await,
+        Ok(1)
+    );
+    let [slot] = slot_ids(&app, &nurse, &[at(day, 14, 30)]).await.try_into().unwrap();
+    let id = open(&app, &parent, &request()).await.unwrap();
+    let uid = format!("UID:{}-consultation-{id}@yorisoi", w.a.family.0);
+    assert!(!feed().await.contains(&uid));
+    assert_eq!(book(&app, &parent, id, slot).await, Ok(()));
+
+    // In the feed at its time (Tokyo 14:30 is 05:30 UTC), for 45 minutes, at the site.
+    let body = feed().await;
+    let event = body
+        .split("BEGIN:VEVENT")
+        .find(|e| e.contains(&uid))
+        .unwrap_or_else(|| panic!("the booking in {body}"));
+    let utc = |h: u32, min: u32| format!("{}T{h:02}{min:02}00Z", day.format("%Y%m%d"));
+    assert!(event.contains(&format!("DTSTART:{}", utc(5, 30))), "{event}");
+    assert!(event.contains(&format!("DTEND:{}", utc(6, 15))), "{event}");
+    assert!(event.contains("LOCATION:中央拠点"), "{event}");
+
+    // A reminder waits in the outbox for the morning before, at 09:00 Tokyo (00:00 UTC).
+    let key = format!("consultation:{id}/booked:{}T1430", day.format("%Y%m%d"));
+    let pending = async || -> Vec<(String, String)> {
+        let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(app.url())
+            .await
+            .unwrap();
+        sqlx::query_as("SELECT due_at, status FROM reminders WHERE subscription_id = $1 AND dedupe_key = $2")
+            .bind(device)
+            .bind(&key)
+            .fetch_all(&mut conn)
+            .await
+            .unwrap()
+    };
+    let planned = pending().await;
+    assert_eq!(planned.len(), 1, "{key}");
+    let (due_at, status) = &planned[0];
+    assert!(
+        due_at.starts_with(&format!("{}T00:00:00", (day - Duration::days(1)).format("%Y-%m-%d"))),
+        "{due_at}"
+    );
+    assert_eq!(status, "pending");
+
+    // Cancelled: gone from the feed, and the reminder with it.
+    let _: () = app
+        .send(&parent, "cancel_booking", &Form::new().arg("consultation", id))
+        .await
+        .unwrap();
+    assert!(!feed().await.contains(&uid));
+    assert_eq!(pending().await[0].1, "cancelled");
+}
+
+async fn the_inbox_shows_a_page_of_each_list_and_pages_through_one_list_oldest_wait_first(app: TestApp) {
+    let w = world(&app.store).await;
+    let parent = app.log_in(&w.a.parent).await;
+    let nurse = app.log_in(&w.a.coordinator).await;
+    let mut opened = Vec::new();
+    for n in 0..25 {
+        let form = request_with("client_key", &format!("paging-key-{n:04}"));
+        opened.push(open(&app, &parent, &form).await.unwrap());
+    }
+    let first = inbox(&app, &nurse).await;
+    assert_eq!(
+        (first.totals.waiting, first.totals.unassigned, first.totals.mine),
+        (25, 25, 0)
+    );
+    assert_eq!(first.waiting.len(), app::api::consultations::INBOX_PAGE_SIZE);
+    assert_eq!((first.focus, first.page, first.page_count), (None, 1, 1));
+    let waiting = async |page: u32| -> Inbox {
+        app.send(
+            &nurse,
+            "consultation_inbox",
+            &Form::new().arg("list", "waiting").arg("page", page),
+        )
+        .await
+        .unwrap()
+    };
+    let mut seen: Vec<i64> = Vec::new();
+    for page in 1..=2 {
+        let view = waiting(page).await;
+        assert_eq!((view.page, view.page_count), (page, 2));
+        seen.extend(view.waiting.iter().map(|w| w.consultation.id));
+    }
+    assert_eq!(seen, opened, "every consultation once, the longest wait first");
+    assert_eq!(waiting(9).await.page, 2, "a page past the end shows the last");
+    // A reply takes one out of the waiting list, and the counts follow.
+    say(&app, &nurse, opened[0], "お電話します", "paging-reply-0001")
+        .await
+        .unwrap();
+    let after = inbox(&app, &nurse).await;
+    assert_eq!(after.totals.waiting, 24);
+    assert_eq!(after.waiting[0].consultation.id, opened[1]);
+    let odd: Result<Inbox, AppError> = app
+        .send(&nurse, "consultation_inbox", &Form::new().arg("list", "everything"))
+        .await;
+    assert_eq!(odd, Err(AppError::Invalid(Invalid::new("list", Problem::Malformed))));
+}
+
 on_both!(
     a_consultation_is_reached_only_by_its_family_and_the_staff_of_its_municipality,
     every_staff_read_of_a_consultation_is_in_the_audit_log_under_the_reader,
@@ -1111,4 +1343,8 @@ on_both!(
     a_parent_books_and_moves_a_booking_and_of_two_parents_pressing_at_once_exactly_one_gets_the_slot,
     a_booked_slot_cannot_be_withdrawn_and_a_closed_consultation_takes_no_more_messages,
     the_parent_sees_news_from_the_centre_as_unread_until_they_open_the_consultation,
+    a_parent_changes_a_booking_until_the_municipalitys_cutoff_and_is_told_to_call_after_it,
+    a_coordinator_cannot_publish_two_slots_at_the_same_time,
+    a_booked_consultation_is_in_the_calendar_feed_and_reminded_the_morning_before,
+    the_inbox_shows_a_page_of_each_list_and_pages_through_one_list_oldest_wait_first,
 );

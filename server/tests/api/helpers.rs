@@ -50,6 +50,10 @@ pub async fn spawn_app(backend: Backend, name: &str) -> Option<TestApp> {
         hash_file_name: "hash.txt".into(),
         vapid_private_key: None,
         vapid_subject: "mailto:test@example.invalid".into(),
+        // E-mail reminders are on (parents are offered them); the tests that send mail run their
+        // own dispatcher against their own SMTP receiver, so nothing listens here.
+        smtp_url: Some("smtp://127.0.0.1:9".into()),
+        mail_from: "よりそい <noreply@example.invalid>".into(),
         // The push tests run their own dispatchers against a loopback push service.
         dispatch: false,
     };
@@ -145,6 +149,24 @@ impl TestApp {
             .await
             .unwrap();
         sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+
+    /// The database's address, to read what the application has no function to show.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The account id of anyone (staff or parent), by e-mail.
+    pub async fn account_id(&self, email: &str) -> AccountId {
+        let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&self.url)
+            .await
+            .unwrap();
+        let (id,): (i64,) = sqlx::query_as("SELECT id FROM accounts WHERE email = $1")
+            .bind(email)
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+        AccountId(id)
     }
 
     /// Calls a server function the way a form post does.

@@ -927,8 +927,18 @@ async fn assert_kept_list_is_the_planners(store: &Store, town: &Town, clock: &Cl
     for days in LATER_DAYS {
         let on = clock.day(days);
         for scope in town.scopes() {
-            let kept = kept_list(store, town, scope, on).await;
-            let planned = task_list(store, &town.record, scope, on, clock.now).await.unwrap();
+            let mut kept = kept_list(store, town, scope, on).await;
+            let mut planned = task_list(store, &town.record, scope, on, clock.now).await.unwrap();
+            if days > 0 {
+                // A vaccination's task holds for the day it was planned only: on a later day the
+                // family is planned again first (`replan_after`, which the domain's property test
+                // walks through day by day), so here the later days compare the other tasks.
+                let lasting = |t: &Task| t.kind != TaskKind::MissedVaccination;
+                kept.tasks.retain(lasting);
+                planned.retain(lasting);
+                kept.total = kept.tasks.len();
+                kept.late = kept.tasks.iter().filter(|t| t.is_late(on)).count();
+            }
             let late = planned.iter().filter(|t| t.is_late(on)).count();
             let (kept_tasks, planned) = (in_order(kept.tasks), in_order(planned));
             let only_kept: Vec<_> = kept_tasks.iter().filter(|t| !planned.contains(t)).collect();
@@ -1085,15 +1095,18 @@ async fn planned_now(store: &Store, town: &Town, family: FamilyId, today: NaiveD
     let visits = store.home_visits(m, family).await.unwrap();
     let timelines = family_timelines(&schedule, &record, &records, today);
     let claims = store.benefit_claims(m, family).await.unwrap();
-    let mut tasks = kept_family_tasks(&FamilyFacts {
-        family,
-        family_name: &record.family_name,
-        site: record.site,
-        timelines: &timelines,
-        visits: &visits,
-        pregnancies: &record.pregnancies,
-        claims: &claims,
-    });
+    let mut tasks = kept_family_tasks(
+        &FamilyFacts {
+            family,
+            family_name: &record.family_name,
+            site: record.site,
+            timelines: &timelines,
+            visits: &visits,
+            pregnancies: &record.pregnancies,
+            claims: &claims,
+        },
+        today,
+    );
     for p in store
         .active_plans(m)
         .await

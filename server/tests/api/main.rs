@@ -10,6 +10,11 @@ mod consultations;
 mod figures;
 mod kept_tasks;
 mod pages;
+mod push_news;
+#[path = "../push/receiver.rs"]
+mod receiver;
+#[path = "../push/smtp.rs"]
+mod smtp;
 mod staff_access;
 mod staff_support;
 mod statuses;

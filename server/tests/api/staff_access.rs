@@ -531,7 +531,133 @@ async fn a_coordinator_of_another_municipality_finds_none_of_its_records_and_cha
     );
 }
 
+async fn only_admins_manage_sites_and_the_booking_cutoff_and_never_another_municipalitys(app: TestApp) {
+    use app::error::Conflict;
+    let w = world(&app.store).await;
+    let (m, family) = (w.a.municipality, w.a.family.0);
+    let admin = app.log_in(&w.a.admin).await;
+    let nurse = app.log_in(&w.a.coordinator).await;
+    let parent = app.log_in(&w.a.parent).await;
+    let admin_b = app.log_in(&w.b.admin).await;
+    let site = |name: &str, kind: &str| Form::new().input("name", name).input("kind", kind);
+
+    // An admin adds two sites of their own kinds; a name twice or an unknown kind is refused in words.
+    let _: () = app
+        .send(&admin, "save_site", &site("本庁舎", "integrated"))
+        .await
+        .unwrap();
+    let _: () = app
+        .send(&admin, "save_site", &site("北部保健センター", "maternal_child_health"))
+        .await
+        .unwrap();
+    let taken: Result<(), AppError> = app.send(&admin, "save_site", &site("本庁舎", "basic")).await;
+    assert_eq!(taken, Err(AppError::Conflict(Conflict::SiteNameTaken)));
+    let odd: Result<(), AppError> = app.send(&admin, "save_site", &site("南部", "hospital")).await;
+    assert!(
+        matches!(odd, Err(AppError::Invalid(ref i)) if i.field == "site_kind"),
+        "{odd:?}"
+    );
+    let blank: Result<(), AppError> = app.send(&admin, "save_site", &site(" ", "basic")).await;
+    assert!(
+        matches!(blank, Err(AppError::Invalid(ref i)) if i.field == "site_name"),
+        "{blank:?}"
+    );
+    let sites = app.store.sites(m).await.unwrap();
+    assert_eq!(sites.len(), 2);
+    let (centre, north) = (sites[0].id.0, sites[1].id.0);
+    assert_eq!(sites[1].kind, domain::site::SiteKind::MaternalChildHealth);
+
+    // Coordinators and parents are refused all of it; nothing changes.
+    let attempts = [
+        ("save_site", site("乗っ取り拠点", "basic")),
+        ("set_site_closed", Form::new().arg("site", north).arg("closed", true)),
+        ("move_family", Form::new().arg("family", family).arg("site", north)),
+        ("set_booking_rules", Form::new().arg("cutoff_hours", 0)),
+    ];
+    let before = stored_town(&app, &w.a).await;
+    for who in [&nurse, &parent] {
+        for (endpoint, form) in &attempts {
+            let r: Result<Value, AppError> = app.send(who, endpoint, form).await;
+            assert_eq!(r, Err(AppError::Forbidden), "{endpoint}");
+        }
+    }
+    // Another municipality's admin finds none of A's sites or families.
+    let foreign = [
+        ("save_site", site("乗っ取り拠点", "basic").input("site", north)),
+        ("set_site_closed", Form::new().arg("site", north).arg("closed", true)),
+        ("move_family", Form::new().arg("family", family).arg("site", north)),
+    ];
+    for (endpoint, form) in &foreign {
+        let r: Result<Value, AppError> = app.send(&admin_b, endpoint, form).await;
+        assert_eq!(r, Err(AppError::NotFound), "{endpoint} by B's admin");
+    }
+    assert_eq!(stored_town(&app, &w.a).await, before, "refused calls changed nothing");
+
+    // The family moves to the north site; the site cannot close while it is followed there.
+    let _: () = app
+        .send(
+            &admin,
+            "move_family",
+            &Form::new().arg("family", family).arg("site", north),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        app.store
+            .family_record(m, w.a.family)
+            .await
+            .unwrap()
+            .site_name
+            .as_deref(),
+        Some("北部保健センター")
+    );
+    let close = |site: i64, closed: bool| Form::new().arg("site", site).arg("closed", closed);
+    let refused: Result<(), AppError> = app.send(&admin, "set_site_closed", &close(north, true)).await;
+    assert_eq!(refused, Err(AppError::Conflict(Conflict::SiteHasFamilies)));
+    let raw = app
+        .call(
+            &admin,
+            "set_site_closed",
+            &[("site", &north.to_string()), ("closed", "true")],
+        )
+        .await;
+    assert_eq!(raw.status(), 409);
+    // Closed (once empty), it takes no family and offers no slots.
+    let _: () = app.send(&admin, "set_site_closed", &close(centre, true)).await.unwrap();
+    let closed: Result<(), AppError> = app
+        .send(
+            &admin,
+            "move_family",
+            &Form::new().arg("family", family).arg("site", centre),
+        )
+        .await;
+    assert_eq!(closed, Err(AppError::Conflict(Conflict::SiteClosed)));
+    let slots: app::api::consultations::SlotsView = app.send(&nurse, "staff_slots", &Form::new()).await.unwrap();
+    assert_eq!(slots.sites.iter().map(|s| s.id).collect::<Vec<_>>(), [north]);
+    let published: Result<usize, AppError> = app
+        .send(
+            &nurse,
+            "publish_slots",
+            &Form::new()
+                .input("site", centre)
+                .input("date", tokyo_day(3))
+                .input("time", "10:00")
+                .input("minutes", "30")
+                .input("mode", "at_site")
+                .input("weeks", "1"),
+        )
+        .await;
+    assert_eq!(published, Err(AppError::Conflict(Conflict::SiteClosed)));
+    let moves = app
+        .store
+        .audit_of_subject(m, &format!("family:{family}"))
+        .await
+        .unwrap();
+    assert!(moves.iter().any(|e| e.action == "move_family"), "the move is audited");
+}
+
 on_both!(
     strangers_and_parents_are_refused_every_staff_support_function_that_coordinators_may_use,
     a_coordinator_of_another_municipality_finds_none_of_its_records_and_changes_nothing,
+    only_admins_manage_sites_and_the_booking_cutoff_and_never_another_municipalitys,
 );

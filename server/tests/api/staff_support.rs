@@ -746,7 +746,10 @@ async fn figures_cover_twelve_months_for_the_town_and_each_site_and_staff_can_ex
     let sites: Value = app.send(&nurse, "sites", &Form::new()).await.unwrap();
     assert_eq!(
         sites,
-        serde_json::json!([{"id": north.0, "name": "北部拠点"}, {"id": south.0, "name": "南部拠点"}])
+        serde_json::json!([
+            {"id": north.0, "name": "北部拠点", "kind": "integrated", "closed": false},
+            {"id": south.0, "name": "南部拠点", "kind": "integrated", "closed": false}
+        ])
     );
 
     let today = tasks(&app, &nurse, "mine").await.today;
@@ -1058,6 +1061,229 @@ async fn staff_record_the_benefit_claims_a_pregnancy_can_make_within_their_perio
     );
 }
 
+async fn a_referral_left_unanswered_past_its_day_becomes_a_task_for_whoever_made_it(app: TestApp) {
+    let w = world(&app.store).await;
+    let m = w.a.municipality;
+    let nurse = app.log_in(&w.a.coordinator).await;
+    let nurse_id = app.staff_id(m, &w.a.coordinator).await;
+    let today = tasks(&app, &nurse, "mine").await.today;
+    let _: () = app
+        .send(
+            &nurse,
+            "add_institution",
+            &Form::new().input("kind", "hospital").input("name", "こども病院"),
+        )
+        .await
+        .unwrap();
+    let institution: Vec<domain::support::network::Institution> =
+        app.send(&nurse, "institutions", &Form::new()).await.unwrap();
+    let institution = institution[0].id;
+    let refer = |due_back_on: String| {
+        Form::new()
+            .input("family", w.a.family.0)
+            .input("institution", institution)
+            .input("reason", "発達の精密検査")
+            .input("due_back_on", due_back_on)
+    };
+
+    // A due-back day before the referral, or a year and more after it, is refused in words.
+    for wrong in [today - Duration::days(1), today + Duration::days(400)] {
+        let refused = app.send::<()>(&nurse, "refer", &refer(wrong.to_string())).await;
+        assert_eq!(invalid_field(refused), ("due_back_on".into(), Problem::DateOutOfRange));
+    }
+    let _: () = app.send(&nurse, "refer", &refer(today.to_string())).await.unwrap();
+    let view = support(&app, &nurse, w.a.family).await;
+    assert_eq!(view.referrals.len(), 1);
+    assert_eq!(view.referrals[0].due_back_on, Some(today));
+    let referral_tasks = |list: &TaskList| -> Vec<i64> {
+        list.tasks
+            .iter()
+            .filter_map(|t| match t.kind {
+                TaskKind::ReferralDueBack { referral } => Some(referral),
+                _ => None,
+            })
+            .collect()
+    };
+    // Due back today: not late yet.
+    assert!(referral_tasks(&tasks(&app, &nurse, "mine").await).is_empty());
+
+    // One made three weeks ago, expected back a week ago, still waiting.
+    let late = app
+        .store
+        .refer(
+            m,
+            w.a.family,
+            &store::network::NewReferral {
+                institution,
+                reason: "産後うつの受診調整",
+                status: domain::support::network::ReferralStatus::Referred,
+                referred_on: today - Duration::days(21),
+                due_back_on: Some(today - Duration::days(7)),
+                by: nurse_id,
+            },
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    let mine = tasks(&app, &nurse, "mine").await;
+    assert_eq!(referral_tasks(&mine), [late]);
+    let task = mine
+        .tasks
+        .iter()
+        .find(|t| matches!(t.kind, TaskKind::ReferralDueBack { .. }))
+        .unwrap();
+    assert_eq!(
+        (task.family, task.due, task.assignee),
+        (w.a.family, today - Duration::days(7), Some(nurse_id))
+    );
+    assert!(task.is_late(today));
+    assert_eq!(referral_tasks(&tasks(&app, &nurse, "all").await), [late]);
+    let view = support(&app, &nurse, w.a.family).await;
+    assert!(view.referrals.iter().any(|r| r.id == late && r.is_overdue(today)));
+
+    // The hospital answers: the task is done.
+    let _: () = app
+        .send(
+            &nurse,
+            "update_referral",
+            &Form::new()
+                .input("family", w.a.family.0)
+                .input("referral", late)
+                .input("status", "accepted")
+                .input("outcome", "12月10日に受診予約"),
+        )
+        .await
+        .unwrap();
+    assert!(referral_tasks(&tasks(&app, &nurse, "all").await).is_empty());
+}
+
+async fn the_eight_month_contact_and_the_postnatal_interview_complete_their_items_and_are_refused_for_the_wrong_person(
+    app: TestApp,
+) {
+    let w = world(&app.store).await;
+    let m = w.a.municipality;
+    let nurse = app.log_in(&w.a.coordinator).await;
+    let today = tasks(&app, &nurse, "mine").await.today;
+    // A mother at 30 weeks: due in ten weeks, notified in her 10th week.
+    let name = domain::people::PersonName::parse("n", "高橋").unwrap();
+    let kana = domain::people::Kana::parse("k", "タカハシ").unwrap();
+    let family = app
+        .store
+        .create_family(
+            m,
+            &store::families::NewFamily {
+                site: None,
+                family_name: &name,
+                family_name_kana: &kana,
+            },
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    let pregnancy = app
+        .store
+        .add_pregnancy(
+            m,
+            family,
+            &store::families::NewPregnancy {
+                due_date: today + Duration::days(70),
+                notified_on: Some(today - Duration::days(140)),
+                lost_on: None,
+                heartbeat_on: None,
+                fetuses: 1,
+            },
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    let interview_tasks = async |kind: InterviewKind| -> usize {
+        tasks(&app, &nurse, "all")
+            .await
+            .tasks
+            .iter()
+            .filter(|t| t.family == family && t.kind == TaskKind::Interview { interview: kind })
+            .count()
+    };
+    assert_eq!(
+        interview_tasks(InterviewKind::EightMonth).await,
+        1,
+        "the eight-month contact is due"
+    );
+    let contact = |member: String, kind: &str| {
+        Form::new()
+            .input("family", family.0)
+            .input("member", member)
+            .input("kind", kind)
+            .input("held_on", today)
+            .input("home_support", "some")
+            .input("questionnaire_returned", true)
+            .input("interview_requested", true)
+    };
+    let as_pregnancy = format!("pregnancy:{}", pregnancy.0);
+
+    // The postnatal interview is a child's, not a pregnancy's.
+    let wrong = app
+        .send::<()>(&nurse, "record_interview", &contact(as_pregnancy.clone(), "postnatal"))
+        .await;
+    assert_eq!(invalid_field(wrong), ("member".into(), Problem::NotForMember));
+    let _: () = app
+        .send(
+            &nurse,
+            "record_interview",
+            &contact(as_pregnancy.clone(), "eight_month"),
+        )
+        .await
+        .unwrap();
+    let view = support(&app, &nurse, family).await;
+    let eight = view
+        .interviews
+        .iter()
+        .find(|i| i.kind == InterviewKind::EightMonth)
+        .expect("the eight-month contact on record");
+    assert_eq!((eight.pregnancy, eight.held_on), (Some(pregnancy), today));
+    assert!(eight.questionnaire_returned && eight.interview_requested);
+    assert_eq!(interview_tasks(InterviewKind::EightMonth).await, 0, "done");
+
+    // Born today: the postnatal interview becomes the child's task.
+    let _: () = app
+        .send(
+            &nurse,
+            "record_birth",
+            &Form::new()
+                .arg("family", family.0)
+                .arg("pregnancy", pregnancy.0)
+                .arg("name", "高橋 蓮")
+                .arg("name_kana", "タカハシ レン")
+                .arg("birth_date", today)
+                .arg("sex", "male"),
+        )
+        .await
+        .unwrap();
+    let child = app.store.family_record(m, family).await.unwrap().children[0].id;
+    assert_eq!(
+        interview_tasks(InterviewKind::Postnatal).await,
+        1,
+        "the postnatal interview is due"
+    );
+    let as_child = format!("child:{}", child.0);
+    let wrong = app
+        .send::<()>(&nurse, "record_interview", &contact(as_child.clone(), "eight_month"))
+        .await;
+    assert_eq!(invalid_field(wrong), ("member".into(), Problem::NotForMember));
+    let _: () = app
+        .send(&nurse, "record_interview", &contact(as_child, "postnatal"))
+        .await
+        .unwrap();
+    let view = support(&app, &nurse, family).await;
+    let postnatal = view
+        .interviews
+        .iter()
+        .find(|i| i.kind == InterviewKind::Postnatal)
+        .expect("the postnatal interview on record");
+    assert_eq!(postnatal.child, Some(child));
+    assert_eq!(interview_tasks(InterviewKind::Postnatal).await, 0, "done");
+}
+
 fn date(text: &str) -> NaiveDate {
     text.parse().unwrap()
 }
@@ -1070,4 +1296,6 @@ on_both!(
     figures_cover_twelve_months_for_the_town_and_each_site_and_staff_can_export_them,
     staff_record_the_benefit_claims_a_pregnancy_can_make_within_their_periods,
     a_loss_before_any_notification_is_recorded_with_its_heartbeat_and_both_claims_stay_open,
+    a_referral_left_unanswered_past_its_day_becomes_a_task_for_whoever_made_it,
+    the_eight_month_contact_and_the_postnatal_interview_complete_their_items_and_are_refused_for_the_wrong_person,
 );

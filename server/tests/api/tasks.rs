@@ -106,10 +106,16 @@ async fn the_task_list_pages_through_a_town_and_each_scope_is_its_share_of_the_w
     sort(&mut expected);
     let from_timelines: Vec<Task> = all
         .iter()
-        .filter(|t| !matches!(t.kind, TaskKind::PlanReview | TaskKind::Consultation { .. }))
+        .filter(|t| {
+            !matches!(
+                t.kind,
+                TaskKind::PlanReview | TaskKind::Consultation { .. } | TaskKind::ReferralDueBack { .. }
+            )
+        })
         .cloned()
         .collect();
     assert!(from_timelines.iter().any(|t| t.kind == TaskKind::MissedCheckup));
+    assert!(from_timelines.iter().any(|t| t.kind == TaskKind::MissedVaccination));
     assert_eq!(from_timelines, expected);
     assert!(all.iter().any(|t| t.kind == TaskKind::PlanReview));
 

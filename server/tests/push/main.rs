@@ -3,7 +3,9 @@
 //! SQLite file, and again on a fresh PostgreSQL database when `YORISOI_TEST_POSTGRES_URL` is set.
 
 mod receiver;
+mod smtp;
 mod support;
 
 mod dispatch;
+mod email;
 mod receiver_checks;
