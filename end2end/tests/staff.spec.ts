@@ -307,3 +307,37 @@ test('a coordinator writes a サポートプラン for the mother, records the �
   await page.getByTestId('support-plan').scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-results/support-plan-360.png', fullPage: true });
 });
+
+test('an admin adds a site of its type, moves a family there, and sets how long before a booking parents can change it', async ({ page }) => {
+  await logIn(page, ADMIN);
+  await expect(page).toHaveURL(/\/staff$/);
+  await page.goto('/staff/accounts');
+  await hydrated(page);
+  const name = `南部拠点${Date.now() % 100000}`;
+  const sites = page.locator('#sites');
+  await sites.getByText('拠点を追加', { exact: true }).first().click();
+  await page.locator('#site-name-new').fill(name);
+  await page.locator('#site-kind-new').selectOption('basic');
+  await sites.getByRole('button', { name: '拠点を追加' }).click();
+  await expect(page.getByRole('status')).toContainText('拠点を保存しました');
+  const added = page.getByTestId('site').filter({ hasText: name });
+  await expect(added).toContainText('基本型');
+  await expect(added).toHaveAttribute('data-closed', 'false');
+
+  // A newly registered family moves there, from its own page.
+  await registerFamily(page, `転居${Date.now() % 100000}`, 'てんきょ');
+  await page.getByText('担当拠点を変更', { exact: true }).first().click();
+  await page.locator('#move-site').selectOption({ label: name });
+  await page.getByRole('button', { name: '担当拠点を変更' }).click();
+  await expect(page.getByTestId('family-site')).toHaveText(name);
+
+  // Parents may change a booking until two days before it.
+  await page.goto('/staff/slots');
+  await hydrated(page);
+  await page.getByTestId('cutoff-hours').fill('48');
+  await page.getByRole('button', { name: 'きまりを保存' }).click();
+  await expect(page.getByTestId('booking-rules')).toContainText('48 時間前まで');
+  await page.getByTestId('cutoff-hours').fill('24');
+  await page.getByRole('button', { name: 'きまりを保存' }).click();
+  await expect(page.getByTestId('booking-rules')).toContainText('24 時間前まで');
+});
