@@ -58,23 +58,28 @@ impl Application {
         let local = listener.local_addr()?;
         let public_url = settings.public_url.clone().unwrap_or_else(|| format!("http://{local}"));
         let vapid = Vapid::load(&store, settings.vapid_private_key.as_deref()).await?;
+        let mailer = match &settings.smtp_url {
+            Some(url) => Some(Mailer::new(
+                url,
+                &settings.mail_from,
+                &public_url,
+                std::time::Duration::from_secs(20),
+            )?),
+            None => None,
+        };
         let dispatcher = if settings.dispatch {
             let dispatch = DispatchSettings::new(settings.vapid_subject.clone());
             dispatch.check_lease()?;
             let dispatcher = Dispatcher::new(store.clone(), vapid.private_key(), dispatch)?;
-            Some(match &settings.smtp_url {
-                Some(url) => dispatcher.with_mail(Mailer::new(
-                    url,
-                    &settings.mail_from,
-                    &public_url,
-                    std::time::Duration::from_secs(20),
-                )?),
+            Some(match mailer.clone() {
+                Some(mailer) => dispatcher.with_mail(mailer),
                 None => dispatcher,
             })
         } else {
             None
         };
-        let router = router(settings, store.clone(), local, public_url, &vapid.public);
+        let mail = mailer.map(|m| std::sync::Arc::new(m) as std::sync::Arc<dyn app::api::context::SendMail>);
+        let router = router(settings, store.clone(), local, public_url, &vapid.public, mail);
         Ok(Application {
             listener,
             router,
@@ -141,6 +146,7 @@ pub fn router(
     addr: SocketAddr,
     public_url: String,
     vapid_public_key: &str,
+    mail: Option<std::sync::Arc<dyn app::api::context::SendMail>>,
 ) -> Router {
     let hashed = settings
         .hash_file()
@@ -163,7 +169,8 @@ pub fn router(
         store: store.clone(),
         public_url,
         vapid_public_key: vapid_public_key.to_owned(),
-        email_reminders: settings.smtp_url.is_some(),
+        email_reminders: mail.is_some(),
+        mail,
     };
     let contexts = page_context(context, assets.client.clone());
     let sessions = SessionManagerLayer::new(Sessions::new(store.clone()))

@@ -8,6 +8,7 @@ pub mod family;
 pub mod ids;
 pub mod input;
 pub mod invitation;
+pub mod password_reset;
 pub mod people;
 pub mod reminder;
 pub mod schedule;

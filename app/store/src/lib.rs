@@ -16,6 +16,7 @@ pub mod invitations;
 pub mod municipalities;
 pub mod network;
 pub mod overview;
+pub mod password_resets;
 pub mod plans;
 pub mod push;
 pub mod scale;

@@ -168,7 +168,7 @@ impl Store {
     }
 
     /// Closes a site (or opens it again). A site families are still followed from cannot close
-    /// (`site_has_families`): move them first.
+    /// (`site_has_families`): move them first. Closing withdraws its free slots to come.
     pub async fn set_site_closed(
         &self,
         municipality: MunicipalityId,
@@ -196,6 +196,18 @@ impl Store {
             .await?;
         if updated.rows_affected() == 0 {
             return Err(Error::NotFound);
+        }
+        if closed {
+            // Its free times to come are withdrawn; a booking already made stands (staff move it).
+            sqlx::query(
+                "UPDATE consultation_slots SET withdrawn_at = $1 WHERE site_id = $2 AND municipality_id = $3 \
+                 AND booked_by IS NULL AND withdrawn_at IS NULL AND starts_at > $1",
+            )
+            .bind(time::instant(now))
+            .bind(site.0)
+            .bind(municipality.0)
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
         Ok(())

@@ -11,6 +11,9 @@ const FREE_PER_ADDRESS: i64 = 20;
 /// Wrong invitation codes allowed per address before waits begin (typos happen; guessing must not).
 const FREE_INVITATION_GUESSES: i64 = 10;
 const LONGEST_WAIT: Duration = Duration::minutes(15);
+/// Reset links asked for per e-mail before waits begin, and per address.
+const FREE_RESET_REQUESTS: i64 = 3;
+const FREE_RESET_REQUESTS_PER_ADDRESS: i64 = 20;
 
 /// A refused attempt and how long until the next one is heard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +36,22 @@ impl Keys {
     pub(crate) fn invitation(address: Option<&str>) -> Keys {
         Keys(vec![(
             format!("invitation:{}", address.unwrap_or("unknown")),
+            FREE_INVITATION_GUESSES,
+        )])
+    }
+
+    /// Asking for a reset link: per e-mail (whether or not it has an account) and per address,
+    /// so nobody's mailbox is flooded and addresses cannot be probed at speed.
+    pub(crate) fn reset_request(email: &str, address: Option<&str>) -> Keys {
+        let mut keys = vec![(format!("reset-request:{email}"), FREE_RESET_REQUESTS)];
+        keys.extend(address.map(|a| (format!("reset-request-address:{a}"), FREE_RESET_REQUESTS_PER_ADDRESS)));
+        Keys(keys)
+    }
+
+    /// Using reset links and counter codes: per address, like invitation codes.
+    pub(crate) fn reset_redeem(address: Option<&str>) -> Keys {
+        Keys(vec![(
+            format!("reset:{}", address.unwrap_or("unknown")),
             FREE_INVITATION_GUESSES,
         )])
     }

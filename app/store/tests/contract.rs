@@ -3870,7 +3870,24 @@ async fn sites_are_added_retyped_closed_and_families_moved_within_their_municipa
     );
     store.move_family(m, f, centre).await.unwrap();
     assert_eq!(store.family_record(m, f).await.unwrap().site, Some(centre));
+    // Its free slots to come go with it; a booked one stays.
+    let nurse = staff_named(&store, m, "sato@example.jp", "保健師 佐藤").await;
+    let parent = guardian(&store, m, f, 1, "hanako@example.jp", "山田 花子").await;
+    let [free, booked] = publish(&store, m, north, nurse, &["2026-12-10T10:00:00", "2026-12-10T11:00:00"])
+        .await
+        .try_into()
+        .unwrap();
+    let id = consult(&store, m, f, parent, "close-0001").await;
+    store.book_slot(m, id, booked, Author::Guardian, now()).await.unwrap();
     store.set_site_closed(m, north, true, now()).await.unwrap();
+    let left: Vec<i64> = store
+        .slots(m, now(), false)
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(left, [booked], "{free} withdrawn");
     assert_not_found(
         store.set_site_closed(m, theirs, true, now()).await,
         "another municipality's site",

@@ -195,6 +195,7 @@ impl Settings {
 /// Sends reminders to the parents who chose e-mail: the SMTP server the operator configured, the
 /// sender, and the app's address for the link. The message says no more than a push does: the
 /// generic title and a link to sign in.
+#[derive(Clone)]
 pub struct Mailer {
     transport: lettre::AsyncSmtpTransport<lettre::Tokio1Executor>,
     from: lettre::message::Mailbox,
@@ -228,13 +229,31 @@ impl Mailer {
         })
     }
 
-    async fn send(&self, c: &Claimed, attempts: i64) -> Outcome {
+    /// Sends one plain-text message.
+    pub async fn deliver(&self, to: &str, subject: &str, body: String) -> Result<(), DeliveryError> {
         use lettre::AsyncTransport;
-        let Some(to) = c
-            .endpoint
-            .strip_prefix("mailto:")
-            .and_then(|a| a.parse::<lettre::message::Mailbox>().ok())
-        else {
+        let to: lettre::message::Mailbox = to.parse().map_err(|_| DeliveryError::Address)?;
+        let message = lettre::Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(subject)
+            .header(lettre::message::header::ContentType::TEXT_PLAIN)
+            .body(body)
+            .map_err(|_| DeliveryError::Address)?;
+        self.transport
+            .send(message)
+            .await
+            .map(|_| ())
+            .map_err(DeliveryError::Smtp)
+    }
+
+    /// The app's origin, for links in messages.
+    pub fn link_base(&self) -> &str {
+        &self.link_base
+    }
+
+    async fn send(&self, c: &Claimed, attempts: i64) -> Outcome {
+        let Some(to) = c.endpoint.strip_prefix("mailto:") else {
             return Outcome::Failed {
                 status: None,
                 error: "not an e-mail address".to_owned(),
@@ -248,39 +267,67 @@ impl Mailer {
             title = c.title,
             base = self.link_base
         );
-        let message = lettre::Message::builder()
-            .from(self.from.clone())
-            .to(to)
-            .subject(c.title.clone())
-            .header(lettre::message::header::ContentType::TEXT_PLAIN)
-            .body(body);
-        let message = match message {
-            Ok(message) => message,
-            Err(e) => {
-                return Outcome::Failed {
-                    status: None,
-                    error: format!("building the message: {e}"),
-                };
-            }
-        };
-        match self.transport.send(message).await {
-            Ok(_) => Outcome::Delivered,
-            // 5xx: the server will not take it (no such mailbox, refused): shown to admins.
-            Err(e) if e.is_permanent() => Outcome::Failed {
-                status: e.status().map(u16::from),
-                error: "the mail server refused the message".to_owned(),
+        match self.deliver(to, &c.title, body).await {
+            Ok(()) => Outcome::Delivered,
+            Err(DeliveryError::Address) => Outcome::Failed {
+                status: None,
+                error: "not an e-mail address".to_owned(),
             },
-            // 4xx, a timeout or no connection: tried again later.
-            Err(e) => Outcome::Retry {
-                at: Utc::now() + backoff(attempts),
-                status: e.status().map(u16::from),
-                error: if e.is_timeout() {
-                    "timeout".to_owned()
-                } else {
-                    "the mail server is not reachable or asked to try later".to_owned()
-                },
-            },
+            Err(DeliveryError::Smtp(e)) => smtp_outcome(&e, attempts),
         }
+    }
+}
+
+/// Why a message did not go.
+#[derive(Debug)]
+pub enum DeliveryError {
+    Address,
+    Smtp(lettre::transport::smtp::Error),
+}
+
+impl app::api::context::SendMail for Mailer {
+    fn send<'a>(
+        &'a self,
+        to: &'a str,
+        subject: &'a str,
+        body: String,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send + 'a>> {
+        Box::pin(async move {
+            self.deliver(to, subject, body).await.map_err(|e| match e {
+                DeliveryError::Address => "not an e-mail address".to_owned(),
+                DeliveryError::Smtp(e) if e.is_permanent() => "the mail server refused the message".to_owned(),
+                DeliveryError::Smtp(_) => "the mail server is not reachable".to_owned(),
+            })
+        })
+    }
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mailer")
+            .field("from", &self.from.to_string())
+            .finish_non_exhaustive()
+    }
+}
+
+/// What an SMTP error means for a reminder.
+fn smtp_outcome(e: &lettre::transport::smtp::Error, attempts: i64) -> Outcome {
+    if e.is_permanent() {
+        // 5xx: the server will not take it (no such mailbox, refused): shown to admins.
+        return Outcome::Failed {
+            status: e.status().map(u16::from),
+            error: "the mail server refused the message".to_owned(),
+        };
+    }
+    // 4xx, a timeout or no connection: tried again later.
+    Outcome::Retry {
+        at: Utc::now() + backoff(attempts),
+        status: e.status().map(u16::from),
+        error: if e.is_timeout() {
+            "timeout".to_owned()
+        } else {
+            "the mail server is not reachable or asked to try later".to_owned()
+        },
     }
 }
 
