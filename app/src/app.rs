@@ -119,6 +119,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/") view=Landing ssr=SsrMode::Async />
                         <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                         <Route path=path!("/join") view=JoinPage ssr=SsrMode::Async />
+                        <Route path=path!("/forgot") view=crate::ui::password::ForgotPage ssr=SsrMode::Async />
+                        <Route path=path!("/reset") view=crate::ui::password::ResetPage ssr=SsrMode::Async />
                         <Route path=path!("/home") view=ParentHome ssr=SsrMode::Async />
                         <Route path=path!("/consultations") view=ConsultationsPage ssr=SsrMode::Async />
                         <Route path=path!("/settings/reminders") view=RemindersPage ssr=SsrMode::Async />

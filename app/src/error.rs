@@ -64,6 +64,8 @@ pub enum Conflict {
     SiteNameTaken,
     /// The centre has no mail server set up for reminders.
     EmailUnavailable,
+    /// A reset link or counter code that is unknown, used, expired or not this parent's.
+    ResetNotValid,
 }
 
 impl From<Invalid> for AppError {

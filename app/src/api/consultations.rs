@@ -450,10 +450,13 @@ pub async fn close_consultation(consultation: i64, outcome: String, note: String
     let outcome = Outcome::parse_field("outcome", &outcome)?;
     let note = free_text("note", &note, 2000)?;
     let thread = guard::readable(&viewer, consultation).await?;
-    use_store()?
+    let store = use_store()?;
+    store
         .close_consultation(viewer.municipality, consultation, outcome, &note, viewer.account, now())
         .await?;
     audit(&viewer, "close_consultation", &format!("family:{}", thread.family.0)).await?;
+    // A booking of a closed consultation is no longer reminded.
+    super::reminders::plan::after_timeline_change(&store, viewer.municipality, thread.family).await;
     Ok(())
 }
 

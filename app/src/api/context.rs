@@ -20,6 +20,18 @@ pub struct ServerContext {
     pub vapid_public_key: String,
     /// Whether reminders can go by e-mail (an SMTP server is configured).
     pub email_reminders: bool,
+    /// Sends e-mail (reset links) when an SMTP server is configured.
+    pub mail: Option<std::sync::Arc<dyn SendMail>>,
+}
+
+/// Sends one plain-text e-mail; the server implements it over SMTP.
+pub trait SendMail: Send + Sync + std::fmt::Debug {
+    fn send<'a>(
+        &'a self,
+        to: &'a str,
+        subject: &'a str,
+        body: String,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send + 'a>>;
 }
 
 const ACCOUNT_KEY: &str = "account";

@@ -15,6 +15,8 @@ pub struct FamilyView {
     pub invitation_issued: Option<InvitationView>,
     /// For admins: the other open sites the family can be moved to.
     pub sites_to_move_to: Vec<super::accounts::SiteView>,
+    /// A password reset code just issued at the counter, to show once.
+    pub reset_code_issued: Option<super::password::ResetCodeView>,
 }
 
 /// The session key of an invitation issued without the client, per family (see `show_on_next_page`).
@@ -46,6 +48,7 @@ pub async fn my_family() -> Result<FamilyView, AppError> {
         today: today_for(&viewer).await?,
         invitation_issued: None,
         sites_to_move_to: vec![],
+        reset_code_issued: None,
     })
 }
 
@@ -65,10 +68,13 @@ pub async fn family(id: i64) -> Result<FamilyView, AppError> {
     if viewer.is_staff() {
         super::context::audit(&viewer, "read", &format!("family:{}", id.0)).await?;
     }
-    let invitation_issued = if viewer.is_staff() {
-        super::context::take_shown_once(&invitation_issued_key(id.0)).await?
+    let (invitation_issued, reset_code_issued) = if viewer.is_staff() {
+        (
+            super::context::take_shown_once(&invitation_issued_key(id.0)).await?,
+            super::context::take_shown_once(&super::password::reset_code_key(id.0)).await?,
+        )
     } else {
-        None
+        (None, None)
     };
     let sites_to_move_to = if viewer.role == domain::account::Role::Admin {
         store
@@ -86,6 +92,7 @@ pub async fn family(id: i64) -> Result<FamilyView, AppError> {
         today: today_for(&viewer).await?,
         invitation_issued,
         sites_to_move_to,
+        reset_code_issued,
     })
 }
 

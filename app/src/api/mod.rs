@@ -10,6 +10,7 @@ pub mod figures;
 pub mod intake;
 pub mod language;
 pub mod network;
+pub mod password;
 pub mod plans;
 pub mod reminders;
 pub mod support;

@@ -72,6 +72,7 @@ fn field_label(locale: Locale, field: &str) -> String {
         "site_kind" => td_string!(locale, errors.field.site_kind).to_string(),
         "cutoff_hours" => td_string!(locale, errors.field.cutoff_hours).to_string(),
         "list" => td_string!(locale, errors.field.list).to_string(),
+        "token" => td_string!(locale, errors.field.token).to_string(),
         "goals" => td_string!(locale, errors.field.goals).to_string(),
         "services" => td_string!(locale, errors.field.services).to_string(),
         "institutions" => td_string!(locale, errors.field.institutions).to_string(),
@@ -184,6 +185,7 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
         AppError::Conflict(Conflict::SiteClosed) => td_string!(locale, errors.site_closed).to_string(),
         AppError::Conflict(Conflict::SiteNameTaken) => td_string!(locale, errors.site_name_taken).to_string(),
         AppError::Conflict(Conflict::EmailUnavailable) => td_string!(locale, errors.email_unavailable).to_string(),
+        AppError::Conflict(Conflict::ResetNotValid) => td_string!(locale, errors.reset_not_valid).to_string(),
         AppError::Invalid(invalid) => {
             format!(
                 "{}{}",

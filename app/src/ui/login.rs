@@ -23,6 +23,9 @@ pub fn LoginPage() -> impl IntoView {
                 <button type="submit" class="primary">{t!(i18n, login.submit)}</button>
             </Form>
             <p class="aside">
+                <a href="/forgot" data-testid="forgot-link">{t!(i18n, password.forgot_link)}</a>
+            </p>
+            <p class="aside">
                 {t!(i18n, login.join_prompt)} " " <a href="/join">{t!(i18n, login.join_link)}</a>
             </p>
         </section>

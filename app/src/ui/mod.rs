@@ -9,5 +9,6 @@ pub mod layout;
 pub mod login;
 pub mod not_found;
 pub mod parent;
+pub mod password;
 pub mod staff;
 pub mod timeline;

@@ -91,6 +91,7 @@ pub fn action_label(locale: crate::i18n::Locale, code: &str) -> String {
     use crate::i18n::td_string;
     match code {
         "add_institution" => td_string!(locale, audit_action.add_institution).to_string(),
+        "issue_reset_code" => td_string!(locale, audit_action.issue_reset_code).to_string(),
         "save_site" => td_string!(locale, audit_action.save_site).to_string(),
         "close_site" => td_string!(locale, audit_action.close_site).to_string(),
         "reopen_site" => td_string!(locale, audit_action.reopen_site).to_string(),

@@ -48,6 +48,7 @@ fn Record(view: FamilyView, timeline: TimelineData, support: SupportData) -> imp
         today,
         invitation_issued,
         sites_to_move_to,
+        reset_code_issued,
     } = view;
     let family_id = record.id.0;
     let locale = i18n.get_locale_untracked();
@@ -127,6 +128,7 @@ fn Record(view: FamilyView, timeline: TimelineData, support: SupportData) -> imp
             </Show>
             <ul data-testid="guardians">{guardians}</ul>
             <Invite family_id issued=invitation_issued.clone() />
+            {(!no_guardians).then(|| view! { <ResetCode family_id issued=reset_code_issued.clone() /> })}
         </section>
         <FamilyTimeline data=timeline staff=true />
         <SupportRecord data=support family_id members />
@@ -162,6 +164,31 @@ fn Record(view: FamilyView, timeline: TimelineData, support: SupportData) -> imp
                 </table>
             </div>
         </section>
+    }
+}
+
+/// A password reset code for a parent of the family who cannot use e-mail, shown once when issued.
+#[component]
+fn ResetCode(family_id: i64, issued: Option<crate::api::password::ResetCodeView>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        {issued.map(|r| {
+            let until = r.expires_on;
+            view! {
+                <div class="notice" id="reset-code" role="status">
+                    <p>{t!(i18n, password.issued, date = move || crate::ui::format::date(i18n.get_locale(), until))}</p>
+                    <p class="code" data-testid="reset-code">{r.code}</p>
+                </div>
+            }
+        })}
+        <details>
+            <summary>{t!(i18n, password.issue_code)}</summary>
+            <p class="muted">{t!(i18n, password.issue_explain)}</p>
+            <Form action=crate::api::password::IssueResetCode::url() class="form compact">
+                <input type="hidden" name="family" value=family_id />
+                <button type="submit" data-testid="issue-reset-code">{t!(i18n, password.issue_code)}</button>
+            </Form>
+        </details>
     }
 }
 
