@@ -11,8 +11,18 @@ use domain::ids::{AccountId, MunicipalityId};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
-/// Signing in and out, the language, who is signed in: no family's record.
-const SESSION: &[&str] = &["join", "login", "logout", "set_language", "whoami"];
+/// Signing in and out, getting back in with a reset link or code, the language, who is signed
+/// in: no family's record.
+const SESSION: &[&str] = &[
+    "join",
+    "login",
+    "logout",
+    "password_reset_options",
+    "request_password_reset",
+    "reset_password",
+    "set_language",
+    "whoami",
+];
 
 /// A parent's own family and device only: a parent's reads of their own record are not logged.
 const PARENT_OWN: &[&str] = &[
@@ -144,6 +154,7 @@ async fn every_staff_call_that_reads_or_changes_a_family_is_audited_and_every_fu
 
     // The support record and the benefit claims.
     call(&nurse, nurse_id, "issue_invitation", Form::new().arg("family", family)).await;
+    call(&nurse, nurse_id, "issue_reset_code", Form::new().arg("family", family)).await;
     call(
         &nurse,
         nurse_id,

@@ -18,6 +18,8 @@ pub const PASSWORD: &str = "a test password";
 pub struct TestApp {
     pub address: String,
     pub store: Store,
+    /// The mail server the app sends through (reset links), on loopback.
+    pub smtp: crate::smtp::SmtpReceiver,
     url: String,
     _dir: Option<tempfile::TempDir>,
 }
@@ -37,6 +39,7 @@ pub async fn spawn_app(backend: Backend, name: &str) -> Option<TestApp> {
         }
         Backend::Postgres => (postgres_database(name).await?, None),
     };
+    let smtp = crate::smtp::SmtpReceiver::start().await;
     let settings = Settings {
         database_url: url.clone(),
         db_connections: 4,
@@ -50,9 +53,9 @@ pub async fn spawn_app(backend: Backend, name: &str) -> Option<TestApp> {
         hash_file_name: "hash.txt".into(),
         vapid_private_key: None,
         vapid_subject: "mailto:test@example.invalid".into(),
-        // E-mail reminders are on (parents are offered them); the tests that send mail run their
-        // own dispatcher against their own SMTP receiver, so nothing listens here.
-        smtp_url: Some("smtp://127.0.0.1:9".into()),
+        // E-mail is on: reset links go to this receiver; the tests that send reminders run their
+        // own dispatcher.
+        smtp_url: Some(smtp.url()),
         mail_from: "よりそい <noreply@example.invalid>".into(),
         // The push tests run their own dispatchers against a loopback push service.
         dispatch: false,
@@ -64,6 +67,7 @@ pub async fn spawn_app(backend: Backend, name: &str) -> Option<TestApp> {
     Some(TestApp {
         address,
         store,
+        smtp,
         url,
         _dir: dir,
     })

@@ -10,6 +10,7 @@ mod consultations;
 mod figures;
 mod kept_tasks;
 mod pages;
+mod password;
 mod push_news;
 #[path = "../push/receiver.rs"]
 mod receiver;
