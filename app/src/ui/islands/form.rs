@@ -149,7 +149,14 @@ mod client {
         let location = window.location();
         let here = location.href().unwrap_or_default();
         let target = next.unwrap_or_else(|| without_refusal(&here));
-        if target == here {
+        let target = web_sys::Url::new_with_base(&target, &here).map_or(target, |url| url.href());
+        // The same page (perhaps at another anchor): going there alone would only scroll, so it
+        // is loaded afresh, at the anchor the server asked for.
+        let page = |href: &str| href.split('#').next().unwrap_or_default().to_owned();
+        if page(&target) == page(&here) {
+            if target != here {
+                let _ = location.set_href(&target);
+            }
             let _ = location.reload();
         } else {
             let _ = location.assign(&target);
