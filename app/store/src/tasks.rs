@@ -115,7 +115,7 @@ impl Store {
     }
 
     /// Marks stale the families (of one municipality, or all) with a kept task planned to hold
-    /// only until a day before `today`. Returns how many tasks asked.
+    /// only until a day before `today`. Returns how many families were marked.
     pub async fn mark_replans_due(
         &self,
         municipality: Option<MunicipalityId>,
@@ -125,6 +125,18 @@ impl Store {
             Some(_) => "municipality_id = $2 AND",
             None => "$2 = $2 AND",
         };
+        // Read first: the task list asks on every view, and most views find nothing due, which
+        // must not take the write lock.
+        let due: Option<(i64,)> = sqlx::query_as(&format!(
+            "SELECT family_id FROM kept_tasks WHERE {which} replan_after < $1 LIMIT 1"
+        ))
+        .bind(time::date(today))
+        .bind(municipality.map_or(0, |m| m.0))
+        .fetch_optional(self.pool())
+        .await?;
+        if due.is_none() {
+            return Ok(0);
+        }
         let mut tx = self.begin_write().await?;
         let marked = sqlx::query(&format!(
             "INSERT INTO stale_tasks (family_id, municipality_id, generation) \
