@@ -142,6 +142,9 @@ pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
+        // A rare server-side render that never finishes (seen twice, on a staff family page on
+        // PostgreSQL, not reproduced) fails its test with the URL instead of stopping the run.
+        .timeout(std::time::Duration::from_secs(60))
         .build()
         .unwrap()
 }
