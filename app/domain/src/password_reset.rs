@@ -20,19 +20,8 @@ impl ResetToken {
 
     /// Built from random bytes supplied by the caller (the domain does no I/O).
     pub fn from_random(bytes: [u8; Self::BYTES]) -> Self {
-        const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-        let mut out = String::with_capacity(Self::LEN);
-        for chunk in bytes.chunks(3) {
-            let n = chunk
-                .iter()
-                .enumerate()
-                .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
-            let symbols = chunk.len() + 1;
-            for i in 0..symbols {
-                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            }
-        }
-        ResetToken(out)
+        use base64::Engine as _;
+        ResetToken(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
     }
 
     /// A token from a link, as pasted or followed.
