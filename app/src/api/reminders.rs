@@ -274,7 +274,12 @@ pub mod plan {
         let tz = store.municipality(municipality).await?.time_zone;
         let local_now = now.with_timezone(&tz).naive_local();
         let loaded = crate::api::timeline::load::family(store, municipality, family, local_now.date()).await?;
-        let bookings = upcoming_bookings(store, municipality, family, local_now).await?;
+        // A booking already begun gets no reminder (`plan_bookings` plans only before the time).
+        let bookings: Vec<(i64, chrono::NaiveDateTime)> = upcoming_bookings(store, municipality, family, local_now)
+            .await?
+            .into_iter()
+            .map(|(id, booking)| (id, booking.starts_at))
+            .collect();
         for (account, prefs) in recipients {
             let booked = plan_bookings(&bookings, &prefs, local_now).into_iter().filter_map(|b| {
                 Some(NewReminder {
@@ -314,20 +319,21 @@ pub mod plan {
         Ok(())
     }
 
-    /// The family's open consultations booked from `local_now` on: (consultation, local start).
+    /// The family's open consultations with a booking not yet over at `local_now`: what is
+    /// reminded and what the calendar feed shows.
     pub async fn upcoming_bookings(
         store: &Store,
         municipality: MunicipalityId,
         family: FamilyId,
         local_now: chrono::NaiveDateTime,
-    ) -> Result<Vec<(i64, chrono::NaiveDateTime)>, store::Error> {
+    ) -> Result<Vec<(i64, domain::consultation::Booking)>, store::Error> {
         Ok(store
             .consultations(municipality, store::consultations::Which::Family(family))
             .await?
             .into_iter()
             .filter(|c| c.closed.is_none())
-            .filter_map(|c| Some((c.id, c.booking?.starts_at)))
-            .filter(|(_, starts_at)| *starts_at > local_now)
+            .filter_map(|c| Some((c.id, c.booking?)))
+            .filter(|(_, booking)| booking.ends_at() > local_now)
             .collect())
     }
 

@@ -85,14 +85,10 @@ async fn build(store: &Store, token: &str) -> Result<Option<String>, ()> {
     }
     // Booked consultations, at their time: in the municipality's zone, written as UTC.
     let local_now = chrono::Utc::now().with_timezone(&municipality.time_zone).naive_local();
-    let consultations = store
-        .consultations(municipality_id, store::consultations::Which::Family(family))
+    let bookings = app::api::reminders::plan::upcoming_bookings(store, municipality_id, family, local_now)
         .await
         .map_err(|e| tracing::error!(error = %e, "calendar"))?;
-    for c in consultations.iter().filter(|c| c.closed.is_none()) {
-        let Some(booking) = c.booking.as_ref().filter(|b| b.ends_at() > local_now) else {
-            continue;
-        };
+    for (consultation, booking) in &bookings {
         let utc = |at: chrono::NaiveDateTime| {
             use chrono::TimeZone;
             municipality
@@ -107,7 +103,7 @@ async fn build(store: &Store, token: &str) -> Result<Option<String>, ()> {
         calendar.push(
             Event::new()
                 // One event per consultation: a moved booking updates it in the phone's calendar.
-                .uid(&format!("{}-consultation-{}@yorisoi", family.0, c.id))
+                .uid(&format!("{}-consultation-{consultation}@yorisoi", family.0))
                 .summary("相談の予約（こども家庭センター）")
                 .location(&booking.site_name)
                 .starts(starts)
