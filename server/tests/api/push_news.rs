@@ -12,29 +12,53 @@ use server::jobs::dispatcher::{Dispatcher, Reach, Settings};
 const TITLE_REPLY: &str = "よりそい: センターから返信があります";
 const TITLE_BOOKING: &str = "よりそい: 相談の予約が変わりました";
 
+/// A dispatcher of the app's outbox, signing with the app's own VAPID key (the tests run their
+/// own; the app under test does not dispatch).
+async fn dispatcher(app: &TestApp, worker: &str) -> Dispatcher {
+    let vapid = server::jobs::vapid::Vapid::load(&app.store, None).await.unwrap();
+    Dispatcher::new(
+        app.store.clone(),
+        vapid.private_key(),
+        Settings {
+            worker: worker.into(),
+            subject: "mailto:push-test@example.invalid".into(),
+            batch: 16,
+            concurrency: 2,
+            lease: chrono::Duration::seconds(5),
+            timeout: std::time::Duration::from_secs(2),
+            reach: Reach::loopback_for_tests(),
+        },
+    )
+    .unwrap()
+}
+
+/// The parent's reminder settings with no quiet hours, so that news goes out whatever the hour
+/// the test runs at.
+async fn without_quiet_hours(app: &TestApp, parent: &reqwest::Client, timeline: bool, days_ahead: u8) {
+    let _: () = app
+        .send(
+            parent,
+            "save_reminder_preferences",
+            &Form::new()
+                .input("timeline", timeline)
+                .input("consultations", true)
+                .input("days_ahead", days_ahead)
+                .input("quiet_from", "00:00")
+                .input("quiet_until", "00:00"),
+        )
+        .await
+        .unwrap();
+}
+
 async fn a_staff_reply_and_a_booking_made_by_the_centre_reach_the_parents_phone(app: TestApp) {
     let w = world(&app.store).await;
     let m = w.a.municipality;
     let push = Receiver::start().await;
     let parent = app.log_in(&w.a.parent).await;
     let nurse = app.log_in(&w.a.coordinator).await;
-    // No quiet hours, so that news goes out whatever the hour the test runs at.
-    let _: () = app
-        .send(
-            &parent,
-            "save_reminder_preferences",
-            &Form::new()
-                .input("timeline", false)
-                .input("consultations", true)
-                .input("days_ahead", 0)
-                .input("quiet_from", "00:00")
-                .input("quiet_until", "00:00"),
-        )
-        .await
-        .unwrap();
+    without_quiet_hours(&app, &parent, false, 0).await;
     // The parent's phone, on the loopback push service (the app refuses such an address from a
     // browser, so it is saved as the subscribe function would save it).
-    let vapid = server::jobs::vapid::Vapid::load(&app.store, None).await.unwrap();
     let sub = push.subscribe(Mode::Accept);
     let parent_id = app.account_id(&w.a.parent).await;
     app.store
@@ -52,20 +76,7 @@ async fn a_staff_reply_and_a_booking_made_by_the_centre_reach_the_parents_phone(
         )
         .await
         .unwrap();
-    let dispatcher = Dispatcher::new(
-        app.store.clone(),
-        vapid.private_key(),
-        Settings {
-            worker: "news".into(),
-            subject: "mailto:push-test@example.invalid".into(),
-            batch: 16,
-            concurrency: 2,
-            lease: chrono::Duration::seconds(5),
-            timeout: std::time::Duration::from_secs(2),
-            reach: Reach::loopback_for_tests(),
-        },
-    )
-    .unwrap();
+    let dispatcher = dispatcher(&app, "news").await;
     let deliver = async || {
         while dispatcher.run_once().await.unwrap().claimed > 0 {}
         push.delivered_to(&sub)
@@ -149,7 +160,6 @@ async fn a_staff_reply_and_a_booking_made_by_the_centre_reach_the_parents_phone(
 
 async fn a_parent_whose_phone_cannot_take_push_gets_reminders_by_email(app: TestApp) {
     let w = world(&app.store).await;
-    let smtp = crate::smtp::SmtpReceiver::start().await;
     let parent = app.log_in(&w.a.parent).await;
     let settings: app::api::reminders::RemindersView =
         app.send(&parent, "reminder_settings", &Form::new()).await.unwrap();
@@ -166,19 +176,7 @@ async fn a_parent_whose_phone_cannot_take_push_gets_reminders_by_email(app: Test
     assert!(settings.devices[0].email);
 
     // A staff reply goes out by e-mail, at once outside quiet hours.
-    let _: () = app
-        .send(
-            &parent,
-            "save_reminder_preferences",
-            &Form::new()
-                .input("timeline", true)
-                .input("consultations", true)
-                .input("days_ahead", 3)
-                .input("quiet_from", "00:00")
-                .input("quiet_until", "00:00"),
-        )
-        .await
-        .unwrap();
+    without_quiet_hours(&app, &parent, true, 3).await;
     let nurse = app.log_in(&w.a.coordinator).await;
     let id: i64 = app
         .send(
@@ -204,31 +202,17 @@ async fn a_parent_whose_phone_cannot_take_push_gets_reminders_by_email(app: Test
         )
         .await
         .unwrap();
-    let vapid = server::jobs::vapid::Vapid::load(&app.store, None).await.unwrap();
+    // Through the app's own mail server.
     let mailer = server::jobs::dispatcher::Mailer::new(
-        &smtp.url(),
+        &app.smtp.url(),
         "よりそい <noreply@example.invalid>",
         &app.address,
         std::time::Duration::from_secs(5),
     )
     .unwrap();
-    let dispatcher = Dispatcher::new(
-        app.store.clone(),
-        vapid.private_key(),
-        Settings {
-            worker: "mail".into(),
-            subject: "mailto:push-test@example.invalid".into(),
-            batch: 16,
-            concurrency: 2,
-            lease: chrono::Duration::seconds(5),
-            timeout: std::time::Duration::from_secs(2),
-            reach: Reach::public(),
-        },
-    )
-    .unwrap()
-    .with_mail(mailer);
+    let dispatcher = dispatcher(&app, "mail").await.with_mail(mailer);
     while dispatcher.run_once().await.unwrap().claimed > 0 {}
-    let mails = smtp.mails();
+    let mails = app.smtp.mails();
     let reply = mails
         .iter()
         .find(|m| m.subject_and_body().0 == TITLE_REPLY)
